@@ -1,0 +1,26 @@
+"""Caps applied to every untrusted APK before and while it is parsed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    max_file_size: int = 1024 * MiB
+    max_entries: int = 65_535
+    max_entry_size: int = 256 * MiB
+    # Everything decompressed while reading one APK (v1 signature checks read every entry).
+    max_total_size: int = 2048 * MiB
+    # Ratio above which a single entry counts as a zip bomb, whatever its size.
+    max_compression_ratio: int = 1000
+    max_image_pixels: int = 16_000_000
+    timeout_seconds: float = 30.0
+    # Address-space cap of the parsing subprocess, on top of what the interpreter needs.
+    memory_bytes: int = 2048 * MiB
+
+
+class LimitExceeded(Exception):
+    """A cap of ParseLimits was hit; the message is the one-line reason shown to people."""

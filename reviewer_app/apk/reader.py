@@ -1,0 +1,464 @@
+"""APK file -> ApkFacts, from the manifest and resources only (no DEX analysis).
+
+Every failure becomes an `ok: false` record with a one-line reason; nothing raises to the caller.
+Hostile input is bounded by SafeZip (entries, decompressed bytes) and by the image pixel cap here;
+time and memory are bounded by the worker process that runs this (see `pool.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import time
+from pathlib import Path
+
+from loguru import logger
+
+from reviewer_app.apk.facts import ApkFacts, PermissionRequest
+from reviewer_app.apk.limits import LimitExceeded, ParseLimits
+from reviewer_app.apk.safezip import SafeZip, ZipFormatError
+
+logger.disable("androguard")
+
+from androguard.core.axml import (  # noqa: E402  (after silencing its logger)
+    ARSCParser,
+    ARSCResTableConfig,
+    AXMLPrinter,
+)
+
+NS = "{http://schemas.android.com/apk/res/android}"
+MANIFEST = "AndroidManifest.xml"
+MAX_MANIFEST_SIZE = 16 * 1024 * 1024
+BITMAP_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg", ".gif", ".bmp")
+PACKAGE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$")
+ANYDPI, NODPI = 0xFFFE, 0xFFFF
+
+WRITE_EXTERNAL_STORAGE = "android.permission.WRITE_EXTERNAL_STORAGE"
+READ_EXTERNAL_STORAGE = "android.permission.READ_EXTERNAL_STORAGE"
+READ_PHONE_STATE = "android.permission.READ_PHONE_STATE"
+READ_CONTACTS = "android.permission.READ_CONTACTS"
+WRITE_CONTACTS = "android.permission.WRITE_CONTACTS"
+READ_CALL_LOG = "android.permission.READ_CALL_LOG"
+WRITE_CALL_LOG = "android.permission.WRITE_CALL_LOG"
+
+
+class ApkError(Exception):
+    """The file is not a usable APK; the message is the one-line reason."""
+
+
+def read_apk(path: str | os.PathLike[str], limits: ParseLimits | None = None, display_name: str | None = None) -> ApkFacts:
+    limits = limits or ParseLimits()
+    facts = ApkFacts(file=display_name if display_name is not None else str(path))
+    started = time.perf_counter()
+    try:
+        data = _read_file(Path(path), limits)
+        facts.size = len(data)
+        facts.sha256 = hashlib.sha256(data).hexdigest()
+        facts.sha1 = hashlib.sha1(data).hexdigest()
+        facts.md5 = hashlib.md5(data).hexdigest()
+        _ApkReader(data, facts, limits).run()
+        facts.ok = True
+    except (ApkError, ZipFormatError, LimitExceeded) as exc:
+        facts.error = _one_line(str(exc))
+    except MemoryError:
+        facts.error = "memory limit exceeded while parsing"
+    except RecursionError:
+        facts.error = "manifest nesting too deep"
+    except Exception as exc:  # a parser bug or a file crafted against it: one record, not a crash
+        facts.error = _one_line(f"unreadable APK ({type(exc).__name__}: {exc})")
+    facts.parse_seconds = time.perf_counter() - started
+    if not facts.ok:
+        facts.icon_png = None
+    return facts
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text[:300] if text else "unreadable APK"
+
+
+def _read_file(path: Path, limits: ParseLimits) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise ApkError("is a directory")
+        if size > limits.max_file_size:
+            raise ApkError(f"file exceeds size limit ({size} > {limits.max_file_size} bytes)")
+        with path.open("rb") as fh:
+            return fh.read(limits.max_file_size + 1)
+    except FileNotFoundError:
+        raise ApkError("no such file") from None
+    except PermissionError:
+        raise ApkError("permission denied") from None
+    except IsADirectoryError:
+        raise ApkError("is a directory") from None
+    except OSError as exc:
+        raise ApkError(f"cannot read file ({exc.strerror or exc})") from None
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value, 0) if value.lower().startswith("0x") else int(value)
+    except ValueError:
+        return None
+
+
+class _ApkReader:
+    def __init__(self, data: bytes, facts: ApkFacts, limits: ParseLimits) -> None:
+        self.data = data
+        self.facts = facts
+        self.limits = limits
+        self.zf = SafeZip(data, limits)
+        self._arsc: ARSCParser | None = None
+        self._arsc_loaded = False
+        self.warnings: list[str] = []
+
+    def run(self) -> None:
+        zf, facts = self.zf, self.facts
+        manifest = self._manifest()
+        self._identity(manifest)
+        self._sdk(manifest)
+        self._permissions(manifest)
+        self._components(manifest)
+        self._application_flags(manifest)
+        facts.label = self._label(manifest)
+        self._icon(manifest)
+        facts.native_abis = sorted(
+            {n.split("/")[1] for n in zf.namelist() if n.startswith("lib/") and n.count("/") >= 2 and n.endswith(".so")}
+        )
+        self._signatures()
+        facts.warnings = _dedupe(zf.warnings + self.warnings + facts.warnings)
+
+    # -- manifest --------------------------------------------------------------------------------
+
+    def _manifest(self):
+        if MANIFEST not in self.zf:
+            raise ApkError("AndroidManifest.xml missing")
+        raw = self.zf.read(MANIFEST, max_size=MAX_MANIFEST_SIZE)
+        if not raw:
+            raise ApkError("AndroidManifest.xml is empty")
+        if raw.lstrip()[:1] == b"<":
+            raise ApkError("AndroidManifest.xml is plain-text XML, not compiled (not a built APK)")
+        printer = AXMLPrinter(raw)
+        if not printer.is_valid():
+            raise ApkError("AndroidManifest.xml is not valid binary XML")
+        root = printer.get_xml_obj()
+        if root is None or root.tag != "manifest":
+            raise ApkError("AndroidManifest.xml has no <manifest> element")
+        if printer.is_packed():
+            self.warnings.append("AndroidManifest.xml is packed or obfuscated: some values may be missing")
+        return root
+
+    def _attr(self, element, name: str) -> str | None:
+        value = element.get(NS + name)
+        if value is None:
+            value = element.get(name)
+        return value
+
+    def _identity(self, manifest) -> None:
+        facts = self.facts
+        package = manifest.get("package")
+        if not package:
+            raise ApkError("AndroidManifest.xml has no package name")
+        if not PACKAGE_RE.match(package):
+            self.warnings.append(f"package name {package!r} is not valid for an Android app")
+        facts.package = package
+        code = self._resolve_int(self._attr(manifest, "versionCode"))
+        major = self._resolve_int(self._attr(manifest, "versionCodeMajor"))
+        if code is None:
+            self.warnings.append("no versionCode: Android treats it as 0")
+            code = 0
+        facts.version_code = ((major or 0) << 32) | (code & 0xFFFFFFFF)
+        name = self._attr(manifest, "versionName")
+        facts.version_name = self._resolve_string(name) if name is not None else None
+
+    def _sdk(self, manifest) -> None:
+        facts = self.facts
+        uses_sdk = manifest.find("uses-sdk")
+        min_raw = self._attr(uses_sdk, "minSdkVersion") if uses_sdk is not None else None
+        target_raw = self._attr(uses_sdk, "targetSdkVersion") if uses_sdk is not None else None
+        max_raw = self._attr(uses_sdk, "maxSdkVersion") if uses_sdk is not None else None
+        facts.min_sdk = self._sdk_level(min_raw, "minSdkVersion", default=1)
+        facts.target_sdk = self._sdk_level(target_raw, "targetSdkVersion", default=facts.min_sdk)
+        facts.max_sdk = self._sdk_level(max_raw, "maxSdkVersion", default=None)
+
+    def _sdk_level(self, raw: str | None, what: str, default: int | None) -> int | None:
+        if raw is None:
+            return default
+        value = self._resolve_int(raw)
+        if value is None:
+            self.warnings.append(f"{what} is the preview codename {raw!r}, not an API level")
+        return value
+
+    def _permissions(self, manifest) -> None:
+        facts = self.facts
+        requests: list[PermissionRequest] = []
+        for tag in ("uses-permission", "uses-permission-sdk-23", "uses-permission-sdk-m"):
+            for element in manifest.iter(tag):
+                if element.getparent() is not manifest:
+                    continue  # Android only reads them as direct children of <manifest>
+                name = self._attr(element, "name")
+                if not name:
+                    continue
+                source = "uses-permission" if tag == "uses-permission" else "uses-permission-sdk-23"
+                requests.append(PermissionRequest(name, self._resolve_int(self._attr(element, "maxSdkVersion")), source))
+        requested = {r.name for r in requests}
+        facts.permission_requests = requests
+        facts.permissions = sorted(requested)
+        facts.implied_permissions = self._implied(requests)
+
+    def _implied(self, requests: list[PermissionRequest]) -> list[str]:
+        """Permissions Android grants on top of the requested ones, with aapt's rules."""
+        requested = {r.name for r in requests}
+        target = self.facts.target_sdk or 1
+        implied: list[str] = []
+        write_external = WRITE_EXTERNAL_STORAGE in requested
+        if target < 4:
+            if not write_external:
+                implied.append(WRITE_EXTERNAL_STORAGE)
+                write_external = True
+            if READ_PHONE_STATE not in requested:
+                implied.append(READ_PHONE_STATE)
+        if write_external and READ_EXTERNAL_STORAGE not in requested:
+            implied.append(READ_EXTERNAL_STORAGE)
+        if target < 16:
+            if READ_CONTACTS in requested and READ_CALL_LOG not in requested:
+                implied.append(READ_CALL_LOG)
+            if WRITE_CONTACTS in requested and WRITE_CALL_LOG not in requested:
+                implied.append(WRITE_CALL_LOG)
+        return sorted(implied)
+
+    def _components(self, manifest) -> None:
+        facts = self.facts
+        application = manifest.find("application")
+        if application is None:
+            return
+        kinds = {
+            "activity": facts.activities,
+            "activity-alias": facts.activities,
+            "service": facts.services,
+            "receiver": facts.receivers,
+            "provider": facts.providers,
+        }
+        for element in application:
+            target = kinds.get(element.tag) if isinstance(element.tag, str) else None
+            if target is None:
+                continue
+            name = self._class_name(self._attr(element, "name"))
+            if not name:
+                continue
+            target.append(name)
+            if facts.main_activity is None and element.tag.startswith("activity") and self._is_launcher(element):
+                if self._attr(element, "enabled") != "false":
+                    facts.main_activity = name
+        for bucket in (facts.activities, facts.services, facts.receivers, facts.providers):
+            bucket[:] = sorted(set(bucket))
+
+    def _class_name(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        package = self.facts.package or ""
+        if name.startswith("."):
+            return package + name
+        if "." not in name:
+            return f"{package}.{name}"
+        return name
+
+    def _is_launcher(self, element) -> bool:
+        for intent_filter in element.iter("intent-filter"):
+            actions = {self._attr(a, "name") for a in intent_filter.iter("action")}
+            categories = {self._attr(c, "name") for c in intent_filter.iter("category")}
+            if "android.intent.action.MAIN" in actions and "android.intent.category.LAUNCHER" in categories:
+                return True
+        return False
+
+    def _application_flags(self, manifest) -> None:
+        application = manifest.find("application")
+        if application is None:
+            return
+        if self._resolve_bool(self._attr(application, "debuggable")):
+            self.warnings.append("debuggable build: any app on the device can attach a debugger")
+        if self._resolve_bool(self._attr(application, "testOnly")):
+            self.warnings.append("test-only build: Android installs it only with adb install -t")
+
+    # -- resources -------------------------------------------------------------------------------
+
+    @property
+    def arsc(self) -> ARSCParser | None:
+        if not self._arsc_loaded:
+            self._arsc_loaded = True
+            if "resources.arsc" in self.zf:
+                try:
+                    self._arsc = ARSCParser(self.zf.read("resources.arsc"))
+                except (LimitExceeded, MemoryError):
+                    raise
+                except Exception as exc:
+                    self.warnings.append(_one_line(f"resources.arsc could not be read ({type(exc).__name__})"))
+        return self._arsc
+
+    def _resource_values(self, ref: str, default_only: bool = True) -> list[tuple[object, str]]:
+        """Values of '@7f050000' for the default configuration, else for every configuration."""
+        if not ref.startswith("@") or self.arsc is None:
+            return []
+        try:
+            res_id = int(ref[1:].split(":")[-1], 16)
+        except ValueError:
+            return []
+        try:
+            values = []
+            if default_only:
+                values = self.arsc.get_resolved_res_configs(res_id, ARSCResTableConfig.default_config())
+            return values or self.arsc.get_resolved_res_configs(res_id)
+        except Exception:
+            return []
+
+    def _resolve_string(self, value: str) -> str:
+        if value.startswith("@"):
+            values = self._resource_values(value)
+            if values:
+                return str(values[0][1])
+            self.warnings.append(f"string resource {value} could not be resolved")
+        return value
+
+    def _resolve_int(self, value: str | None) -> int | None:
+        if value is None:
+            return None
+        if value.startswith("@"):
+            values = self._resource_values(value)
+            value = str(values[0][1]) if values else None
+        return _int_or_none(value)
+
+    def _resolve_bool(self, value: str | None) -> bool:
+        if value is not None and value.startswith("@"):
+            values = self._resource_values(value)
+            value = str(values[0][1]) if values else None
+        return value is not None and value.lower() in ("true", "1", "-1")
+
+    def _label(self, manifest) -> str | None:
+        application = manifest.find("application")
+        label = self._attr(application, "label") if application is not None else None
+        if label is None and self.facts.main_activity:
+            label = self._launcher_attr(manifest, "label")
+        if label is None:
+            return None
+        resolved = self._resolve_string(label)
+        return None if resolved.startswith("@") else resolved
+
+    def _launcher_attr(self, manifest, name: str) -> str | None:
+        application = manifest.find("application")
+        if application is None:
+            return None
+        for element in application:
+            if isinstance(element.tag, str) and element.tag.startswith("activity"):
+                if self._class_name(self._attr(element, "name")) == self.facts.main_activity:
+                    return self._attr(element, name)
+        return None
+
+    def _icon(self, manifest) -> None:
+        application = manifest.find("application")
+        ref = self._attr(application, "icon") if application is not None else None
+        if ref is None:
+            ref = self._launcher_attr(manifest, "icon")
+        if ref is None or not ref.startswith("@"):
+            return
+        if not self._resource_values(ref, default_only=False):
+            self.warnings.append(f"launcher icon resource {ref} could not be resolved")
+            return
+        path = self._best_bitmap(ref, depth=0)
+        if path is None:
+            self.warnings.append("launcher icon has no bitmap version (vector or adaptive only)")
+            return
+        try:
+            raw = self.zf.read(path, max_size=32 * 1024 * 1024)
+        except KeyError:
+            self.warnings.append(f"launcher icon {path} is missing from the archive")
+            return
+        png = self._to_png(raw, path)
+        if png is None:
+            return
+        facts = self.facts
+        facts.icon_path = path
+        facts.icon_sha256 = hashlib.sha256(raw).hexdigest()
+        facts.icon_png = png
+
+    def _best_bitmap(self, ref: str, depth: int) -> str | None:
+        """Highest-density bitmap of a drawable; an adaptive icon falls back to its foreground layer."""
+        candidates = self._resource_values(ref, default_only=False)
+        best: tuple[int, str] | None = None
+        xml_files: list[str] = []
+        for config, value in candidates:
+            path = str(value)
+            if path.lower().endswith(BITMAP_SUFFIXES) and path in self.zf:
+                try:
+                    density = config.get_density()
+                except Exception:
+                    density = 0
+                rank = -1 if density == NODPI else (density if density != ANYDPI else 0)
+                if best is None or rank > best[0]:
+                    best = (rank, path)
+            elif path.lower().endswith(".xml") and path in self.zf:
+                xml_files.append(path)
+        if best is not None:
+            return best[1]
+        if depth >= 2:
+            return None
+        for xml_path in xml_files:
+            try:
+                root = AXMLPrinter(self.zf.read(xml_path, max_size=1024 * 1024)).get_xml_obj()
+            except (LimitExceeded, MemoryError):
+                raise
+            except Exception:
+                continue
+            if root is None:
+                continue
+            for layer in ("foreground", "background"):
+                element = root.find(layer)
+                drawable = self._attr(element, "drawable") if element is not None else None
+                if drawable and drawable.startswith("@"):
+                    found = self._best_bitmap(drawable, depth + 1)
+                    if found:
+                        return found
+        return None
+
+    def _to_png(self, raw: bytes, path: str) -> bytes | None:
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(raw)) as image:
+                width, height = image.size
+                if width * height > self.limits.max_image_pixels:
+                    self.warnings.append(f"launcher icon {path} is too large ({width}x{height} pixels)")
+                    return None
+                image.load()
+                if image.format == "PNG":
+                    return raw
+                out = io.BytesIO()
+                image.save(out, format="PNG")
+                return out.getvalue()
+        except (Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+            self.warnings.append(_one_line(f"launcher icon {path} is not a readable image ({exc})"))
+            return None
+
+    # -- signatures ------------------------------------------------------------------------------
+
+    def _signatures(self) -> None:
+        from reviewer_app.apk.signing import verify_signatures
+
+        facts = self.facts
+        report = verify_signatures(self.zf, facts.min_sdk or 1, facts.max_sdk)
+        facts.signers = list(report.signers)
+        facts.signature_schemes = {
+            name: ("verified" if result.verified else "failed" if result.present else "absent")
+            for name, result in report.schemes.items()
+        }
+        self.warnings.extend(report.warnings)
+        if not report.verifies and report.signers:
+            self.warnings.append("signature does not verify for the whole SDK range of this APK")
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
