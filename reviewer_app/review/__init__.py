@@ -1,0 +1,53 @@
+"""The domain: submissions, queue, SLA, claims and decisions."""
+
+from reviewer_app.review.reasons import REASON_CODES, REASONS, ReasonCode
+from reviewer_app.review.service import (
+    DecideOutcome,
+    ReviewError,
+    ReviewService,
+    SubmissionView,
+    SubmitOutcome,
+    utc_now,
+)
+from reviewer_app.review.sla import SlaPolicy, format_time_left, time_left
+from reviewer_app.store import (
+    KINDS,
+    OPEN_STATUSES,
+    AlreadyDecided,
+    ClaimRecord,
+    DatabaseError,
+    DatabaseUnavailable,
+    DatabaseUrlError,
+    DecisionRecord,
+    HeldByOther,
+    NotFound,
+    QueueRow,
+    StoreError,
+)
+
+__all__ = [
+    "AlreadyDecided",
+    "ClaimRecord",
+    "DatabaseError",
+    "DatabaseUnavailable",
+    "DatabaseUrlError",
+    "DecideOutcome",
+    "DecisionRecord",
+    "HeldByOther",
+    "KINDS",
+    "NotFound",
+    "OPEN_STATUSES",
+    "QueueRow",
+    "REASONS",
+    "REASON_CODES",
+    "ReasonCode",
+    "ReviewError",
+    "ReviewService",
+    "SlaPolicy",
+    "StoreError",
+    "SubmissionView",
+    "SubmitOutcome",
+    "format_time_left",
+    "time_left",
+    "utc_now",
+]

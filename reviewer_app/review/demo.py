@@ -1,0 +1,82 @@
+"""A ready demo workspace: real APKs the project builds itself, several kinds and tiers, some overdue."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from reviewer_app.config import Settings
+from reviewer_app.paths import resource_path
+from reviewer_app.review.service import ReviewService
+
+# (index of the demo APK list, minutes ago it was submitted): spread so that the queue shows overdue,
+# nearly due and comfortable rows for both SLA classes.
+SCHEDULE_MINUTES_AGO = (150, 20, 1500, 100, 30, 1300, 60, 700, 10, 300)
+
+METADATA_CHANGES = (
+    ("com.example.notes", "Acme Apps", 5, "New screenshots and a shorter description for the listing.", 125),
+    ("com.example.weather", "Sky Soft", 4, "Developer changed the app's display name to '天气预报 Pro'.", 5),
+    ("com.example.smshelper", "Quick Tools", 2, "Contact e-mail changed to a free-mail address.", 1420),
+)
+
+
+def demo_apk_dir() -> Path:
+    return resource_path("demo", "apks")
+
+
+def demo_settings(settings: Settings, explicit_data_dir: bool, explicit_db: bool) -> Settings:
+    """The demo lives in its own folder unless the caller named one, so it never mixes with real work."""
+    if explicit_data_dir or explicit_db:
+        return settings
+    return replace(settings, data_dir=settings.data_dir / "demo", db_url=None)
+
+
+def create_demo_workspace(settings: Settings, reset: bool = False) -> str:
+    if reset and settings.db_url is None and settings.data_dir.exists():
+        shutil.rmtree(settings.data_dir)
+    service = ReviewService(settings)
+    try:
+        stats = service.queue_stats()
+        if stats["open"] > 0 and not reset:
+            return f"{stats['open']} open submissions, kept as they were"
+        return _fill(service)
+    finally:
+        service.close()
+
+
+def _fill(service: ReviewService) -> str:
+    from reviewer_app.apk.reader import read_apk
+
+    index = json.loads((demo_apk_dir() / "index.json").read_text(encoding="utf-8"))
+    now = service.clock()
+    filed = 0
+    for position, entry in enumerate(index):
+        path = demo_apk_dir() / entry["file"]
+        facts = read_apk(path, display_name=entry["file"])
+        minutes = SCHEDULE_MINUTES_AGO[position % len(SCHEDULE_MINUTES_AGO)]
+        outcome = service.submit_facts(
+            facts,
+            path,
+            kind=entry["kind"],
+            developer=entry["developer"],
+            tier=entry["tier"],
+            note=entry.get("notes"),
+            submitted_at=now - timedelta(minutes=minutes),
+        )
+        filed += outcome.ok
+    for package, developer, tier, note, minutes in METADATA_CHANGES:
+        submitted = now - timedelta(minutes=minutes)
+        service.store.add_submission(
+            kind="metadata",
+            developer=developer,
+            tier=tier,
+            submitted_at=submitted,
+            deadline=service.sla.deadline(submitted, tier),
+            package=package,
+            note=note,
+        )
+        filed += 1
+    return f"{filed} submissions filed"

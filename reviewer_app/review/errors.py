@@ -1,0 +1,6 @@
+"""Errors that reach a person as one line (the CLI prints them; the GUI shows them)."""
+
+from reviewer_app.review.service import ReviewError
+from reviewer_app.store import DatabaseError, DatabaseUrlError, StoreError
+
+USER_ERRORS: tuple[type[Exception], ...] = (ReviewError, StoreError, DatabaseUrlError, DatabaseError, OSError)

@@ -1,0 +1,267 @@
+"""The review workflow: submit, queue, claim, release, decide. Used the same way by the CLI and the GUI."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from reviewer_app.apk.facts import ApkFacts
+from reviewer_app.config import Settings
+from reviewer_app.review.reasons import REASON_CODES
+from reviewer_app.review.sla import SlaPolicy
+from reviewer_app.store import (
+    KINDS,
+    OPEN_STATUSES,
+    VERDICTS,
+    ClaimRecord,
+    DecisionRecord,
+    QueueRow,
+    Store,
+    StoreError,
+    SubmissionDetail,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ReviewError(Exception):
+    """Bad input from the caller; the message is one line for a person."""
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    file: str
+    ok: bool
+    error: str | None = None
+    submission_id: int | None = None
+    deadline: datetime | None = None
+    facts: ApkFacts | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "error": self.error,
+            "submission_id": self.submission_id,
+            "deadline": _iso(self.deadline),
+        }
+
+
+@dataclass(frozen=True)
+class DecideOutcome:
+    submission_id: int
+    ok: bool
+    error: str | None = None
+    decision_id: str | None = None
+    status: str | None = None
+    decision: DecisionRecord | None = None
+    conflict: bool = False  # somebody else decided or holds it: the caller should refresh
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "submission_id": self.submission_id,
+            "ok": self.ok,
+            "error": self.error,
+            "decision_id": self.decision_id,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    """A submission with its APK facts rebuilt as ApkFacts, for the detail panel."""
+
+    detail: SubmissionDetail
+    facts: ApkFacts | None
+    previous: ApkFacts | None
+
+    @property
+    def row(self) -> QueueRow:
+        return self.detail.row
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+class ReviewService:
+    def __init__(self, settings: Settings, store: Store | None = None, clock: Clock = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.sla = SlaPolicy(settings.sla)
+        self.store = store or Store(settings.database_url, settings.blob_dir, reviewer=settings.reviewer_name)
+        self._reviewer: str | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def reviewer(self) -> str:
+        if self._reviewer is None:
+            self._reviewer = self.store.whoami()
+        return self._reviewer
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(minutes=self.settings.lease_minutes)
+
+    # -- submit ----------------------------------------------------------------------------------
+
+    def submit_facts(
+        self,
+        facts: ApkFacts,
+        apk_path: str | os.PathLike[str],
+        *,
+        kind: str,
+        developer: str,
+        tier: int | None = None,
+        note: str | None = None,
+        submitted_at: datetime | None = None,
+    ) -> SubmitOutcome:
+        """File an APK that was already parsed (in the background, by a FactsPool)."""
+        if not facts.ok:
+            return SubmitOutcome(facts.file, False, facts.error, facts=facts)
+        try:
+            self._check_submit(kind, developer, tier)
+        except ReviewError as exc:
+            return SubmitOutcome(facts.file, False, str(exc), facts=facts)
+        submitted_at = submitted_at or self.clock()
+        effective_tier = tier if tier is not None else (self.store.developer_tier(developer) or 3)
+        deadline = self.sla.deadline(submitted_at, effective_tier)
+        try:
+            submission_id = self.store.add_submission(
+                kind=kind,
+                developer=developer,
+                tier=tier if tier is not None else effective_tier,
+                submitted_at=submitted_at,
+                deadline=deadline,
+                facts=facts.to_json(),
+                apk_path=apk_path,
+                icon_png=facts.icon_png,
+                note=note,
+            )
+        except (OSError, ValueError) as exc:
+            return SubmitOutcome(facts.file, False, f"could not store the APK ({exc})", facts=facts)
+        return SubmitOutcome(facts.file, True, None, submission_id, deadline, facts)
+
+    def submit(
+        self,
+        paths: Iterable[str],
+        *,
+        kind: str,
+        developer: str,
+        tier: int | None = None,
+        note: str | None = None,
+    ) -> Iterator[SubmitOutcome]:
+        """Parse each file in a capped worker process, then file it; one outcome per file, in order."""
+        from reviewer_app.apk.pool import FactsPool
+
+        paths = list(paths)
+        try:
+            self._check_submit(kind, developer, tier)
+        except ReviewError as exc:
+            for path in paths:
+                yield SubmitOutcome(path, False, str(exc))
+            return
+        with FactsPool(workers=self.settings.parse_workers, limits=self.settings.limits) as pool:
+            for path, facts in zip(paths, pool.inspect(paths)):
+                yield self.submit_facts(facts, path, kind=kind, developer=developer, tier=tier, note=note)
+
+    @staticmethod
+    def _check_submit(kind: str, developer: str, tier: int | None) -> None:
+        if kind not in KINDS:
+            raise ReviewError(f"unknown kind {kind!r} (use one of {', '.join(KINDS)})")
+        if not developer or not developer.strip():
+            raise ReviewError("a developer name is required")
+        if tier is not None and not 1 <= tier <= 5:
+            raise ReviewError(f"tier must be 1 to 5, not {tier}")
+
+    # -- queue -----------------------------------------------------------------------------------
+
+    def queue(self, kinds: Sequence[str] | None = None, statuses: Sequence[str] = OPEN_STATUSES) -> list[QueueRow]:
+        return self.store.queue(statuses=statuses, kinds=kinds)
+
+    def queue_ids(self, kinds: Sequence[str] | None = None, statuses: Sequence[str] = OPEN_STATUSES) -> list[int]:
+        return self.store.queue_ids(statuses=statuses, kinds=kinds)
+
+    def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
+        return self.store.queue_rows(ids)
+
+    def queue_stats(self) -> dict[str, Any]:
+        return self.store.queue_stats(self.clock())
+
+    def view(self, submission_id: int) -> SubmissionView:
+        detail = self.store.detail(submission_id)
+        facts = ApkFacts.from_json(detail.facts, detail.icon_png) if detail.facts else None
+        previous = ApkFacts.from_json(detail.previous_facts) if detail.previous_facts else None
+        return SubmissionView(detail, facts, previous)
+
+    # -- claims ----------------------------------------------------------------------------------
+
+    def claim_next(self, kinds: Sequence[str] | None = None, include_escalated: bool = False) -> ClaimRecord | None:
+        now = self.clock()
+        statuses = ("pending", "escalated") if include_escalated else ("pending",)
+        return self.store.claim_next(self.reviewer, now, now + self.lease, kinds=kinds, statuses=statuses)
+
+    def claim(self, submission_id: int) -> ClaimRecord:
+        now = self.clock()
+        return self.store.claim(submission_id, self.reviewer, now, now + self.lease)
+
+    def renew(self, submission_id: int) -> bool:
+        now = self.clock()
+        return self.store.renew(submission_id, self.reviewer, now, now + self.lease)
+
+    def release(self, submission_id: int) -> bool:
+        return self.store.release(submission_id, self.reviewer)
+
+    # -- decide ----------------------------------------------------------------------------------
+
+    def decide(
+        self,
+        submission_id: int,
+        verdict: str,
+        reasons: Sequence[str] = (),
+        message: str | None = None,
+        decision_id: str | None = None,
+    ) -> DecideOutcome:
+        reasons = tuple(dict.fromkeys(r.strip() for r in reasons if r and r.strip()))
+        message = message.strip() if message and message.strip() else None
+        error = self._check_decision(verdict, reasons, message)
+        if error:
+            return DecideOutcome(submission_id, False, error)
+        now = self.clock()
+        try:
+            decision, status = self.store.record_decision(
+                decision_id=decision_id or str(uuid.uuid4()),
+                submission_id=submission_id,
+                reviewer=self.reviewer,
+                verdict=verdict,
+                reason_codes=reasons,
+                message=message,
+                now=now,
+                lease_until=now + self.lease,
+            )
+        except StoreError as exc:
+            return DecideOutcome(submission_id, False, str(exc), conflict=True)
+        return DecideOutcome(submission_id, True, None, decision.decision_id, status, decision)
+
+    @staticmethod
+    def _check_decision(verdict: str, reasons: Sequence[str], message: str | None) -> str | None:
+        if verdict not in VERDICTS:
+            return f"unknown verdict {verdict!r} (use approve, reject or escalate)"
+        unknown = [r for r in reasons if r not in REASON_CODES]
+        if unknown:
+            return f"unknown reason code {unknown[0]!r} (known: {', '.join(sorted(REASON_CODES))})"
+        if verdict == "reject" and not reasons:
+            return "a rejection needs at least one reason code"
+        if verdict == "reject" and not message:
+            return "a rejection needs a message to the developer"
+        return None

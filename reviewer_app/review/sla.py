@@ -1,0 +1,40 @@
+"""Decision deadlines the store promises developers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from reviewer_app.config import SlaSettings
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    settings: SlaSettings = SlaSettings()
+
+    def allowance(self, tier: int) -> timedelta:
+        hours = self.settings.fast_hours if tier >= self.settings.fast_min_tier else self.settings.default_hours
+        return timedelta(hours=hours)
+
+    def deadline(self, submitted_at: datetime, tier: int) -> datetime:
+        return submitted_at + self.allowance(tier)
+
+
+def time_left(deadline: datetime, now: datetime) -> timedelta:
+    """Negative when overdue."""
+    return deadline - now
+
+
+def format_time_left(left: timedelta) -> str:
+    """Compact and sortable by eye: '1h 05m', '12m', '-3h 10m' (overdue)."""
+    seconds = int(left.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rem = divmod(seconds, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes = rem // 60
+    if days:
+        return f"{sign}{days}d {hours}h"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    return f"{sign}{minutes}m"

@@ -1,0 +1,41 @@
+"""SQLAlchemy schema, repositories, migrations (Alembic) and the blob folder. The only package that knows SQL."""
+
+from reviewer_app.store.blobs import BlobStore
+from reviewer_app.store.database import DatabaseUrlError
+from reviewer_app.store.records import (
+    AlreadyDecided,
+    ClaimRecord,
+    DatabaseUnavailable,
+    DecisionRecord,
+    HeldByOther,
+    NotClaimable,
+    NotFound,
+    QueueRow,
+    StoreError,
+    SubmissionDetail,
+)
+from reviewer_app.store.repository import Store
+
+from sqlalchemy.exc import SQLAlchemyError as DatabaseError  # noqa: E402  (callers catch it without knowing SQL)
+from reviewer_app.store.schema import KINDS, OPEN_STATUSES, STATUSES, VERDICTS
+
+__all__ = [
+    "AlreadyDecided",
+    "BlobStore",
+    "ClaimRecord",
+    "DatabaseUnavailable",
+    "DatabaseError",
+    "DatabaseUrlError",
+    "DecisionRecord",
+    "HeldByOther",
+    "KINDS",
+    "NotClaimable",
+    "NotFound",
+    "OPEN_STATUSES",
+    "QueueRow",
+    "STATUSES",
+    "Store",
+    "StoreError",
+    "SubmissionDetail",
+    "VERDICTS",
+]

@@ -1,0 +1,571 @@
+"""The only place that talks SQL. Methods take and return plain values (see records.py)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from reviewer_app.store import database
+from reviewer_app.store.blobs import BlobStore
+from reviewer_app.store.records import (
+    AlreadyDecided,
+    ClaimRecord,
+    DatabaseUnavailable,
+    DecisionRecord,
+    HeldByOther,
+    NotClaimable,
+    NotFound,
+    QueueRow,
+    SubmissionDetail,
+)
+from reviewer_app.store.schema import (
+    KINDS,
+    OPEN_STATUSES,
+    App,
+    Artifact,
+    Decision,
+    Developer,
+    Submission,
+)
+
+VERDICT_STATUS = {"approve": "approved", "reject": "rejected", "escalate": "escalated"}
+CHUNK = 500
+
+
+class Store:
+    """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""
+
+    def __init__(self, url: str, blob_dir: str | os.PathLike[str], reviewer: str | None = None, migrate: bool = True) -> None:
+        self.url = url
+        self.reader, self.writer = database.make_engines(url)
+        self.blobs = BlobStore(blob_dir)
+        self._reviewer = reviewer
+        self._read = sessionmaker(self.reader, expire_on_commit=False)
+        self._write = sessionmaker(self.writer, expire_on_commit=False)
+        if migrate:
+            try:
+                database.upgrade(self.writer)
+            except OperationalError as exc:
+                self.close()
+                raise DatabaseUnavailable(f"cannot open the database: {_first_line(exc)}") from None
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    @property
+    def backend(self) -> str:
+        return self.writer.dialect.name
+
+    def whoami(self) -> str:
+        """Who decides: the database user on PostgreSQL (the server checks it), else the configured name."""
+        if self.backend == "postgresql":
+            with self._read() as session:
+                return session.execute(select(func.current_user())).scalar_one()
+        return self._reviewer or "reviewer"
+
+    def close(self) -> None:
+        self.reader.dispose()
+        if self.writer is not self.reader:
+            self.writer.dispose()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        with self._write() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with self._read() as session, session.begin():
+            yield session
+
+    # -- submissions -----------------------------------------------------------------------------
+
+    def add_submission(
+        self,
+        *,
+        kind: str,
+        developer: str,
+        tier: int | None,
+        submitted_at: datetime,
+        deadline: datetime,
+        facts: dict[str, Any] | None = None,
+        apk_path: str | os.PathLike[str] | None = None,
+        icon_png: bytes | None = None,
+        note: str | None = None,
+        package: str | None = None,
+    ) -> int:
+        """File the APK in the blob store, then write developer, app, artifact and submission in one transaction."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown submission kind {kind!r}")
+        artifact_sha = None
+        icon_blob = None
+        if apk_path is not None and facts is not None:
+            artifact_sha = self.blobs.put_file(apk_path, facts.get("sha256"))
+            if icon_png:
+                icon_blob = self.blobs.put_bytes(icon_png)
+        package = package or (facts or {}).get("package")
+        for attempt in range(3):
+            try:
+                with self._writing() as s:
+                    dev = self._developer(s, developer, tier, submitted_at)
+                    app = self._app(s, package, dev, (facts or {}).get("label"), submitted_at) if package else None
+                    artifact = (
+                        self._artifact(s, artifact_sha, facts, icon_blob, submitted_at) if artifact_sha else None
+                    )
+                    sub = Submission(
+                        kind=kind,
+                        developer_id=dev.id,
+                        app_id=app.id if app else None,
+                        artifact_id=artifact.id if artifact else None,
+                        note=note,
+                        submitted_at=submitted_at,
+                        deadline=deadline,
+                        status="pending",
+                        row_version=1,
+                    )
+                    s.add(sub)
+                    s.flush()
+                    return sub.id
+            except IntegrityError:
+                # Another workstation created the same developer/app/artifact at the same moment.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def add_submissions_bulk(self, items: Sequence[dict[str, Any]]) -> int:
+        """Many metadata-style submissions in one transaction (imports, load tests, benchmarks).
+
+        Each item: kind, developer, tier, package, submitted_at, deadline, optional note.
+        """
+        if not items:
+            return 0
+        now = min(i["submitted_at"] for i in items)
+        with self._writing() as s:
+            developers: dict[str, Developer] = {}
+            apps: dict[str, App] = {}
+            for item in items:
+                name = item["developer"]
+                if name not in developers:
+                    developers[name] = self._developer(s, name, item.get("tier"), now)
+                package = item.get("package")
+                if package and package not in apps:
+                    apps[package] = self._app(s, package, developers[name], item.get("label"), now)
+            rows = [
+                {
+                    "kind": item["kind"],
+                    "developer_id": developers[item["developer"]].id,
+                    "app_id": apps[item["package"]].id if item.get("package") else None,
+                    "artifact_id": None,
+                    "note": item.get("note"),
+                    "submitted_at": item["submitted_at"],
+                    "deadline": item["deadline"],
+                    "status": "pending",
+                    "row_version": 1,
+                }
+                for item in items
+            ]
+            s.execute(Submission.__table__.insert(), rows)
+        return len(rows)
+
+    def _developer(self, s: Session, name: str, tier: int | None, now: datetime) -> Developer:
+        dev = s.execute(select(Developer).where(Developer.name == name)).scalar_one_or_none()
+        if dev is None:
+            dev = Developer(name=name, tier=tier if tier is not None else 3, created_at=now)
+            s.add(dev)
+            s.flush()
+        elif tier is not None and dev.tier != tier:
+            dev.tier = tier
+        return dev
+
+    def _app(self, s: Session, package: str, dev: Developer, label: str | None, now: datetime) -> App:
+        app = s.execute(select(App).where(App.package == package)).scalar_one_or_none()
+        if app is None:
+            app = App(package=package, developer_id=dev.id, label=label, created_at=now)
+            s.add(app)
+            s.flush()
+        return app
+
+    def _artifact(self, s: Session, sha: str, facts: dict[str, Any], icon_blob: str | None, now: datetime) -> Artifact:
+        art = s.execute(select(Artifact).where(Artifact.sha256 == sha)).scalar_one_or_none()
+        if art is None:
+            art = Artifact(
+                sha256=sha,
+                size=facts.get("size") or 0,
+                package=facts.get("package") or "",
+                version_code=facts.get("version_code"),
+                version_name=facts.get("version_name"),
+                label=facts.get("label"),
+                min_sdk=facts.get("min_sdk"),
+                target_sdk=facts.get("target_sdk"),
+                icon_sha256=facts.get("icon_sha256"),
+                icon_blob=icon_blob,
+                facts=facts,
+                created_at=now,
+            )
+            s.add(art)
+            s.flush()
+        return art
+
+    # -- queue -----------------------------------------------------------------------------------
+
+    def _queue_filter(self, statuses: Sequence[str], kinds: Sequence[str] | None):
+        cond = [Submission.status.in_(list(statuses))]
+        if kinds:
+            cond.append(Submission.kind.in_(list(kinds)))
+        return and_(*cond)
+
+    def queue_ids(self, statuses: Sequence[str] = OPEN_STATUSES, kinds: Sequence[str] | None = None) -> list[int]:
+        """Ids in the order a reviewer gets them: earliest deadline first."""
+        with self._reading() as s:
+            stmt = (
+                select(Submission.id)
+                .where(self._queue_filter(statuses, kinds))
+                .order_by(Submission.deadline, Submission.id)
+            )
+            return list(s.execute(stmt).scalars())
+
+    def _row_select(self):
+        return (
+            select(
+                Submission.id,
+                Submission.kind,
+                func.coalesce(Artifact.package, App.package),
+                func.coalesce(Artifact.label, App.label),
+                Developer.name,
+                Developer.tier,
+                Submission.submitted_at,
+                Submission.deadline,
+                Submission.status,
+                Submission.claimed_by,
+                Submission.lease_until,
+                Artifact.version_code,
+                Artifact.version_name,
+            )
+            .join(Developer, Developer.id == Submission.developer_id)
+            .outerjoin(App, App.id == Submission.app_id)
+            .outerjoin(Artifact, Artifact.id == Submission.artifact_id)
+        )
+
+    @staticmethod
+    def _row(values) -> QueueRow:
+        return QueueRow(*values)
+
+    def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
+        """Rows for these ids, in the order given (missing ids are left out)."""
+        found: dict[int, QueueRow] = {}
+        with self._reading() as s:
+            for start in range(0, len(ids), CHUNK):
+                part = list(ids[start : start + CHUNK])
+                for values in s.execute(self._row_select().where(Submission.id.in_(part))):
+                    row = self._row(values)
+                    found[row.submission_id] = row
+        return [found[i] for i in ids if i in found]
+
+    def queue(
+        self, statuses: Sequence[str] = OPEN_STATUSES, kinds: Sequence[str] | None = None, limit: int | None = None
+    ) -> list[QueueRow]:
+        with self._reading() as s:
+            stmt = (
+                self._row_select()
+                .where(self._queue_filter(statuses, kinds))
+                .order_by(Submission.deadline, Submission.id)
+            )
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return [self._row(v) for v in s.execute(stmt)]
+
+    def queue_stats(self, now: datetime) -> dict[str, Any]:
+        with self._reading() as s:
+            open_filter = Submission.status.in_(list(OPEN_STATUSES))
+            total = s.execute(select(func.count()).where(open_filter)).scalar_one()
+            overdue = s.execute(select(func.count()).where(open_filter, Submission.deadline < now)).scalar_one()
+            next_deadline = s.execute(select(func.min(Submission.deadline)).where(open_filter)).scalar_one()
+        if next_deadline is not None and next_deadline.tzinfo is None:
+            from datetime import timezone
+
+            next_deadline = next_deadline.replace(tzinfo=timezone.utc)
+        return {"open": total, "overdue": overdue, "next_deadline": next_deadline}
+
+    def detail(self, submission_id: int) -> SubmissionDetail:
+        with self._reading() as s:
+            values = s.execute(self._row_select().where(Submission.id == submission_id)).first()
+            if values is None:
+                raise NotFound(f"no submission {submission_id}")
+            row = self._row(values)
+            sub = s.get(Submission, submission_id)
+            art = s.get(Artifact, sub.artifact_id) if sub.artifact_id else None
+            decisions = tuple(
+                _decision(d)
+                for d in s.execute(
+                    select(Decision).where(Decision.submission_id == submission_id).order_by(Decision.decided_at)
+                ).scalars()
+            )
+            previous = None
+            if row.package:
+                previous = s.execute(
+                    select(Artifact.facts)
+                    .join(Submission, Submission.artifact_id == Artifact.id)
+                    .where(
+                        Artifact.package == row.package,
+                        Submission.status == "approved",
+                        Submission.id != submission_id,
+                    )
+                    .order_by(Artifact.version_code.desc(), Submission.id.desc())
+                    .limit(1)
+                ).scalar_one_or_none()
+            icon_blob = art.icon_blob if art else None
+        icon = None
+        if icon_blob:
+            try:
+                icon = self.blobs.read(icon_blob)
+            except OSError:
+                icon = None
+        return SubmissionDetail(
+            row=row,
+            artifact_sha256=art.sha256 if art else None,
+            facts=dict(art.facts) if art else None,
+            icon_png=icon,
+            note=sub.note,
+            row_version=sub.row_version,
+            decisions=decisions,
+            previous_facts=previous,
+        )
+
+    # -- claims ----------------------------------------------------------------------------------
+
+    def claim_next(
+        self,
+        reviewer: str,
+        now: datetime,
+        lease_until: datetime,
+        kinds: Sequence[str] | None = None,
+        statuses: Sequence[str] = ("pending",),
+    ) -> ClaimRecord | None:
+        """Atomically take the most urgent unclaimed submission (or the one the caller already holds)."""
+        with self._writing() as s:
+            held = s.execute(
+                update(Submission)
+                .where(
+                    Submission.id
+                    == select(Submission.id)
+                    .where(
+                        self._queue_filter(statuses, kinds),
+                        Submission.claimed_by == reviewer,
+                        Submission.lease_until >= now,
+                    )
+                    .order_by(Submission.deadline, Submission.id)
+                    .limit(1)
+                    .scalar_subquery()
+                )
+                .values(lease_until=lease_until)
+                .returning(Submission.id)
+            ).scalar_one_or_none()
+            if held is not None:
+                return ClaimRecord(held, reviewer, lease_until)
+            candidate = (
+                select(Submission.id)
+                .where(
+                    self._queue_filter(statuses, kinds),
+                    or_(Submission.claimed_by.is_(None), Submission.lease_until < now),
+                )
+                .order_by(Submission.deadline, Submission.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+                .scalar_subquery()
+            )
+            claimed = s.execute(
+                update(Submission)
+                .where(Submission.id == candidate)
+                .values(claimed_by=reviewer, lease_until=lease_until, row_version=Submission.row_version + 1)
+                .returning(Submission.id)
+            ).scalar_one_or_none()
+            return ClaimRecord(claimed, reviewer, lease_until) if claimed is not None else None
+
+    def claim(self, submission_id: int, reviewer: str, now: datetime, lease_until: datetime) -> ClaimRecord:
+        """Take (or renew) one given submission; refuses one held by somebody else or already decided."""
+        with self._writing() as s:
+            taken = s.execute(
+                update(Submission)
+                .where(
+                    Submission.id == submission_id,
+                    Submission.status.in_(list(OPEN_STATUSES)),
+                    or_(
+                        Submission.claimed_by.is_(None),
+                        Submission.claimed_by == reviewer,
+                        Submission.lease_until < now,
+                    ),
+                )
+                .values(claimed_by=reviewer, lease_until=lease_until, row_version=Submission.row_version + 1)
+                .returning(Submission.id)
+            ).scalar_one_or_none()
+            if taken is not None:
+                return ClaimRecord(submission_id, reviewer, lease_until)
+            self._raise_unclaimable(s, submission_id)
+        raise AssertionError("unreachable")
+
+    def _raise_unclaimable(self, s: Session, submission_id: int) -> None:
+        sub = s.get(Submission, submission_id)
+        if sub is None:
+            raise NotFound(f"no submission {submission_id}")
+        if sub.status not in OPEN_STATUSES:
+            raise AlreadyDecided(submission_id, self._last_decision(s, submission_id), sub.status)
+        if sub.claimed_by:
+            raise HeldByOther(submission_id, sub.claimed_by, sub.lease_until)
+        raise NotClaimable(f"submission {submission_id} cannot be claimed")
+
+    def renew(self, submission_id: int, reviewer: str, now: datetime, lease_until: datetime) -> bool:
+        """Heartbeat: extend a lease the caller still holds. False when it was lost."""
+        with self._writing() as s:
+            result = s.execute(
+                update(Submission)
+                .where(
+                    Submission.id == submission_id,
+                    Submission.claimed_by == reviewer,
+                    Submission.lease_until >= now,
+                    Submission.status.in_(list(OPEN_STATUSES)),
+                )
+                .values(lease_until=lease_until)
+            )
+            return result.rowcount == 1
+
+    def release(self, submission_id: int, reviewer: str) -> bool:
+        with self._writing() as s:
+            result = s.execute(
+                update(Submission)
+                .where(Submission.id == submission_id, Submission.claimed_by == reviewer)
+                .values(claimed_by=None, lease_until=None, row_version=Submission.row_version + 1)
+            )
+            if result.rowcount == 0 and s.get(Submission, submission_id) is None:
+                raise NotFound(f"no submission {submission_id}")
+            return result.rowcount == 1
+
+    def held_by(self, reviewer: str, now: datetime) -> list[int]:
+        with self._reading() as s:
+            return list(
+                s.execute(
+                    select(Submission.id)
+                    .where(
+                        Submission.claimed_by == reviewer,
+                        Submission.lease_until >= now,
+                        Submission.status.in_(list(OPEN_STATUSES)),
+                    )
+                    .order_by(Submission.deadline)
+                ).scalars()
+            )
+
+    # -- decisions -------------------------------------------------------------------------------
+
+    def record_decision(
+        self,
+        *,
+        decision_id: str,
+        submission_id: int,
+        reviewer: str,
+        verdict: str,
+        reason_codes: Iterable[str],
+        message: str | None,
+        now: datetime,
+        lease_until: datetime,
+    ) -> tuple[DecisionRecord, str]:
+        """Append a decision and move the submission on, in one transaction.
+
+        Idempotent by decision id (a journal may push the same decision twice). Fails with AlreadyDecided
+        or HeldByOther instead of overwriting somebody else's work.
+        """
+        if verdict not in VERDICT_STATUS:
+            raise ValueError(f"unknown verdict {verdict!r}")
+        with self._writing() as s:
+            existing = s.get(Decision, decision_id)
+            if existing is not None:
+                sub = s.get(Submission, existing.submission_id)
+                return _decision(existing), sub.status
+            # Claim it for the caller (or keep the caller's claim) before deciding: the same rule the
+            # database enforces for reviewers on PostgreSQL.
+            taken = s.execute(
+                update(Submission)
+                .where(
+                    Submission.id == submission_id,
+                    Submission.status.in_(list(OPEN_STATUSES)),
+                    or_(
+                        Submission.claimed_by.is_(None),
+                        Submission.claimed_by == reviewer,
+                        Submission.lease_until < now,
+                    ),
+                )
+                .values(claimed_by=reviewer, lease_until=lease_until)
+                .returning(Submission.row_version)
+            ).scalar_one_or_none()
+            if taken is None:
+                self._raise_unclaimable(s, submission_id)
+            decision = Decision(
+                id=decision_id,
+                submission_id=submission_id,
+                reviewer=reviewer,
+                decided_at=now,
+                verdict=verdict,
+                reason_codes=list(reason_codes),
+                message=message,
+            )
+            s.add(decision)
+            s.flush()
+            status = VERDICT_STATUS[verdict]
+            moved = s.execute(
+                update(Submission)
+                .where(Submission.id == submission_id, Submission.row_version == taken)
+                .values(status=status, claimed_by=None, lease_until=None, row_version=taken + 1)
+            )
+            if moved.rowcount != 1:
+                raise HeldByOther(submission_id, "another workstation", None)
+            return _decision(decision), status
+
+    def decision(self, decision_id: str) -> DecisionRecord | None:
+        with self._reading() as s:
+            d = s.get(Decision, decision_id)
+            return _decision(d) if d else None
+
+    def decisions(self, submission_id: int | None = None) -> list[DecisionRecord]:
+        with self._reading() as s:
+            stmt = select(Decision).order_by(Decision.decided_at, Decision.id)
+            if submission_id is not None:
+                stmt = stmt.where(Decision.submission_id == submission_id)
+            return [_decision(d) for d in s.execute(stmt).scalars()]
+
+    def _last_decision(self, s: Session, submission_id: int) -> DecisionRecord | None:
+        d = s.execute(
+            select(Decision)
+            .where(Decision.submission_id == submission_id)
+            .order_by(Decision.decided_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return _decision(d) if d else None
+
+    def developer_tier(self, name: str) -> int | None:
+        with self._reading() as s:
+            return s.execute(select(Developer.tier).where(Developer.name == name)).scalar_one_or_none()
+
+    def blob_path(self, sha256: str) -> Path:
+        return self.blobs.path(sha256)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def _decision(d: Decision) -> DecisionRecord:
+    return DecisionRecord(
+        decision_id=d.id,
+        submission_id=d.submission_id,
+        reviewer=d.reviewer,
+        decided_at=d.decided_at,
+        verdict=d.verdict,
+        reason_codes=tuple(d.reason_codes or ()),
+        message=d.message,
+    )

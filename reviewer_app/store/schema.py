@@ -1,0 +1,139 @@
+"""SQLAlchemy schema. Alembic migrations (store/migrations) create it; this module is their source of truth."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+KINDS = ("new", "update", "metadata", "sensitive")
+OPEN_STATUSES = ("pending", "escalated")
+STATUSES = ("pending", "escalated", "approved", "rejected")
+VERDICTS = ("approve", "reject", "escalate")
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every back end (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Developer(Base):
+    __tablename__ = "developers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    tier: Mapped[int] = mapped_column(Integer, default=3)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint("tier BETWEEN 1 AND 5", name="tier_range"),)
+
+
+class App(Base):
+    __tablename__ = "apps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package: Mapped[str] = mapped_column(String(255), unique=True)
+    developer_id: Mapped[int] = mapped_column(ForeignKey("developers.id"))
+    label: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Artifact(Base):
+    """One APK file, kept in the content-addressed blob store under its SHA-256."""
+
+    __tablename__ = "artifacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    package: Mapped[str] = mapped_column(String(255), index=True)
+    version_code: Mapped[int | None] = mapped_column(BigInteger)
+    version_name: Mapped[str | None] = mapped_column(String(255))
+    label: Mapped[str | None] = mapped_column(String(500))
+    min_sdk: Mapped[int | None] = mapped_column(Integer)
+    target_sdk: Mapped[int | None] = mapped_column(Integer)
+    icon_sha256: Mapped[str | None] = mapped_column(String(64))  # of the icon bytes inside the APK
+    icon_blob: Mapped[str | None] = mapped_column(String(64))  # blob holding the icon as PNG
+    facts: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    developer_id: Mapped[int] = mapped_column(ForeignKey("developers.id"))
+    app_id: Mapped[int | None] = mapped_column(ForeignKey("apps.id"))
+    artifact_id: Mapped[int | None] = mapped_column(ForeignKey("artifacts.id"))
+    note: Mapped[str | None] = mapped_column(Text)  # what changed, for metadata submissions
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('new', 'update', 'metadata', 'sensitive')", name="kind_valid"),
+        CheckConstraint("status IN ('pending', 'escalated', 'approved', 'rejected')", name="status_valid"),
+        Index("ix_submissions_queue", "status", "deadline", "id"),
+    )
+
+
+class Decision(Base):
+    """Append-only: the database refuses updates and deletes (triggers, and grants on PostgreSQL)."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID made by the client: pushes are idempotent
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason_codes: Mapped[list] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint("verdict IN ('approve', 'reject', 'escalate')", name="verdict_valid"),)
