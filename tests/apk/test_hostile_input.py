@@ -1,0 +1,132 @@
+"""Hostile and broken files: each gives one clear error record, nothing raises, caps hold."""
+
+from __future__ import annotations
+
+import os
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from reviewer_app.apk.limits import MiB, ParseLimits
+from reviewer_app.apk.pool import FactsPool
+from reviewer_app.apk.reader import read_apk
+
+
+def write_zip(path: Path, entries: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression=method) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+def write_bomb(path: Path, name: str, size: int, declared: int | None = None) -> Path:
+    """A deflated entry of `size` zero bytes; optionally lie about its size in the central directory."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    zero = bytes(MiB)
+    body = b"".join(comp.compress(zero) for _ in range(size // MiB)) + comp.flush()
+    crc = 0
+    for _ in range(size // MiB):
+        crc = zlib.crc32(zero, crc)
+    usize = size if declared is None else declared
+    fname = name.encode()
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(body), usize, len(fname), 0) + fname
+    central = struct.pack(
+        "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(body), usize, len(fname), 0, 0, 0, 0, 0, 0
+    ) + fname
+    eocd = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local) + len(body), 0)
+    path.write_bytes(local + body + central + eocd)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"", "not a zip archive"),
+        (os.urandom(4096), "not a zip archive"),
+        (b"PK\x05\x06" + bytes(18), "empty zip archive"),
+    ],
+)
+def test_files_that_are_not_zip_archives(tmp_path, content, error):
+    path = tmp_path / "bad.apk"
+    path.write_bytes(content)
+    facts = read_apk(path)
+    assert not facts.ok and facts.error == error
+    assert facts.sha256 is not None and facts.size == len(content)
+
+
+def test_missing_empty_and_garbage_manifests(tmp_path):
+    missing = read_apk(write_zip(tmp_path / "a.apk", {"classes.dex": b"dex\n035\0"}))
+    empty = read_apk(write_zip(tmp_path / "b.apk", {"AndroidManifest.xml": b""}))
+    garbage = read_apk(write_zip(tmp_path / "c.apk", {"AndroidManifest.xml": os.urandom(512)}))
+    text = read_apk(write_zip(tmp_path / "d.apk", {"AndroidManifest.xml": b"<manifest package='a.b'/>"}))
+    assert missing.error == "AndroidManifest.xml missing"
+    assert empty.error == "AndroidManifest.xml is empty"
+    assert not garbage.ok and garbage.error.startswith("AndroidManifest.xml")
+    assert not text.ok and "not compiled" in text.error
+    for facts in (missing, empty, garbage, text):
+        assert facts.package is None and "\n" not in facts.error
+
+
+def test_paths_that_are_not_files(tmp_path):
+    assert read_apk(tmp_path / "nope.apk").error == "no such file"
+    assert read_apk(tmp_path).error == "is a directory"
+
+
+def test_file_size_cap(tmp_path):
+    path = write_zip(tmp_path / "big.apk", {"AndroidManifest.xml": os.urandom(4096)}, zipfile.ZIP_STORED)
+    facts = read_apk(path, ParseLimits(max_file_size=1024))
+    assert not facts.ok and facts.error.startswith("file exceeds size limit")
+
+
+def test_too_many_entries(tmp_path):
+    path = write_zip(tmp_path / "many.apk", {f"res/raw/f{i}": b"x" for i in range(50)})
+    facts = read_apk(path, ParseLimits(max_entries=10))
+    assert facts.error == "too many zip entries (50 > 10)"
+
+
+def test_declared_decompressed_size_cap(tmp_path):
+    path = write_bomb(tmp_path / "bomb.apk", "AndroidManifest.xml", 4 * MiB)
+    facts = read_apk(path, ParseLimits(max_entry_size=1 * MiB))
+    assert facts.error == "decompressed size exceeds limit"
+
+
+def test_lying_decompressed_size_is_caught_while_inflating(tmp_path):
+    path = write_bomb(tmp_path / "liar.apk", "AndroidManifest.xml", 8 * MiB, declared=100)
+    facts = read_apk(path, ParseLimits(max_entry_size=1 * MiB))
+    assert facts.error == "decompressed size exceeds limit"
+
+
+def test_truncated_apk(tmp_path, demo_apk):
+    data = demo_apk.read_bytes()
+    path = tmp_path / "cut.apk"
+    path.write_bytes(data[: len(data) // 2])
+    facts = read_apk(path)
+    assert not facts.ok and facts.error.startswith("not a zip archive")
+
+
+def test_pool_keeps_order_and_isolates_bad_files(tmp_path, demo_apk):
+    bad = tmp_path / "bad.apk"
+    bad.write_bytes(b"not an apk")
+    with FactsPool(workers=2) as pool:
+        results = list(pool.inspect([str(demo_apk), str(bad), str(demo_apk)]))
+    assert [r.ok for r in results] == [True, False, True]
+    assert [r.file for r in results] == [str(demo_apk), str(bad), str(demo_apk)]
+    assert results[0].package and results[0].sha256 == results[2].sha256
+
+
+def test_pool_stops_a_parse_that_runs_too_long(demo_apk):
+    with FactsPool(workers=1, limits=ParseLimits(timeout_seconds=0.0001)) as pool:
+        (facts,) = pool.inspect([str(demo_apk)])
+    assert not facts.ok and facts.error == "parse time exceeds limit"
+
+
+def test_pool_caps_memory_of_a_worker(tmp_path, demo_apk):
+    bomb = write_bomb(tmp_path / "mem.apk", "AndroidManifest.xml", 600 * MiB)
+    limits = ParseLimits(memory_bytes=128 * MiB, max_entry_size=1024 * MiB)
+    with FactsPool(workers=1, limits=limits) as pool:
+        bomb_facts, good = pool.inspect([str(bomb), str(demo_apk)])
+    assert not bomb_facts.ok and "memory" in bomb_facts.error
+    assert good.ok  # the next file still parses in a fresh or recovered worker

@@ -1,0 +1,88 @@
+"""Shared fixtures: real APKs (our own and the external corpus) and an isolated environment."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_APKS = ROOT / "resources" / "demo" / "apks"
+TEST_APKS = ROOT / "tests" / "data" / "apks"
+CORPUS = Path(os.environ.get("REVIEWER_APP_CORPUS", ROOT.parent / "shared" / "corpus" / "apks"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need_corpus() -> Path:
+    """The external corpus: skipped on a fresh clone without it, a failure in CI."""
+    if not CORPUS.is_dir():
+        message = f"APK corpus not found at {CORPUS} (set REVIEWER_APP_CORPUS)"
+        if IN_CI:
+            pytest.fail(message + " and CI=true requires it")
+        pytest.skip(message)
+    return CORPUS
+
+
+def need_tool(path: str) -> str:
+    import shutil
+
+    found = shutil.which(path)
+    if not found:
+        message = f"{path} is not installed (Debian package providing it)"
+        if IN_CI:
+            pytest.fail(message + " and CI=true requires it")
+        pytest.skip(message)
+    return found
+
+
+def corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(CORPUS.glob("*.apk")) + sorted((CORPUS / "apksig").glob("*.apk"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return need_corpus()
+
+
+@pytest.fixture(scope="session")
+def demo_index() -> list[dict]:
+    return json.loads((DEMO_APKS / "index.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def test_apk_index() -> list[dict]:
+    return json.loads((TEST_APKS / "index.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real user's settings, data or database."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("REVIEWER_APP_DB", "REVIEWER_APP_DATA", "REVIEWER_APP_REVIEWER", "REVIEWER_APP_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REVIEWER_APP_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    yield
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from reviewer_app.config import Settings
+
+    return Settings(data_dir=tmp_path / "data", reviewer="alice")
+
+
+@pytest.fixture(scope="session")
+def demo_apk() -> Path:
+    """A small real APK the project builds itself (resources/demo/apks)."""
+    path = DEMO_APKS / "com.example.notes_1.apk"
+    if not path.exists():
+        candidates = sorted(DEMO_APKS.glob("*.apk"))
+        assert candidates, f"no demo APKs in {DEMO_APKS}"
+        path = candidates[0]
+    return path

@@ -1,0 +1,81 @@
+"""Migrations build the schema from empty, match the models, and run again without harm."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from reviewer_app.store import database
+from reviewer_app.store.schema import Base
+
+
+@pytest.fixture
+def engines(tmp_path):
+    reader, writer = database.make_engines(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    yield reader, writer
+    reader.dispose()
+    writer.dispose()
+
+
+def test_upgrade_from_empty_creates_every_table(engines):
+    reader, writer = engines
+    assert database.current_revision(reader) is None
+    before, after = database.upgrade(writer)
+    assert before is None and after == database.head_revision()
+    tables = set(inspect(reader).get_table_names())
+    assert {"developers", "apps", "artifacts", "submissions", "decisions", "alembic_version"} <= tables
+
+
+def test_schema_after_migrations_matches_the_models(engines):
+    reader, writer = engines
+    database.upgrade(writer)
+    with reader.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_twice_is_a_no_op(engines):
+    _, writer = engines
+    database.upgrade(writer)
+    before, after = database.upgrade(writer)
+    assert before == after == database.head_revision()
+
+
+def test_downgrade_to_base_and_up_again(engines):
+    from alembic import command
+
+    reader, writer = engines
+    database.upgrade(writer)
+    cfg = database._alembic_config()
+    with writer.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert set(inspect(reader).get_table_names()) <= {"alembic_version"}
+    database.upgrade(writer)
+    assert database.current_revision(reader) == database.head_revision()
+
+
+def test_decisions_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path, engines):
+    _, writer = engines
+    database.upgrade(writer)
+    path = tmp_path / "db.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO developers (name, tier, created_at) VALUES ('d', 3, '2026-01-01')")
+    conn.execute(
+        "INSERT INTO submissions (kind, developer_id, submitted_at, deadline, status, row_version) "
+        "VALUES ('new', 1, '2026-01-01', '2026-01-02', 'approved', 1)"
+    )
+    conn.execute(
+        "INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
+        "VALUES ('x', 1, 'alice', '2026-01-01', 'approve', '[]')"
+    )
+    conn.commit()
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE decisions SET verdict = 'reject'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM decisions")
+    conn.close()
