@@ -1,0 +1,288 @@
+"""Entry point: the GUI by default, subcommands for scripts (see CLI.md: their JSON names are a promise)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from reviewer_app import __version__
+
+KINDS = ("new", "update", "metadata", "sensitive")
+VERDICTS = ("approve", "reject", "escalate")
+
+
+class CliError(Exception):
+    """One line for stderr, exit status 2."""
+
+
+def _emit(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help="SQLAlchemy URL (env REVIEWER_APP_DB); default: SQLite in the data directory")
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                        help="data directory holding the SQLite file and the blob store (env REVIEWER_APP_DATA)")
+    common.add_argument("--reviewer", metavar="NAME", default=argparse.SUPPRESS,
+                        help="who you are on SQLite (default: the operating-system user)")
+
+    parser = argparse.ArgumentParser(
+        prog="reviewer-app",
+        description="Review workstation of an Android app store. Without a command, opens the GUI.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"reviewer-app {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("inspect", parents=[common], help="facts of APK files (no database)")
+    p.add_argument("apks", nargs="+", metavar="APK")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = sub.add_parser("submit", parents=[common], help="file APKs as submissions")
+    p.add_argument("apks", nargs="+", metavar="APK")
+    p.add_argument("--kind", required=True, choices=KINDS)
+    p.add_argument("--developer", required=True, metavar="NAME")
+    p.add_argument("--tier", type=int, choices=range(1, 6), metavar="1-5")
+    p.add_argument("--note", metavar="TEXT", help="what the developer changed (metadata submissions)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("queue", parents=[common], help="open submissions, most urgent first")
+    p.add_argument("--kind", action="append", choices=KINDS, metavar="KIND")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("claim", parents=[common], help="claim the most urgent open submission")
+    p.add_argument("--kind", action="append", choices=KINDS, metavar="KIND")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("release", parents=[common], help="give a claimed submission back to the queue")
+    p.add_argument("submission_id", type=int, metavar="SUBMISSION_ID")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("decide", parents=[common], help="approve, reject or escalate a submission")
+    p.add_argument("submission_id", type=int, metavar="SUBMISSION_ID")
+    p.add_argument("--verdict", required=True, choices=VERDICTS)
+    p.add_argument("--reason", action="append", default=[], metavar="CODE")
+    p.add_argument("--message", metavar="TEXT")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("demo", parents=[common], help="create a demo workspace and open the GUI on it")
+    p.add_argument("--no-gui", action="store_true", help="only create the workspace")
+    p.add_argument("--reset", action="store_true", help="throw away an existing demo workspace first")
+
+    p = sub.add_parser("db", parents=[common], help="database administration")
+    db_sub = p.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    db_sub.add_parser("upgrade", parents=[common], help="run migrations up to the newest schema")
+    db_sub.add_parser("current", parents=[common], help="print the schema revision")
+    return parser
+
+
+def _settings(args: argparse.Namespace):
+    from reviewer_app.config import load_settings
+
+    return load_settings(
+        data_dir=getattr(args, "data_dir", None),
+        db_url=getattr(args, "db", None),
+        reviewer=getattr(args, "reviewer", None),
+    )
+
+
+def _service(args: argparse.Namespace):
+    from reviewer_app.review import ReviewService
+
+    return ReviewService(_settings(args))
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from reviewer_app.apk.pool import FactsPool
+
+    settings = _settings(args)
+    failed = False
+    with FactsPool(workers=settings.parse_workers, limits=settings.limits) as pool:
+        for facts in pool.inspect(args.apks):
+            failed |= not facts.ok
+            if args.json:
+                _emit(facts.to_json())
+            else:
+                _print_facts(facts)
+    return 1 if failed else 0
+
+
+def _print_facts(facts) -> None:
+    if not facts.ok:
+        print(f"{facts.file}: error: {facts.error}")
+        return
+    print(f"{facts.file}")
+    print(f"  {facts.label or '-'}  {facts.package}  {facts.version_name or ''} ({facts.version_code})")
+    print(f"  SDK min {facts.min_sdk} target {facts.target_sdk}   sha256 {facts.sha256}")
+    for s in facts.signers:
+        print(f"  signer {s.subject} [{','.join(s.schemes)}] {s.sha256}")
+    if not facts.signers:
+        print("  signer: none accepted")
+    for p in facts.permissions:
+        print(f"  permission {p}")
+    for w in facts.warnings:
+        print(f"  warning: {w}")
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    service = _service(args)
+    failed = False
+    try:
+        for outcome in service.submit(args.apks, kind=args.kind, developer=args.developer, tier=args.tier, note=args.note):
+            failed |= not outcome.ok
+            if args.json:
+                _emit(outcome.to_json())
+            elif outcome.ok:
+                print(f"{outcome.file}: submission {outcome.submission_id}, decision due {outcome.deadline:%Y-%m-%d %H:%M} UTC")
+            else:
+                print(f"{outcome.file}: error: {outcome.error}")
+    finally:
+        service.close()
+    return 1 if failed else 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from reviewer_app.review import format_time_left
+
+    service = _service(args)
+    try:
+        rows = service.queue(kinds=args.kind)
+        now = service.clock()
+    finally:
+        service.close()
+    for row in rows:
+        if args.json:
+            _emit(row.to_json())
+        else:
+            held = f" held by {row.claimed_by}" if row.claimed_by else ""
+            print(
+                f"{row.submission_id:>7}  {format_time_left(row.deadline - now):>9}  {row.kind:<9} "
+                f"{(row.label or '-')[:30]:<30} {row.package or '-'}  {row.developer} ({row.tier}*) {row.status}{held}"
+            )
+    return 0
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    service = _service(args)
+    try:
+        claim = service.claim_next(kinds=args.kind)
+    finally:
+        service.close()
+    record = {
+        "submission_id": claim.submission_id if claim else None,
+        "lease_until": claim.lease_until.isoformat().replace("+00:00", "Z") if claim else None,
+    }
+    if args.json:
+        _emit(record)
+    elif claim:
+        print(f"claimed submission {claim.submission_id} until {claim.lease_until:%H:%M} UTC")
+    else:
+        print("nothing left to claim")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from reviewer_app.review import StoreError
+
+    service = _service(args)
+    try:
+        released = service.release(args.submission_id)
+        error = None if released else f"submission {args.submission_id} is not held by {service.reviewer}"
+    except StoreError as exc:
+        released, error = False, str(exc)
+    finally:
+        service.close()
+    if args.json:
+        _emit({"submission_id": args.submission_id, "ok": released, "error": error})
+    elif error:
+        print(f"error: {error}", file=sys.stderr)
+    return 0 if released else 1
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    service = _service(args)
+    try:
+        outcome = service.decide(args.submission_id, args.verdict, args.reason, args.message)
+    finally:
+        service.close()
+    if args.json:
+        _emit(outcome.to_json())
+    elif outcome.ok:
+        print(f"submission {outcome.submission_id}: {outcome.status} (decision {outcome.decision_id})")
+    else:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    return 0 if outcome.ok else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from reviewer_app.review.demo import create_demo_workspace, demo_settings
+
+    settings = demo_settings(_settings(args), explicit_data_dir=getattr(args, "data_dir", None) is not None,
+                             explicit_db=getattr(args, "db", None) is not None)
+    summary = create_demo_workspace(settings, reset=args.reset)
+    print(f"demo workspace: {settings.data_dir} ({summary})", file=sys.stderr)
+    if args.no_gui:
+        return 0
+    return _run_gui(settings)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from reviewer_app.review.admin import current_revision, upgrade_database
+
+    settings = _settings(args)
+    if args.db_command == "upgrade":
+        before, after = upgrade_database(settings.database_url)
+        print(f"schema {before or 'empty'} -> {after}" if before != after else f"schema is up to date ({after})")
+    else:
+        print(current_revision(settings.database_url) or "empty")
+    return 0
+
+
+def _run_gui(settings) -> int:
+    try:
+        from reviewer_app.ui.app import run_gui
+    except ImportError as exc:
+        raise CliError(f"the GUI cannot start: {exc}") from None
+    return run_gui(settings)
+
+
+COMMANDS = {
+    "inspect": cmd_inspect,
+    "submit": cmd_submit,
+    "queue": cmd_queue,
+    "claim": cmd_claim,
+    "release": cmd_release,
+    "decide": cmd_decide,
+    "demo": cmd_demo,
+    "db": cmd_db,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from reviewer_app.config import ConfigError
+    from reviewer_app.review.errors import USER_ERRORS
+
+    try:
+        if args.command is None:
+            return _run_gui(_settings(args))
+        return COMMANDS[args.command](args)
+    except (CliError, ConfigError, *USER_ERRORS) as exc:
+        print(f"reviewer-app: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

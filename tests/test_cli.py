@@ -1,0 +1,150 @@
+"""The command line as scripts use it: JSON names of CLI.md, one record per file, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_APKS, ROOT
+
+INSPECT_FIELDS = {"file", "ok", "error", "sha256", "size", "package", "label", "version_code", "version_name",
+                  "min_sdk", "target_sdk", "permissions", "signers", "icon_sha256", "native_abis", "warnings"}
+QUEUE_FIELDS = {"submission_id", "kind", "package", "label", "developer", "tier", "submitted_at", "deadline",
+                "status", "claimed_by"}
+
+
+def run(*args: str, data_dir: Path | None = None, reviewer: str | None = None, check_rc: int | None = None):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, "-m", "reviewer_app"]
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    if reviewer is not None:
+        cmd += ["--reviewer", reviewer]
+    proc = subprocess.run(cmd + list(args), capture_output=True, text=True, env=env, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    if check_rc is not None:
+        assert proc.returncode == check_rc, proc.stderr
+    return proc
+
+
+def lines(proc) -> list[dict]:
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def test_version_and_help():
+    assert "reviewer-app" in run("--version", check_rc=0).stdout
+    assert "inspect" in run("--help", check_rc=0).stdout
+
+
+def test_inspect_json_gives_one_record_per_file_in_order(tmp_path, demo_index):
+    bad = tmp_path / "bad.apk"
+    bad.write_bytes(b"definitely not a zip")
+    files = [str(DEMO_APKS / e["file"]) for e in demo_index]
+    proc = run("inspect", files[0], str(bad), *files[1:], "--json", check_rc=1)
+    records = lines(proc)
+    assert [r["file"] for r in records] == [files[0], str(bad), *files[1:]]
+    for record in records:
+        assert INSPECT_FIELDS <= set(record)
+    assert records[1]["ok"] is False and records[1]["error"] == "not a zip archive"
+    good = [r for r in records if r is not records[1]]
+    for record, entry in zip(good, demo_index):
+        assert record["ok"] is True and record["error"] is None
+        assert record["package"] == entry["package"]
+        assert record["label"] == entry["label"]
+        assert record["version_code"] == entry["version_code"]
+        assert isinstance(record["min_sdk"], int)
+        assert record["permissions"] == sorted(record["permissions"])
+        for signer in record["signers"]:
+            assert set(signer) >= {"sha256", "subject", "schemes"}
+            assert len(signer["sha256"]) == 64 and signer["subject"].startswith("CN=")
+
+
+def test_inspect_all_good_exits_zero(demo_apk):
+    (record,) = lines(run("inspect", str(demo_apk), "--json", check_rc=0))
+    assert record["ok"] and record["icon_sha256"] and len(record["sha256"]) == 64
+
+
+def test_review_workflow_from_a_script(tmp_path, demo_index):
+    data = tmp_path / "ws"
+    files = [str(DEMO_APKS / e["file"]) for e in demo_index[:3]]
+    bad = tmp_path / "broken.apk"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    submitted = lines(run("submit", files[0], str(bad), files[1], "--kind", "new", "--developer", "Acme",
+                          "--tier", "5", "--json", data_dir=data, check_rc=1))
+    assert [r["ok"] for r in submitted] == [True, False, True]
+    assert submitted[1]["submission_id"] is None and submitted[1]["error"]
+    assert submitted[0]["deadline"].endswith("Z")
+    slow = lines(run("submit", files[2], "--kind", "update", "--developer", "Slow", "--tier", "2", "--json",
+                     data_dir=data, check_rc=0))
+
+    queue = lines(run("queue", "--json", data_dir=data, check_rc=0))
+    assert all(QUEUE_FIELDS <= set(r) for r in queue)
+    assert [r["submission_id"] for r in queue] == [submitted[0]["submission_id"], submitted[2]["submission_id"],
+                                                  slow[0]["submission_id"]]
+    assert queue[0]["tier"] == 5 and queue[2]["kind"] == "update"
+
+    (claim,) = lines(run("claim", "--json", data_dir=data, reviewer="alice", check_rc=0))
+    assert claim["submission_id"] == queue[0]["submission_id"] and claim["lease_until"]
+    held = lines(run("decide", str(claim["submission_id"]), "--verdict", "approve", "--json",
+                     data_dir=data, reviewer="bob", check_rc=1))[0]
+    assert held["ok"] is False and "alice" in held["error"]
+
+    decided = lines(run("decide", str(claim["submission_id"]), "--verdict", "reject", "--reason", "privacy",
+                        "--message", "Remove READ_CONTACTS", "--json", data_dir=data, reviewer="alice", check_rc=0))[0]
+    assert decided == {"submission_id": claim["submission_id"], "ok": True, "error": None,
+                       "decision_id": decided["decision_id"], "status": "rejected"}
+    again = lines(run("decide", str(claim["submission_id"]), "--verdict", "approve", "--json",
+                      data_dir=data, reviewer="bob", check_rc=1))[0]
+    assert again["ok"] is False and "already decided" in again["error"] and "alice" in again["error"]
+
+    (claim2,) = lines(run("claim", "--kind", "update", "--json", data_dir=data, reviewer="bob", check_rc=0))
+    assert claim2["submission_id"] == slow[0]["submission_id"]
+    assert lines(run("release", str(claim2["submission_id"]), "--json", data_dir=data, reviewer="bob",
+                     check_rc=0))[0]["ok"]
+    remaining = lines(run("queue", "--json", data_dir=data, check_rc=0))
+    assert [r["submission_id"] for r in remaining] == [submitted[2]["submission_id"], slow[0]["submission_id"]]
+    assert all(r["claimed_by"] is None for r in remaining)
+
+
+def test_bad_database_url_is_one_line_error():
+    proc = run("--db", "nosuchdb://x", "queue", "--json")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "error" in proc.stderr
+
+
+def test_unreachable_postgres_is_one_line_error():
+    proc = run("--db", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2", "queue", "--json")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "database" in proc.stderr
+
+
+def test_db_upgrade_and_current(tmp_path):
+    data = tmp_path / "ws"
+    assert "empty" in run("db", "current", data_dir=data, check_rc=0).stdout
+    assert "->" in run("db", "upgrade", data_dir=data, check_rc=0).stdout
+    assert "up to date" in run("db", "upgrade", data_dir=data, check_rc=0).stdout
+
+
+def test_demo_workspace_without_gui(tmp_path):
+    data = tmp_path / "demo"
+    proc = run("demo", "--no-gui", data_dir=data, check_rc=0)
+    assert "submissions filed" in proc.stderr
+    queue = lines(run("queue", "--json", data_dir=data, check_rc=0))
+    kinds = {r["kind"] for r in queue}
+    assert kinds == {"new", "update", "metadata", "sensitive"}
+    assert len({r["tier"] for r in queue}) >= 3
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc)
+    deadlines = [datetime.fromisoformat(r["deadline"].replace("Z", "+00:00")) for r in queue]
+    assert any(d < now for d in deadlines), "some demo submissions are overdue"
+    assert any(d > now for d in deadlines)
+    assert deadlines == sorted(deadlines)
+    kept = run("demo", "--no-gui", data_dir=data, check_rc=0)
+    assert "kept" in kept.stderr
