@@ -1,0 +1,980 @@
+#!/usr/bin/env python3
+"""Build the small, real APKs of the demo workspace and of the test suite.
+
+Every APK is made with Debian's Android tools, so that the files are what a real build chain produces:
+
+* ``aapt package`` (Debian package ``aapt``) compiles ``manifests/<name>.xml`` and ``res/<set>/`` against
+  ``/usr/share/android-framework-res/framework-res.apk`` (package ``android-framework-res``);
+* launcher icons are PNGs drawn here with Pillow (48/72/96/144/192 px for mdpi..xxxhdpi);
+* native libraries (weather only) are tiny placeholder ELF files added to the zip before signing;
+* ``apksigner sign`` (package ``apksigner``) signs with the public demo keys in ``keys/``;
+* ``signer-mismatch.apk`` is signed by apksigner (v1+v2, key fixture-a), then its APK Signing Block is
+  replaced by a v2 block of key fixture-b computed here.  The code that computes it is first checked to
+  reproduce apksigner's own v2 block byte for byte, so the v2 half of that file is as valid as apksigner's.
+
+At the end every file is checked with ``apksigner verify --print-certs`` and ``aapt dump badging`` against
+the index.json written beside it; any difference stops the build with a non-zero exit status.
+
+Outputs (committed):
+    resources/demo/apks/<package>_<versionCode>.apk + index.json   demo workspace (shipped in the package)
+    tests/data/apks/*.apk + index.json       edge cases for tests only
+
+Usage (from anywhere; paths are relative to the repository):
+    python packaging/demo_apks/build.py               build, verify, write the outputs
+    python packaging/demo_apks/build.py --check       build in a temporary folder, verify, and compare
+                                                      byte for byte with the committed outputs
+    python packaging/demo_apks/build.py --verify-only verify the committed outputs against their index.json
+    python packaging/demo_apks/build.py --make-keys   create missing keys in keys/ with openssl (done once;
+                                                      the keys are committed, so builds reuse them)
+
+Tool locations can be overridden with the environment variables AAPT, APKSIGNER, OPENSSL and
+ANDROID_FRAMEWORK_RES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import dataclasses
+import hashlib
+import io
+import json
+import math
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+MANIFESTS = HERE / "manifests"
+RES = HERE / "res"
+KEYS = HERE / "keys"
+
+OUTPUT_DIRS = {
+    "demo": REPO / "resources" / "demo" / "apks",
+    "tests": REPO / "tests" / "data" / "apks",
+}
+
+AAPT = os.environ.get("AAPT", "/usr/bin/aapt")
+APKSIGNER = os.environ.get("APKSIGNER", "/usr/bin/apksigner")
+OPENSSL = os.environ.get("OPENSSL", "openssl")
+FRAMEWORK_RES = os.environ.get("ANDROID_FRAMEWORK_RES", "/usr/share/android-framework-res/framework-res.apk")
+
+# Every input file gets this modification time before aapt reads it (aapt itself writes 1980-01-01 into
+# the zip); entries this script adds use the same DOS time.
+FIXED_MTIME = 315532800  # 1980-01-01T00:00:00Z
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+
+SCHEMES = ("v1", "v2", "v3")
+DENSITIES = (("mdpi", 48), ("hdpi", 72), ("xhdpi", 96), ("xxhdpi", 144), ("xxxhdpi", 192))
+DENSITY_DPI = {"mdpi": 160, "hdpi": 240, "xhdpi": 320, "xxhdpi": 480, "xxxhdpi": 640}
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+# --------------------------------------------------------------------------------------------- keys
+
+@dataclasses.dataclass(frozen=True)
+class KeySpec:
+    name: str
+    subject: str  # openssl -subj form
+
+
+KEY_SPECS = (
+    KeySpec("acme", "/C=US/O=Acme Apps/OU=Public demo key - not for production/CN=Acme Apps"),
+    KeySpec("shady", "/C=CN/O=Shady Labs/OU=Public demo key - not for production/CN=Shady Labs"),
+    KeySpec("quicktools", "/C=CN/O=Quick Tools/OU=Public demo key - not for production/CN=Quick Tools"),
+    KeySpec("skysoft", "/C=DE/O=Sky Soft/OU=Public demo key - not for production/CN=Sky Soft"),
+    KeySpec("oldcorp", "/C=US/O=Old Corp/OU=Public demo key - not for production/CN=Old Corp"),
+    KeySpec("fixture-a", "/O=reviewer_app tests/OU=Public test key - not for production/CN=Fixture Key A"),
+    KeySpec("fixture-b", "/O=reviewer_app tests/OU=Public test key - not for production/CN=Fixture Key B"),
+)
+
+
+def key_paths(name: str) -> tuple[Path, Path]:
+    """(PKCS#8 DER private key, PEM certificate): the two files apksigner's --key/--cert take."""
+    return KEYS / f"{name}.pk8", KEYS / f"{name}.x509.pem"
+
+
+def make_keys() -> None:
+    """Create the keys that are missing (RSA 2048, self-signed, 30 years). Existing keys are never replaced."""
+    KEYS.mkdir(parents=True, exist_ok=True)
+    for spec in KEY_SPECS:
+        pk8, cert = key_paths(spec.name)
+        if pk8.exists() and cert.exists():
+            print(f"key {spec.name}: exists, kept")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            pem_key = Path(tmp) / "key.pem"
+            run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "10950",
+                 "-subj", spec.subject, "-keyout", str(pem_key), "-out", str(cert)])
+            run([OPENSSL, "pkcs8", "-topk8", "-nocrypt", "-in", str(pem_key), "-outform", "DER", "-out", str(pk8)])
+        print(f"key {spec.name}: created")
+
+
+@dataclasses.dataclass(frozen=True)
+class Key:
+    name: str
+    pk8: Path
+    cert: Path
+    cert_der: bytes
+
+    @property
+    def cert_sha256(self) -> str:
+        return hashlib.sha256(self.cert_der).hexdigest()
+
+
+def load_key(name: str) -> Key:
+    pk8, cert = key_paths(name)
+    if not (pk8.exists() and cert.exists()):
+        raise BuildError(f"key {name!r} missing in {KEYS} (run build.py --make-keys once)")
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    der = x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER)
+    return Key(name, pk8, cert, der)
+
+
+# --------------------------------------------------------------------------------------------- specs
+
+@dataclasses.dataclass(frozen=True)
+class Icon:
+    folder: str  # "mipmap" or "drawable"
+    name: str  # resource name: ic_launcher, icon, ...
+    color: str  # background of the rounded square, #RRGGBB
+    glyph: str  # key of GLYPHS
+    glyph_color: str = "#FFFFFF"
+
+
+@dataclasses.dataclass(frozen=True)
+class Perm:
+    name: str
+    source: str = "uses-permission"  # "uses-permission", "uses-permission-sdk-23" or "implied"
+    max_sdk: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    file: str
+    dest: str  # key of OUTPUT_DIRS
+    manifest: str  # file name in manifests/
+    res: str | None  # folder in res/, or None
+    icon: Icon | None
+    signing: dict[str, str]  # scheme -> key name; empty: unsigned
+    package: str
+    label: str
+    localized_labels: dict[str, str]
+    version_code: int
+    version_name: str
+    min_sdk: int
+    target_sdk: int | None
+    permissions: tuple[Perm, ...]
+    developer: str
+    tier: int
+    kind: str
+    notes: str
+    native_abis: tuple[str, ...] = ()
+    adaptive_icon: bool = False
+    same_icon_as: str | None = None  # file name of another spec whose icon PNGs must be identical
+    activities: tuple[str, ...] = ()
+    receivers: tuple[str, ...] = ()
+
+    @property
+    def verifies(self) -> bool:
+        return bool(self.signing) and len(set(self.signing.values())) == 1
+
+
+NOTES_ICON = Icon("mipmap", "ic_launcher", "#F9A825", "N")
+INTERNET = Perm("android.permission.INTERNET")
+
+SPECS: tuple[Spec, ...] = (
+    Spec(
+        file="com.example.notes_1.apk", dest="demo", manifest="notes-v1.xml", res="notes", icon=NOTES_ICON,
+        signing={"v1": "acme", "v2": "acme"},
+        package="com.example.notes", label="Notes", localized_labels={"zh-CN": "笔记"},
+        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34,
+        permissions=(INTERNET,),
+        activities=("com.example.notes.MainActivity",),
+        developer="Acme Apps", tier=5, kind="new",
+        notes=(
+            "Baseline: a clean first release from a top-tier developer; the reference for the update and the "
+            "look-alike."
+        ),
+    ),
+    Spec(
+        file="com.example.notes_2.apk", dest="demo", manifest="notes-v2.xml", res="notes", icon=NOTES_ICON,
+        signing={"v1": "acme", "v2": "acme"},
+        package="com.example.notes", label="Notes", localized_labels={"zh-CN": "笔记"},
+        version_code=2, version_name="1.1", min_sdk=21, target_sdk=34,
+        permissions=(INTERNET, Perm("android.permission.READ_CONTACTS", "uses-permission-sdk-23"),
+                     Perm("android.permission.CAMERA", "uses-permission-sdk-23")),
+        activities=("com.example.notes.MainActivity", "com.example.notes.ShareActivity"),
+        developer="Acme Apps", tier=5, kind="update",
+        notes=(
+            "Update of com.example.notes 1.0 by the same key: adds READ_CONTACTS and CAMERA (uses-permission-"
+            "sdk-23) and an exported ShareActivity."
+        ),
+    ),
+    Spec(
+        file="com.exampel.notes_1.apk", dest="demo", manifest="exampel-notes.xml", res="notes", icon=NOTES_ICON,
+        signing={"v1": "shady", "v2": "shady"},
+        package="com.exampel.notes", label="Notes", localized_labels={"zh-CN": "笔记"},
+        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34,
+        permissions=(INTERNET,),
+        activities=("com.example.notes.MainActivity",),
+        developer="Shady Labs", tier=1, kind="new", same_icon_as="com.example.notes_1.apk",
+        notes=(
+            "Counterfeit of com.example.notes: same label, byte-identical icon and activity class name, package "
+            "with two letters swapped, another developer's certificate."
+        ),
+    ),
+    Spec(
+        file="com.example.smshelper_23.apk", dest="demo", manifest="smshelper.xml", res="smshelper",
+        icon=Icon("mipmap", "ic_launcher", "#2E7D32", "S"),
+        signing={"v1": "quicktools", "v2": "quicktools"},
+        package="com.example.smshelper", label="SMS Helper", localized_labels={"zh-CN": "短信助手"},
+        version_code=23, version_name="2.3", min_sdk=19, target_sdk=28,
+        permissions=(Perm("android.permission.SEND_SMS"), Perm("android.permission.RECEIVE_SMS"),
+                     Perm("android.permission.READ_SMS"), Perm("android.permission.READ_PHONE_STATE")),
+        activities=("com.example.smshelper.MainActivity",),
+        receivers=("com.example.smshelper.SmsReceiver",),
+        developer="Quick Tools", tier=2, kind="sensitive",
+        notes=(
+            "Fee-deduction suspect: sends, reads and receives SMS, reads phone state, and a high-priority "
+            "SMS_RECEIVED receiver."
+        ),
+    ),
+    Spec(
+        file="com.example.weather_30.apk", dest="demo", manifest="weather.xml", res="weather",
+        icon=Icon("mipmap", "ic_launcher", "#2F80ED", "sun", glyph_color="#FFD54F"), adaptive_icon=True,
+        signing={"v2": "skysoft", "v3": "skysoft"},
+        package="com.example.weather", label="Weather", localized_labels={"zh-CN": "天气预报"},
+        version_code=30, version_name="3.0", min_sdk=26, target_sdk=34,
+        permissions=(INTERNET, Perm("android.permission.ACCESS_COARSE_LOCATION")),
+        native_abis=("arm64-v8a", "armeabi-v7a"),
+        activities=("com.example.weather.MainActivity",),
+        developer="Sky Soft", tier=4, kind="new",
+        notes=(
+            "Adaptive icon (mipmap-anydpi-v26 XML, vector foreground) with PNG fallbacks; native libraries for "
+            "two ABIs; v2+v3 only, no JAR signature."
+        ),
+    ),
+    Spec(
+        file="com.example.legacy_9.apk", dest="demo", manifest="legacy.xml", res="legacy",
+        icon=Icon("drawable", "icon", "#607D8B", "L"),
+        signing={"v1": "oldcorp"},
+        package="com.example.legacy", label="Legacy Tool", localized_labels={"zh-CN": "旧版工具"},
+        version_code=9, version_name="0.9", min_sdk=3, target_sdk=None,
+        permissions=(Perm("android.permission.WRITE_EXTERNAL_STORAGE"), Perm("android.permission.READ_CONTACTS"),
+                     Perm("android.permission.READ_PHONE_STATE", "implied"),
+                     Perm("android.permission.READ_EXTERNAL_STORAGE", "implied"),
+                     Perm("android.permission.READ_CALL_LOG", "implied")),
+        activities=("com.example.legacy.LegacyTool",),
+        developer="Old Corp", tier=3, kind="new",
+        notes=(
+            "minSdk 3 and no targetSdkVersion: Android silently adds READ_PHONE_STATE, READ_EXTERNAL_STORAGE and "
+            "READ_CALL_LOG; v1 (SHA-1) signature only; icon in drawable-*."
+        ),
+    ),
+    Spec(
+        file="com.example.wallet_120.apk", dest="demo", manifest="wallet.xml", res="wallet",
+        icon=Icon("mipmap", "ic_launcher", "#3949AB", "W"),
+        signing={"v1": "acme", "v2": "acme", "v3": "acme"},
+        package="com.example.wallet", label="Wallet", localized_labels={"zh-CN": "钱包"},
+        version_code=120, version_name="1.2.0", min_sdk=23, target_sdk=34,
+        permissions=(INTERNET, Perm("android.permission.ACCESS_FINE_LOCATION"),
+                     Perm("android.permission.WRITE_EXTERNAL_STORAGE", max_sdk=28),
+                     Perm("android.permission.READ_EXTERNAL_STORAGE", "implied", max_sdk=28)),
+        activities=("com.example.wallet.MainActivity",),
+        receivers=("com.example.wallet.AdminReceiver",),
+        developer="Acme Apps", tier=5, kind="sensitive",
+        notes=(
+            "Device administrator (lock, wipe, reset password) and precise location in a payment app; storage "
+            "write (and implied read) only up to API 28; same certificate as Notes; v1+v2+v3."
+        ),
+    ),
+    # ---- tests only
+    Spec(
+        file="signer-mismatch.apk", dest="tests", manifest="signer-mismatch.xml", res="fixture-mismatch",
+        icon=Icon("mipmap", "ic_launcher", "#C62828", "M"),
+        signing={"v1": "fixture-a", "v2": "fixture-b"},
+        package="com.example.fixture.mismatch", label="Signer Mismatch", localized_labels={},
+        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34, permissions=(),
+        activities=("com.example.fixture.mismatch.MainActivity",),
+        developer="Fixture Developer", tier=3, kind="new",
+        notes=(
+            "JAR signature by fixture-a and a valid v2 signature by fixture-b: each half verifies alone, together"
+            " they do not."
+        ),
+    ),
+    Spec(
+        file="no-icon.apk", dest="tests", manifest="no-icon.xml", res="fixture-noicon", icon=None,
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.noicon", label="No Icon", localized_labels={},
+        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34, permissions=(),
+        activities=("com.example.fixture.noicon.MainActivity",),
+        developer="Fixture Developer", tier=3, kind="new",
+        notes="No android:icon and no image resources at all.",
+    ),
+    Spec(
+        file="label-literal.apk", dest="tests", manifest="label-literal.xml", res=None,
+        icon=Icon("mipmap", "ic_launcher", "#6A1B9A", "T"),
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.literal", label="Literal Label", localized_labels={},
+        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34, permissions=(),
+        activities=("com.example.fixture.literal.MainActivity",),
+        developer="Fixture Developer", tier=3, kind="new",
+        notes=(
+            "android:label is a literal string in the manifest, not a string resource; no resources.arsc strings "
+            "at all."
+        ),
+    ),
+    Spec(
+        file="unsigned.apk", dest="tests", manifest="unsigned.xml", res="fixture-unsigned",
+        icon=Icon("mipmap", "ic_launcher", "#6D4C41", "U"),
+        signing={},
+        package="com.example.fixture.unsigned", label="Unsigned", localized_labels={},
+        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34, permissions=(),
+        activities=("com.example.fixture.unsigned.MainActivity",),
+        developer="Fixture Developer", tier=3, kind="new",
+        notes="aapt output never signed: no META-INF and no APK Signing Block.",
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------------- icons
+
+def _arc(cx: float, cy: float, r: float, a0: float, a1: float, steps: int = 24) -> list[tuple[float, float]]:
+    """Points of an arc in unit coordinates; angles in degrees, counter-clockwise on screen."""
+    pts = []
+    for i in range(steps + 1):
+        a = math.radians(a0 + (a1 - a0) * i / steps)
+        pts.append((cx + r * math.cos(a), cy - r * math.sin(a)))
+    return pts
+
+
+# Each glyph is a list of strokes (polylines) and discs, in coordinates where the icon is the unit square.
+GLYPHS: dict[str, list[tuple[str, Any]]] = {
+    "N": [("line", [(0.33, 0.70), (0.33, 0.30), (0.67, 0.70), (0.67, 0.30)])],
+    "S": [("line", _arc(0.5, 0.385, 0.115, 30, 270) + _arc(0.5, 0.615, 0.115, 90, -150)[1:])],
+    "L": [("line", [(0.37, 0.29), (0.37, 0.70), (0.66, 0.70)])],
+    "W": [("line", [(0.26, 0.31), (0.37, 0.70), (0.50, 0.43), (0.63, 0.70), (0.74, 0.31)])],
+    "M": [("line", [(0.29, 0.70), (0.29, 0.30), (0.50, 0.56), (0.71, 0.30), (0.71, 0.70)])],
+    "T": [("line", [(0.31, 0.31), (0.69, 0.31)]), ("line", [(0.50, 0.31), (0.50, 0.70)])],
+    "U": [("line", [(0.33, 0.29), (0.33, 0.53)] + _arc(0.5, 0.53, 0.17, 180, 360)[1:] + [(0.67, 0.29)])],
+    "sun": [("disc", (0.5, 0.5, 0.13))]
+    + [("line", [(0.5 + 0.21 * math.cos(math.radians(a)), 0.5 + 0.21 * math.sin(math.radians(a))),
+                 (0.5 + 0.29 * math.cos(math.radians(a)), 0.5 + 0.29 * math.sin(math.radians(a)))])
+       for a in range(0, 360, 45)],
+}
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int, int]:
+    h = hex_color.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), 255
+
+
+def draw_icon(size: int, icon: Icon) -> bytes:
+    """A rounded square in icon.color with icon.glyph on it, as PNG bytes (palette, transparent corners)."""
+    from PIL import Image, ImageDraw
+
+    ss = 4  # supersampling factor, box-filtered down for smooth edges
+    s = size * ss
+    im = Image.new("RGBA", (s, s), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    margin = round(s / 16)
+    d.rounded_rectangle((margin, margin, s - margin - 1, s - margin - 1), radius=round(s * 0.18),
+                        fill=_rgb(icon.color))
+    ink = _rgb(icon.glyph_color)
+    width = max(ss, round(s * 0.085))
+    for kind, data in GLYPHS[icon.glyph]:
+        if kind == "line":
+            pts = [(x * s, y * s) for x, y in data]
+            d.line(pts, fill=ink, width=width, joint="curve")
+            r = width / 2
+            for x, y in (pts[0], pts[-1]):  # round caps
+                d.ellipse((x - r, y - r, x + r, y + r), fill=ink)
+        elif kind == "disc":
+            cx, cy, rr = data
+            d.ellipse(((cx - rr) * s, (cy - rr) * s, (cx + rr) * s, (cy + rr) * s), fill=ink)
+    im = im.resize((size, size), Image.Resampling.BOX)
+    im = im.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    im.save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------- native libs
+
+def placeholder_elf(abi: str) -> bytes:
+    """A minimal ELF shared-object header (no sections, no code) for the ABI, plus a note saying what it is."""
+    note = b"placeholder native library of the reviewer_app demo APKs; contains no code\n"
+    if abi == "arm64-v8a":
+        ident = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)  # ELFCLASS64, little endian, version 1
+        header = ident + struct.pack("<HHIQQQIHHHHHH", 3, 183, 1, 0, 0, 0, 0, 64, 0, 0, 64, 0, 0)
+    elif abi == "armeabi-v7a":
+        ident = b"\x7fELF" + bytes([1, 1, 1, 0]) + bytes(8)  # ELFCLASS32
+        header = ident + struct.pack("<HHIIIIIHHHHHH", 3, 40, 1, 0, 0, 0, 0x05000000, 52, 0, 0, 40, 0, 0)
+    else:
+        raise BuildError(f"no placeholder ELF for ABI {abi}")
+    return header + note
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+def run(cmd: list[str], *, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    if check and proc.returncode != 0:
+        raise BuildError(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}{proc.stderr}")
+    return proc
+
+
+def require_tools(*, signing: bool = True) -> None:
+    missing = []
+    if not Path(AAPT).exists() and shutil.which(AAPT) is None:
+        missing.append(f"aapt ({AAPT}; Debian package aapt)")
+    if signing and not Path(APKSIGNER).exists() and shutil.which(APKSIGNER) is None:
+        missing.append(f"apksigner ({APKSIGNER}; Debian package apksigner)")
+    if not Path(FRAMEWORK_RES).exists():
+        missing.append(f"framework-res.apk ({FRAMEWORK_RES}; Debian package android-framework-res)")
+    if missing:
+        raise BuildError("missing tools: " + "; ".join(missing))
+
+
+def fix_mtimes(root: Path) -> None:
+    for p in sorted(root.rglob("*")):
+        os.utime(p, (FIXED_MTIME, FIXED_MTIME))
+    os.utime(root, (FIXED_MTIME, FIXED_MTIME))
+
+
+def add_zip_entries(apk: Path, entries: Iterable[tuple[str, bytes]]) -> None:
+    """Append entries with a fixed timestamp and no host attributes, like aapt's own entries."""
+    with zipfile.ZipFile(apk, "a") as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+
+
+# --------------------------------------------------------------------------------------------- APK Signature Scheme v2
+
+APK_SIG_BLOCK_MAGIC = b"APK Sig Block 42"
+V2_BLOCK_ID = 0x7109871A
+VERITY_PADDING_BLOCK_ID = 0x42726577
+RSA_PKCS1_V1_5_WITH_SHA256 = 0x0103
+PAGE = 4096
+
+
+def _lp(b: bytes) -> bytes:
+    return struct.pack("<I", len(b)) + b
+
+
+def _seq(items: Iterable[bytes]) -> bytes:
+    return b"".join(_lp(i) for i in items)
+
+
+def _eocd(apk: bytes) -> int:
+    pos = apk.rfind(b"PK\x05\x06")
+    if pos < 0 or len(apk) - pos != 22:
+        raise BuildError("EOCD not found at the end of the file (archive comments are not supported here)")
+    return pos
+
+
+def split_signing_block(apk: bytes) -> tuple[bytes, bytes | None, bytes, bytes]:
+    """(zip entries, APK Signing Block or None, central directory, EOCD) of an APK."""
+    eocd = _eocd(apk)
+    cd_size, cd_off = struct.unpack_from("<II", apk, eocd + 12)
+    cd = apk[cd_off:cd_off + cd_size]
+    if cd_off >= 24 and apk[cd_off - 16:cd_off] == APK_SIG_BLOCK_MAGIC:
+        size = struct.unpack_from("<Q", apk, cd_off - 24)[0]
+        start = cd_off - size - 8
+        return apk[:start], apk[start:cd_off], cd, apk[eocd:]
+    return apk[:cd_off], None, cd, apk[eocd:]
+
+
+def strip_signing_block(apk: bytes) -> bytes:
+    """The APK without its APK Signing Block (the zero padding apksigner put before it stays)."""
+    entries, _, cd, eocd = split_signing_block(apk)
+    e = bytearray(eocd)
+    struct.pack_into("<I", e, 16, len(entries))
+    return entries + cd + bytes(e)
+
+
+def _content_digest(sections: list[bytes]) -> bytes:
+    chunk = 1 << 20
+    digests = []
+    for section in sections:
+        for i in range(0, len(section), chunk):
+            c = section[i:i + chunk]
+            digests.append(hashlib.sha256(b"\xa5" + struct.pack("<I", len(c)) + c).digest())
+    return hashlib.sha256(b"\x5a" + struct.pack("<I", len(digests)) + b"".join(digests)).digest()
+
+
+def add_v2_signature(apk: bytes, key: Key) -> bytes:
+    """Insert an APK Signature Scheme v2 block by `key` (RSA, PKCS#1 v1.5 with SHA-256) into an APK that has
+    no APK Signing Block, laid out as apksig 31 lays it out (entries padded to 4096, block padded to 4096)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    entries, block, cd, eocd = split_signing_block(apk)
+    if block is not None:
+        raise BuildError("add_v2_signature: the APK already has an APK Signing Block")
+    entries += b"\0" * (-len(entries) % PAGE)
+    e = bytearray(eocd)
+    struct.pack_into("<I", e, 16, len(entries))  # digested EOCD points at the signing block
+    digest = _content_digest([entries, cd, bytes(e)])
+
+    private = serialization.load_der_private_key(key.pk8.read_bytes(), password=None)
+    if not isinstance(private, rsa.RSAPrivateKey) or private.key_size > 3072:
+        raise BuildError(f"key {key.name}: only RSA keys up to 3072 bits are supported here")
+    public = x509.load_der_x509_certificate(key.cert_der).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    signed_data = _seq([
+        _seq([struct.pack("<I", RSA_PKCS1_V1_5_WITH_SHA256) + _lp(digest)]),
+        _seq([key.cert_der]),
+        b"",  # additional attributes: none
+        b"",  # apksig writes an empty trailing element here as well
+    ])
+    signature = private.sign(signed_data, padding.PKCS1v15(), hashes.SHA256())
+    signer = _seq([signed_data, _seq([struct.pack("<I", RSA_PKCS1_V1_5_WITH_SHA256) + _lp(signature)]), public])
+    v2_value = _lp(_seq([signer]))
+
+    pairs = struct.pack("<QI", 4 + len(v2_value), V2_BLOCK_ID) + v2_value
+    total = 8 + len(pairs) + 8 + 16
+    if total % PAGE:
+        pad = PAGE - total % PAGE
+        if pad < 12:
+            pad += PAGE
+        pairs += struct.pack("<QI", pad - 8, VERITY_PADDING_BLOCK_ID) + b"\0" * (pad - 12)
+    size = struct.pack("<Q", len(pairs) + 24)
+    signing_block = size + pairs + size + APK_SIG_BLOCK_MAGIC
+    struct.pack_into("<I", e, 16, len(entries) + len(signing_block))
+    return entries + signing_block + cd + bytes(e)
+
+
+# --------------------------------------------------------------------------------------------- build
+
+def apksigner_sign(src: Path, dst: Path, key: Key, schemes: Iterable[str]) -> None:
+    enabled = set(schemes)
+    cmd = [APKSIGNER, "sign", "--key", str(key.pk8), "--cert", str(key.cert), "--v1-signer-name", "CERT"]
+    for scheme in SCHEMES:
+        cmd += [f"--{scheme}-signing-enabled", "true" if scheme in enabled else "false"]
+    cmd += ["--v4-signing-enabled", "false", "--out", str(dst), str(src)]
+    run(cmd)
+
+
+def check_v2_signer_against_apksigner(work: Path, base: Path, key: Key) -> None:
+    """add_v2_signature must give exactly the bytes apksigner gives for a v2-only signature."""
+    ref = work / "v2-reference.apk"
+    apksigner_sign(base, ref, key, ["v2"])
+    ref_bytes = ref.read_bytes()
+    mine = add_v2_signature(strip_signing_block(ref_bytes), key)
+    if mine != ref_bytes:
+        raise BuildError("the v2 signer of build.py no longer matches apksigner byte for byte; "
+                         "signer-mismatch.apk would not be trustworthy")
+
+
+def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) -> Path:
+    work = work_root / spec.file.removesuffix(".apk")
+    stage = work / "stage"
+    res = stage / "res"
+    res.mkdir(parents=True)
+    if spec.res:
+        shutil.copytree(RES / spec.res, res, dirs_exist_ok=True)
+    shutil.copyfile(MANIFESTS / spec.manifest, stage / "AndroidManifest.xml")
+    if spec.icon:
+        for density, px in DENSITIES:
+            folder = res / f"{spec.icon.folder}-{density}"
+            folder.mkdir(exist_ok=True)
+            (folder / f"{spec.icon.name}.png").write_bytes(draw_icon(px, spec.icon))
+    fix_mtimes(stage)
+
+    base = work / "base.apk"
+    cmd = [AAPT, "package", "-f", "-M", str(stage / "AndroidManifest.xml")]
+    if any(res.iterdir()):
+        cmd += ["-S", str(res)]
+    run(cmd + ["-I", FRAMEWORK_RES, "-F", str(base)])
+    if spec.native_abis:
+        add_zip_entries(base, [(f"lib/{abi}/lib{spec.package.rsplit('.', 1)[-1]}.so", placeholder_elf(abi))
+                               for abi in sorted(spec.native_abis)])
+
+    out = out_dir / spec.file
+    key_names = set(spec.signing.values())
+    if not spec.signing:
+        shutil.copyfile(base, out)
+    elif len(key_names) == 1:
+        apksigner_sign(base, out, keys[key_names.pop()], spec.signing)
+    elif set(spec.signing) == {"v1", "v2"}:
+        # JAR signature (with apksigner's anti-stripping header) by one key; the v2 block by another.
+        first, second = keys[spec.signing["v1"]], keys[spec.signing["v2"]]
+        check_v2_signer_against_apksigner(work, base, second)
+        v12 = work / "v1v2-first-key.apk"
+        apksigner_sign(base, v12, first, ["v1", "v2"])
+        out.write_bytes(add_v2_signature(strip_signing_block(v12.read_bytes()), second))
+    else:
+        raise BuildError(f"{spec.file}: unsupported signing plan {spec.signing}")
+    return out
+
+
+def index_entry(spec: Spec, apk: Path, keys: dict[str, Key], subjects: dict[str, str]) -> dict[str, Any]:
+    data = apk.read_bytes()
+    by_key: dict[str, list[str]] = {}
+    for scheme in SCHEMES:
+        if scheme in spec.signing:
+            by_key.setdefault(spec.signing[scheme], []).append(scheme)
+    signers = [{"sha256": keys[k].cert_sha256, "subject": subjects[k], "schemes": s, "key": k}
+               for k, s in by_key.items()]
+    requested = [p for p in spec.permissions if p.source != "implied"]
+    return {
+        "file": spec.file,
+        "package": spec.package,
+        "label": spec.label,
+        "version_code": spec.version_code,
+        "developer": spec.developer,
+        "tier": spec.tier,
+        "kind": spec.kind,
+        "notes": spec.notes,
+        "version_name": spec.version_name,
+        "localized_labels": dict(spec.localized_labels),
+        "min_sdk": spec.min_sdk,
+        "target_sdk": spec.target_sdk,
+        "permissions": sorted(p.name for p in requested),
+        "implied_permissions": sorted(p.name for p in spec.permissions if p.source == "implied"),
+        "permission_requests": [{"name": p.name, "source": p.source, "max_sdk": p.max_sdk} for p in spec.permissions],
+        "activities": list(spec.activities),
+        "receivers": list(spec.receivers),
+        "has_icon": spec.icon is not None,
+        "adaptive_icon": spec.adaptive_icon,
+        "native_abis": sorted(spec.native_abis),
+        "schemes": [s for s in SCHEMES if s in spec.signing],
+        "signers": signers,
+        "verifies": spec.verifies,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def cert_subject(key: Key) -> str:
+    """The certificate DN in the form `apksigner verify --print-certs` prints it."""
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(key.cert_der)
+    return ", ".join(rdn.rfc4514_string() for rdn in reversed(cert.subject.rdns))
+
+
+def build_all(out_root: Path) -> dict[str, Path]:
+    """Build every spec into out_root/<dest>/, write index.json files there; return dest -> folder."""
+    require_tools()
+    keys = {name: load_key(name) for name in sorted({k for s in SPECS for k in s.signing.values()})}
+    subjects = {name: cert_subject(k) for name, k in keys.items()}
+    dirs = {dest: out_root / dest for dest in OUTPUT_DIRS}
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="demo-apks-") as tmp:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
+            futures = {spec.file: pool.submit(build_one, spec, Path(tmp), dirs[spec.dest], keys) for spec in SPECS}
+            outputs = {name: f.result() for name, f in futures.items()}
+    for dest, folder in dirs.items():
+        entries = [index_entry(s, outputs[s.file], keys, subjects) for s in SPECS if s.dest == dest]
+        write_index(folder / "index.json", entries)
+    return dirs
+
+
+def write_index(path: Path, entries: list[dict[str, Any]]) -> None:
+    path.write_text(json.dumps(entries, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------- verification
+
+_BADGING_KV = re.compile(r"(\w+)='([^']*)'")
+
+
+@dataclasses.dataclass
+class Badging:
+    package: str | None = None
+    version_code: int | None = None
+    version_name: str | None = None
+    min_sdk: int | None = None
+    target_sdk: int | None = None
+    label: str | None = None
+    localized_labels: dict[str, str] = dataclasses.field(default_factory=dict)
+    icons: dict[str, str] = dataclasses.field(default_factory=dict)  # density -> path
+    app_icon: str = ""
+    permissions: list[tuple[str, str, int | None]] = dataclasses.field(default_factory=list)
+    implied: list[tuple[str, int | None]] = dataclasses.field(default_factory=list)
+    activities: list[str] = dataclasses.field(default_factory=list)
+    native_abis: list[str] = dataclasses.field(default_factory=list)
+
+
+def parse_badging(text: str) -> Badging:
+    b = Badging()
+    for line in text.splitlines():
+        head, _, rest = line.partition(":")
+        kv = dict(_BADGING_KV.findall(rest))
+        if head == "package":
+            b.package = kv.get("name")
+            b.version_code = int(kv["versionCode"]) if kv.get("versionCode") else None
+            b.version_name = kv.get("versionName")
+        elif head == "sdkVersion":
+            b.min_sdk = int(rest.strip("'"))
+        elif head == "targetSdkVersion":
+            b.target_sdk = int(rest.strip("'"))
+        elif head == "application-label":
+            b.label = rest[1:-1]
+        elif head.startswith("application-label-"):
+            b.localized_labels[head.removeprefix("application-label-")] = rest[1:-1]
+        elif head.startswith("application-icon-"):
+            b.icons[head.removeprefix("application-icon-")] = rest[1:-1]
+        elif head == "application":
+            b.app_icon = kv.get("icon", "")
+        elif head in ("uses-permission", "uses-permission-sdk-23"):
+            max_sdk = int(kv["maxSdkVersion"]) if "maxSdkVersion" in kv else None
+            b.permissions.append((kv["name"], head, max_sdk))
+        elif head == "uses-implied-permission":
+            b.implied.append((kv["name"], int(kv["maxSdkVersion"]) if "maxSdkVersion" in kv else None))
+        elif head == "launchable-activity":
+            b.activities.append(kv["name"])
+        elif head == "native-code":
+            b.native_abis = re.findall(r"'([^']+)'", rest)
+    return b
+
+
+_SCHEME_LINE = re.compile(r"Verified using (v\d) scheme[^:]*: (true|false)")
+_CERT_LINE = re.compile(r"Signer #\d+ certificate SHA-256 digest: ([0-9a-f]{64})")
+_DN_LINE = re.compile(r"Signer #\d+ certificate DN: (.*)")
+
+
+@dataclasses.dataclass
+class Verification:
+    verifies: bool
+    schemes: list[str]
+    certs: list[str]
+    subjects: list[str]
+    text: str
+
+
+def apksigner_verify(apk: Path, *extra: str) -> Verification:
+    proc = run([APKSIGNER, "verify", "-v", "--print-certs", *extra, str(apk)], check=False)
+    text = proc.stdout + proc.stderr
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    verifies = proc.returncode == 0 and first == "Verifies"
+    schemes = [s for s, ok in _SCHEME_LINE.findall(text) if ok == "true" and s in SCHEMES]
+    return Verification(verifies, schemes, _CERT_LINE.findall(text), _DN_LINE.findall(text), text)
+
+
+def verify_outputs(dirs: dict[str, Path]) -> list[str]:
+    """Check every APK of every index.json with aapt and apksigner; return the problems found."""
+    require_tools()
+    jobs: list[tuple[Path, dict[str, Any]]] = []
+    for folder in dirs.values():
+        index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        listed = {e["file"] for e in index}
+        for apk in sorted(folder.glob("*.apk")):
+            if apk.name not in listed:
+                jobs.append((apk, {}))
+        jobs.extend((folder / e["file"], e) for e in index)
+
+    def check(apk: Path, entry: dict[str, Any]) -> list[str]:
+        if not entry:
+            return [f"{apk}: not listed in index.json"]
+        if not apk.exists():
+            return [f"{apk}: missing"]
+        problems: list[str] = []
+
+        def expect(what: str, got: Any, want: Any) -> None:
+            if got != want:
+                problems.append(f"{apk.name}: {what}: tools say {got!r}, index.json says {want!r}")
+
+        data = apk.read_bytes()
+        expect("size", len(data), entry["size"])
+        expect("sha256", hashlib.sha256(data).hexdigest(), entry["sha256"])
+
+        badging = run([AAPT, "dump", "badging", str(apk)], check=False)
+        if badging.returncode != 0:
+            return problems + [f"{apk.name}: aapt dump badging failed: {badging.stderr.strip()}"]
+        b = parse_badging(badging.stdout)
+        expect("package", b.package, entry["package"])
+        expect("versionCode", b.version_code, entry["version_code"])
+        expect("versionName", b.version_name, entry["version_name"])
+        expect("label", b.label, entry["label"])
+        expect("localized labels", b.localized_labels, entry["localized_labels"])
+        expect("minSdk", b.min_sdk, entry["min_sdk"])
+        expect("targetSdk", b.target_sdk, entry["target_sdk"])  # aapt prints none when the manifest has none
+        # aapt lists an implied permission twice: as uses-permission and as uses-implied-permission.
+        implied = {name for name, _ in b.implied}
+        want = sorted(((p["name"], p["source"], p["max_sdk"]) for p in entry["permission_requests"]), key=str)
+        got = sorted([p for p in b.permissions if p[0] not in implied]
+                     + [(name, "implied", max_sdk) for name, max_sdk in b.implied], key=str)
+        expect("permission requests", got, want)
+        expect("permissions", sorted(p[0] for p in b.permissions if p[0] not in implied), entry["permissions"])
+        expect("implied permissions", sorted(implied), entry["implied_permissions"])
+        expect("launchable activities", b.activities, entry["activities"][:1])
+        expect("native ABIs", sorted(b.native_abis), entry["native_abis"])
+        expect("has icon", bool(b.app_icon), entry["has_icon"])
+        if entry["has_icon"]:
+            dpis = {str(DENSITY_DPI[d]) for d, _ in DENSITIES}
+            if not dpis <= set(b.icons):
+                problems.append(f"{apk.name}: icon densities {sorted(b.icons)} lack some of {sorted(dpis)}")
+            expect("adaptive icon", b.app_icon.endswith(".xml"), entry["adaptive_icon"])
+            # A PNG of the launcher icon in every density folder (the fallbacks, for an adaptive icon).
+            m = re.fullmatch(r"res/(\w+)-[\w-]+/(\w+)\.(png|xml)", b.app_icon)
+            with zipfile.ZipFile(apk) as zf:
+                names = zf.namelist()
+            found = set()
+            if m:
+                pat = re.compile(rf"res/{m.group(1)}-(\w+dpi)(-v\d+)?/{m.group(2)}\.png")
+                found = {pm.group(1) for n in names if (pm := pat.fullmatch(n))}
+            expect("icon PNG densities", sorted(found), sorted(d for d, _ in DENSITIES))
+        else:
+            expect("icon densities", b.icons, {})
+        components = _manifest_components(apk)
+        expect("activities", components["activity"], entry["activities"])
+        expect("receivers", components["receiver"], entry["receivers"])
+
+        # signatures
+        v = apksigner_verify(apk)
+        expect("apksigner verifies", v.verifies, entry["verifies"])
+        if entry["verifies"]:
+            expect("schemes", v.schemes, entry["schemes"])
+            expect("signer certificates", v.certs, [s["sha256"] for s in entry["signers"]])
+            expect("signer subjects", v.subjects, [s["subject"] for s in entry["signers"]])
+        elif entry["schemes"]:
+            # Several signers: each scheme alone must verify with its own certificate.
+            for s in entry["signers"]:
+                for scheme in s["schemes"]:
+                    sdk = ["--max-sdk-version", "23"] if scheme == "v1" else ["--min-sdk-version", "24"]
+                    if scheme == "v3":
+                        sdk = ["--min-sdk-version", "28"]
+                    alone = apksigner_verify(apk, *sdk)
+                    expect(f"{scheme} alone verifies", alone.verifies, True)
+                    expect(f"{scheme} signer", alone.certs, [s["sha256"]])
+                    expect(f"{scheme} signer subject", alone.subjects, [s["subject"]])
+        else:
+            _, block, _, _ = split_signing_block(data)
+            with zipfile.ZipFile(apk) as zf:
+                meta = [n for n in zf.namelist() if n.upper().startswith("META-INF/")]
+            expect("APK Signing Block present", block is not None, False)
+            expect("META-INF entries", meta, [])
+        return problems
+
+    problems: list[str] = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(12, (os.cpu_count() or 2) * 2)) as pool:
+        for result in pool.map(lambda job: check(*job), jobs):
+            problems.extend(result)
+
+    # Demo premises that involve two files.
+    for spec in SPECS:
+        if spec.same_icon_as:
+            other = next(s for s in SPECS if s.file == spec.same_icon_as)
+            a, b = dirs[spec.dest] / spec.file, dirs[other.dest] / other.file
+            if a.exists() and b.exists() and _icon_bytes(a) != _icon_bytes(b):
+                problems.append(f"{spec.file}: icon is not byte-identical to {other.file}'s")
+    return problems
+
+
+def _icon_bytes(apk: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(apk) as zf:
+        return {n: zf.read(n) for n in sorted(zf.namelist()) if n.endswith(".png")}
+
+
+def _xmltree(apk: Path) -> str:
+    return run([AAPT, "dump", "xmltree", str(apk), "AndroidManifest.xml"]).stdout
+
+
+def _manifest_components(apk: Path) -> dict[str, list[str]]:
+    """Fully qualified activity and receiver names, from `aapt dump xmltree` of the manifest."""
+    tree = _xmltree(apk)
+    package = re.search(r'A: package="([^"]+)"', tree)
+    pkg = package.group(1) if package else ""
+    found: dict[str, list[str]] = {"activity": [], "receiver": []}
+    current: str | None = None
+    for line in tree.splitlines():
+        el = re.match(r"\s*E: (\w[\w-]*) ", line)
+        if el:
+            current = el.group(1)
+            continue
+        attr = re.match(r'\s*A: android:name\(0x[0-9a-f]+\)="([^"]+)"', line)
+        if attr and current in found:
+            name = attr.group(1)
+            found[current].append(pkg + name if name.startswith(".") else name)
+            current = None
+    return found
+
+
+# --------------------------------------------------------------------------------------------- main
+
+def compare_trees(built: dict[str, Path], committed: dict[str, Path]) -> list[str]:
+    problems = []
+    for dest, folder in built.items():
+        names = sorted(p.name for p in folder.iterdir())
+        for name in names:
+            theirs = committed[dest] / name
+            if not theirs.exists():
+                problems.append(f"{theirs}: missing (the build makes it)")
+            elif theirs.read_bytes() != (folder / name).read_bytes():
+                problems.append(f"{theirs}: differs from a fresh build")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="build in a temporary folder and compare with the committed outputs")
+    mode.add_argument("--verify-only", action="store_true", help="only verify the committed outputs against index.json")
+    mode.add_argument("--make-keys", action="store_true", help="create missing keys in keys/ with openssl")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.make_keys:
+            make_keys()
+            return 0
+        if args.verify_only:
+            problems = verify_outputs(OUTPUT_DIRS)
+        else:
+            with tempfile.TemporaryDirectory(prefix="demo-apks-out-") as tmp:
+                built = build_all(Path(tmp))
+                problems = verify_outputs(built)
+                if not problems and args.check:
+                    problems = compare_trees(built, OUTPUT_DIRS)
+                elif not problems:
+                    for dest, folder in built.items():
+                        OUTPUT_DIRS[dest].mkdir(parents=True, exist_ok=True)
+                        for f in sorted(folder.iterdir()):
+                            shutil.copyfile(f, OUTPUT_DIRS[dest] / f.name)
+                    # Read back what is now in the repository, including any stray *.apk not in index.json.
+                    problems = verify_outputs(OUTPUT_DIRS)
+    except BuildError as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return 2
+
+    if problems:
+        print("build.py: FAILED", file=sys.stderr)
+        for p in problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    if args.check:
+        print("build.py: OK (a fresh build is byte-identical to the committed outputs)")
+        return 0
+    for folder in OUTPUT_DIRS.values():
+        for entry in json.loads((folder / "index.json").read_text(encoding="utf-8")):
+            schemes = "+".join(entry["schemes"]) or "unsigned"
+            note = "" if entry["verifies"] else " (does not verify, by design)"
+            print(f"{folder.relative_to(REPO)}/{entry['file']}: {entry['size']} bytes, {schemes}{note}")
+    print("build.py: OK")
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())
