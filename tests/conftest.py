@@ -86,3 +86,26 @@ def demo_apk() -> Path:
         assert candidates, f"no demo APKs in {DEMO_APKS}"
         path = candidates[0]
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of the tests' own (skipped without server binaries, a failure in CI)."""
+    from tests.pg_server import PgServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        message = "PostgreSQL server binaries (pg_ctl, initdb) are not installed"
+        if IN_CI:
+            pytest.fail(message + " and CI=true requires them")
+        pytest.skip(message)
+    server = PgServer(bindir)
+    server.start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh empty database on the test server, as its superuser."""
+    return pg_server.url(database=pg_server.create_database())

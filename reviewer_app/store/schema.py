@@ -137,3 +137,42 @@ class Decision(Base):
     message: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("verdict IN ('approve', 'reject', 'escalate')", name="verdict_valid"),)
+
+
+class Audit(Base):
+    """A lead's blind re-review of a decision. Append-only, like decisions."""
+
+    __tablename__ = "audits"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"), index=True)
+    auditor: Mapped[str] = mapped_column(String(200))
+    audited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint("outcome IN ('agree', 'disagree')", name="outcome_valid"),)
+
+
+class Recall(Base):
+    """An app pulled from the store after approval (malware found later, counterfeit...). Append-only."""
+
+    __tablename__ = "recalls"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    package: Mapped[str] = mapped_column(String(255), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    recalled_by: Mapped[str] = mapped_column(String(200))
+    recalled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Setting(Base):
+    """Team-wide configuration (SLA hours, lease length...), managed by admins."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -59,7 +59,7 @@ def test_downgrade_to_base_and_up_again(engines):
     assert database.current_revision(reader) == database.head_revision()
 
 
-def test_decisions_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path, engines):
+def test_decisions_are_append_only_and_move_their_submission_even_with_raw_sql(tmp_path, engines):
     _, writer = engines
     database.upgrade(writer)
     path = tmp_path / "db.sqlite3"
@@ -67,13 +67,19 @@ def test_decisions_cannot_be_changed_or_deleted_even_with_raw_sql(tmp_path, engi
     conn.execute("INSERT INTO developers (name, tier, created_at) VALUES ('d', 3, '2026-01-01')")
     conn.execute(
         "INSERT INTO submissions (kind, developer_id, submitted_at, deadline, status, row_version) "
-        "VALUES ('new', 1, '2026-01-01', '2026-01-02', 'approved', 1)"
+        "VALUES ('new', 1, '2026-01-01', '2026-01-02', 'pending', 1)"
     )
     conn.execute(
         "INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
         "VALUES ('x', 1, 'alice', '2026-01-01', 'approve', '[]')"
     )
     conn.commit()
+    assert conn.execute("SELECT status, row_version FROM submissions").fetchone() == ("approved", 2)
+    with pytest.raises(sqlite3.IntegrityError, match="already decided"):
+        conn.execute(
+            "INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
+            "VALUES ('y', 1, 'bob', '2026-01-01', 'reject', '[]')"
+        )
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("UPDATE decisions SET verdict = 'reject'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
