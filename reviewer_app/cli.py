@@ -79,6 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = p.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="run migrations up to the newest schema")
     db_sub.add_parser("current", parents=[common], help="print the schema revision")
+    db_sub.add_parser("create-roles", parents=[common],
+                      help="PostgreSQL: create group roles, grants and row-level security (idempotent)")
+    p = db_sub.add_parser("login", parents=[common], help="store the database password in the system keyring")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    p = sub.add_parser("user", parents=[common], help="user administration")
+    user_sub = p.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
+    p = user_sub.add_parser("add", parents=[common], help="create a user (PostgreSQL: a login role in its group)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=("reviewer", "lead", "admin"))
+    p.add_argument("--password-stdin", action="store_true", help="read the new user's password from standard input")
+
+    p = sub.add_parser("journal", parents=[common], help="decisions waiting in the offline journal")
+    p.add_argument("--json", action="store_true")
     return parser
 
 
@@ -232,16 +246,71 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _run_gui(settings)
 
 
+def _read_password(from_stdin: bool, prompt: str) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for a password: use --password-stdin")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
 def cmd_db(args: argparse.Namespace) -> int:
-    from reviewer_app.review.admin import current_revision, upgrade_database
+    from reviewer_app.review import admin
 
     settings = _settings(args)
     if args.db_command == "upgrade":
-        before, after = upgrade_database(settings.database_url)
+        before, after = admin.upgrade_database(settings)
         print(f"schema {before or 'empty'} -> {after}" if before != after else f"schema is up to date ({after})")
-    else:
-        print(current_revision(settings.database_url) or "empty")
+    elif args.db_command == "current":
+        print(admin.current_revision(settings) or "empty")
+    elif args.db_command == "create-roles":
+        admin.create_roles(settings)
+        print("roles reviewer_app_reviewer, reviewer_app_lead, reviewer_app_admin, grants and row-level security are in place")
+    elif args.db_command == "login":
+        from reviewer_app.credentials import account, save_password
+
+        if account(settings.database_url) is None:
+            raise CliError("the embedded SQLite database needs no password")
+        password = _read_password(args.password_stdin, f"password for {account(settings.database_url)}: ")
+        user = admin.check_login(settings, password)
+        save_password(settings.database_url, password)
+        print(f"password for {user} stored in the system keyring")
     return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from reviewer_app.review import admin
+
+    settings = _settings(args)
+    password = _read_password(True, "") if args.password_stdin else None
+    print(admin.add_user(settings, args.name, args.role, password))
+    return 0
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    service = _service(args)
+    try:
+        status = service.flush_journal()
+    finally:
+        service.close()
+    record = {
+        "online": status.online,
+        "pending": status.pending,
+        "conflicts": [
+            {"decision_id": c.decision_id, "submission_id": c.submission_id, "verdict": c.verdict, "error": c.error}
+            for c in status.conflicts
+        ],
+    }
+    if args.json:
+        _emit(record)
+    else:
+        print(f"{'online' if status.online else 'offline'}: {status.pending} decisions waiting, "
+              f"{len(status.conflicts)} conflicts")
+        for c in status.conflicts:
+            print(f"  submission {c.submission_id} ({c.verdict}): {c.error}")
+    return 0 if status.pending == 0 and not status.conflicts else 1
 
 
 def _run_gui(settings) -> int:
@@ -261,6 +330,8 @@ COMMANDS = {
     "decide": cmd_decide,
     "demo": cmd_demo,
     "db": cmd_db,
+    "user": cmd_user,
+    "journal": cmd_journal,
 }
 
 

@@ -60,6 +60,10 @@ class Settings:
         return self.db_url or sqlite_url(self.data_dir / "reviewer.sqlite3")
 
     @property
+    def journal_path(self) -> Path:
+        return self.data_dir / "journal.sqlite3"
+
+    @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
 
@@ -98,6 +102,13 @@ def load_settings(
         if "data_dir" in raw:
             settings = replace(settings, data_dir=Path(raw["data_dir"]).expanduser())
         if "db" in raw:
+            from reviewer_app.credentials import has_password
+
+            if has_password(str(raw["db"])):
+                raise ConfigError(
+                    f"{path}: the database URL holds a password; keep it in the system keyring instead "
+                    "(reviewer-app db login)"
+                )
             settings = replace(settings, db_url=str(raw["db"]))
         if "reviewer" in raw:
             settings = replace(settings, reviewer=str(raw["reviewer"]))

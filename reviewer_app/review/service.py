@@ -13,17 +13,20 @@ from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.config import Settings
 from reviewer_app.review.reasons import REASON_CODES
 from reviewer_app.review.sla import SlaPolicy
+from reviewer_app.credentials import load_password, without_password
 from reviewer_app.store import (
     KINDS,
     OPEN_STATUSES,
     VERDICTS,
     ClaimRecord,
+    DatabaseUnavailable,
     DecisionRecord,
     QueueRow,
     Store,
     StoreError,
     SubmissionDetail,
 )
+from reviewer_app.store.journal import DecisionJournal, JournalEntry
 
 Clock = Callable[[], datetime]
 
@@ -64,6 +67,7 @@ class DecideOutcome:
     status: str | None = None
     decision: DecisionRecord | None = None
     conflict: bool = False  # somebody else decided or holds it: the caller should refresh
+    queued: bool = False  # kept in the offline journal; pushed when the database answers again
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,16 +96,36 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
+@dataclass(frozen=True)
+class JournalStatus:
+    pending: int
+    conflicts: tuple[JournalEntry, ...]
+    online: bool
+
+
 class ReviewService:
-    def __init__(self, settings: Settings, store: Store | None = None, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        clock: Clock = utc_now,
+        password: str | None = None,
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.sla = SlaPolicy(settings.sla)
-        self.store = store or Store(settings.database_url, settings.blob_dir, reviewer=settings.reviewer_name)
+        url = settings.database_url
+        self.password = password if password is not None else load_password(url)
+        self.store = store or Store(url, settings.blob_dir, reviewer=settings.reviewer_name, password=self.password)
+        self.journal = DecisionJournal(settings.journal_path)
+        self.journal_key = without_password(url)
+        self.online = True
         self._reviewer: str | None = None
+        self._pushed: dict[str, tuple[DecisionRecord, str]] = {}
 
     def close(self) -> None:
         self.store.close()
+        self.journal.close()
 
     @property
     def reviewer(self) -> str:
@@ -207,17 +231,14 @@ class ReviewService:
     # -- claims ----------------------------------------------------------------------------------
 
     def claim_next(self, kinds: Sequence[str] | None = None, include_escalated: bool = False) -> ClaimRecord | None:
-        now = self.clock()
         statuses = ("pending", "escalated") if include_escalated else ("pending",)
-        return self.store.claim_next(self.reviewer, now, now + self.lease, kinds=kinds, statuses=statuses)
+        return self.store.claim_next(self.reviewer, self.clock(), self.lease, kinds=kinds, statuses=statuses)
 
     def claim(self, submission_id: int) -> ClaimRecord:
-        now = self.clock()
-        return self.store.claim(submission_id, self.reviewer, now, now + self.lease)
+        return self.store.claim(submission_id, self.reviewer, self.clock(), self.lease)
 
     def renew(self, submission_id: int) -> bool:
-        now = self.clock()
-        return self.store.renew(submission_id, self.reviewer, now, now + self.lease)
+        return self.store.renew(submission_id, self.reviewer, self.clock(), self.lease)
 
     def release(self, submission_id: int) -> bool:
         return self.store.release(submission_id, self.reviewer)
@@ -237,21 +258,74 @@ class ReviewService:
         error = self._check_decision(verdict, reasons, message)
         if error:
             return DecideOutcome(submission_id, False, error)
+        entry = JournalEntry(
+            decision_id=decision_id or str(uuid.uuid4()),
+            database=self.journal_key,
+            submission_id=submission_id,
+            reviewer=self.reviewer,
+            verdict=verdict,
+            reason_codes=reasons,
+            message=message,
+            decided_at=self.clock(),
+        )
+        self.journal.append(entry)  # durable before anything else can fail
+        self.flush_journal()
+        return self._outcome(entry.decision_id, submission_id)
+
+    def _push(self, entry: JournalEntry) -> None:
+        """One journal entry to the database; raises DatabaseUnavailable to stop the flush."""
         now = self.clock()
         try:
-            decision, status = self.store.record_decision(
-                decision_id=decision_id or str(uuid.uuid4()),
-                submission_id=submission_id,
-                reviewer=self.reviewer,
-                verdict=verdict,
-                reason_codes=reasons,
-                message=message,
+            self._pushed[entry.decision_id] = self.store.record_decision(
+                decision_id=entry.decision_id,
+                submission_id=entry.submission_id,
+                reviewer=entry.reviewer,
+                verdict=entry.verdict,
+                reason_codes=entry.reason_codes,
+                message=entry.message,
                 now=now,
-                lease_until=now + self.lease,
+                lease=self.lease,
+                decided_at=entry.decided_at,
             )
+        except DatabaseUnavailable:
+            self.online = False
+            raise
         except StoreError as exc:
-            return DecideOutcome(submission_id, False, str(exc), conflict=True)
-        return DecideOutcome(submission_id, True, None, decision.decision_id, status, decision)
+            self.journal.mark_conflict(entry.decision_id, str(exc))
+        else:
+            self.journal.mark_pushed(entry.decision_id)
+        self.online = True
+
+    def flush_journal(self) -> JournalStatus:
+        """Push waiting decisions in the order they were made; stop at the first unreachable moment."""
+        try:
+            for entry in self.journal.pending(self.journal_key):
+                self._push(entry)
+        except DatabaseUnavailable:
+            pass
+        return self.journal_status()
+
+    def journal_status(self) -> JournalStatus:
+        return JournalStatus(
+            pending=self.journal.count_pending(self.journal_key),
+            conflicts=tuple(self.journal.conflicts(self.journal_key)),
+            online=self.online,
+        )
+
+    def dismiss_conflict(self, decision_id: str) -> None:
+        self.journal.dismiss(decision_id)
+
+    def _outcome(self, decision_id: str, submission_id: int) -> DecideOutcome:
+        entry = self.journal.entry(decision_id)
+        if entry is None or entry.state == "pending":
+            return DecideOutcome(submission_id, True, None, decision_id, "queued", queued=True)
+        if entry.state == "conflict":
+            return DecideOutcome(submission_id, False, entry.error, decision_id, conflict=True)
+        pushed = self._pushed.pop(decision_id, None)
+        if pushed is None:  # pushed earlier (the same decision sent again)
+            decision = self.store.decision(decision_id)
+            pushed = (decision, self.store.submission_status(submission_id))
+        return DecideOutcome(submission_id, True, None, decision_id, pushed[1], pushed[0])
 
     @staticmethod
     def _check_decision(verdict: str, reasons: Sequence[str], message: str | None) -> str | None:

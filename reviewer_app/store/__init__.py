@@ -1,15 +1,18 @@
 """SQLAlchemy schema, repositories, migrations (Alembic) and the blob folder. The only package that knows SQL."""
 
 from reviewer_app.store.blobs import BlobStore
+from reviewer_app.store import database, roles
 from reviewer_app.store.database import DatabaseUrlError
 from reviewer_app.store.records import (
     AlreadyDecided,
     ClaimRecord,
+    CredentialsRequired,
     DatabaseUnavailable,
     DecisionRecord,
     HeldByOther,
     NotClaimable,
     NotFound,
+    PermissionDenied,
     QueueRow,
     StoreError,
     SubmissionDetail,
@@ -23,6 +26,7 @@ __all__ = [
     "AlreadyDecided",
     "BlobStore",
     "ClaimRecord",
+    "CredentialsRequired",
     "DatabaseUnavailable",
     "DatabaseError",
     "DatabaseUrlError",
@@ -32,6 +36,7 @@ __all__ = [
     "NotClaimable",
     "NotFound",
     "OPEN_STATUSES",
+    "PermissionDenied",
     "QueueRow",
     "STATUSES",
     "Store",

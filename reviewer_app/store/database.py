@@ -19,7 +19,7 @@ class DatabaseUrlError(Exception):
     pass
 
 
-def make_engines(url: str) -> tuple[Engine, Engine]:
+def make_engines(url: str, password: str | None = None) -> tuple[Engine, Engine]:
     """(reader, writer). On SQLite the writer takes the write lock at BEGIN, so writes queue instead of failing."""
     try:
         parsed = make_url(url)
@@ -35,7 +35,15 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        if password is not None and parsed.password is None:
+            parsed = parsed.set(password=password)
+        engine = create_engine(
+            parsed,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args={"connect_timeout": 5, "application_name": "reviewer-app"},
+        )
         return engine, engine
     raise DatabaseUrlError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://...")
 

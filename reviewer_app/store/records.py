@@ -95,7 +95,15 @@ class StoreError(Exception):
 
 
 class DatabaseUnavailable(StoreError):
-    """The database could not be reached or refused the connection."""
+    """The database could not be reached or dropped the connection: work may be journaled and retried."""
+
+
+class CredentialsRequired(DatabaseUnavailable):
+    """The server wants a password we do not have (or the one we have is wrong)."""
+
+
+class PermissionDenied(StoreError):
+    """The database refused the operation for this user (grants or row-level security)."""
 
 
 class NotFound(StoreError):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reviewer_app.store import database
@@ -18,12 +18,15 @@ from reviewer_app.store.blobs import BlobStore
 from reviewer_app.store.records import (
     AlreadyDecided,
     ClaimRecord,
+    CredentialsRequired,
     DatabaseUnavailable,
     DecisionRecord,
     HeldByOther,
     NotClaimable,
     NotFound,
+    PermissionDenied,
     QueueRow,
+    StoreError,
     SubmissionDetail,
 )
 from reviewer_app.store.schema import (
@@ -33,7 +36,9 @@ from reviewer_app.store.schema import (
     Artifact,
     Decision,
     Developer,
+    Setting,
     Submission,
+    UTCDateTime,
 )
 
 VERDICT_STATUS = {"approve": "approved", "reject": "rejected", "escalate": "escalated"}
@@ -43,19 +48,28 @@ CHUNK = 500
 class Store:
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""
 
-    def __init__(self, url: str, blob_dir: str | os.PathLike[str], reviewer: str | None = None, migrate: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        blob_dir: str | os.PathLike[str],
+        reviewer: str | None = None,
+        migrate: bool = True,
+        password: str | None = None,
+    ) -> None:
         self.url = url
-        self.reader, self.writer = database.make_engines(url)
+        self.password = password
+        self.reader, self.writer = database.make_engines(url, password)
         self.blobs = BlobStore(blob_dir)
         self._reviewer = reviewer
         self._read = sessionmaker(self.reader, expire_on_commit=False)
         self._write = sessionmaker(self.writer, expire_on_commit=False)
         if migrate:
             try:
-                database.upgrade(self.writer)
-            except OperationalError as exc:
+                with translate_errors():
+                    database.upgrade(self.writer)
+            except StoreError:
                 self.close()
-                raise DatabaseUnavailable(f"cannot open the database: {_first_line(exc)}") from None
+                raise
 
     # -- plumbing --------------------------------------------------------------------------------
 
@@ -77,12 +91,12 @@ class Store:
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        with self._write() as session, session.begin():
+        with translate_errors(), self._write() as session, session.begin():
             yield session
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
+        with translate_errors(), self._read() as session, session.begin():
             yield session
 
     # -- submissions -----------------------------------------------------------------------------
@@ -288,8 +302,6 @@ class Store:
             overdue = s.execute(select(func.count()).where(open_filter, Submission.deadline < now)).scalar_one()
             next_deadline = s.execute(select(func.min(Submission.deadline)).where(open_filter)).scalar_one()
         if next_deadline is not None and next_deadline.tzinfo is None:
-            from datetime import timezone
-
             next_deadline = next_deadline.replace(tzinfo=timezone.utc)
         return {"open": total, "overdue": overdue, "next_deadline": next_deadline}
 
@@ -340,15 +352,23 @@ class Store:
 
     # -- claims ----------------------------------------------------------------------------------
 
+    def _clock(self, now: datetime, lease: timedelta):
+        """(now, lease end) as SQL expressions. PostgreSQL uses the server's clock, so workstations whose
+        clocks drift still agree on whose lease has run out; SQLite has one machine and uses its clock."""
+        if self.backend == "postgresql":
+            return func.now(), func.now() + lease
+        return literal(now, UTCDateTime), literal(now + lease, UTCDateTime)
+
     def claim_next(
         self,
         reviewer: str,
         now: datetime,
-        lease_until: datetime,
+        lease: timedelta,
         kinds: Sequence[str] | None = None,
         statuses: Sequence[str] = ("pending",),
     ) -> ClaimRecord | None:
         """Atomically take the most urgent unclaimed submission (or the one the caller already holds)."""
+        now_sql, until_sql = self._clock(now, lease)
         with self._writing() as s:
             held = s.execute(
                 update(Submission)
@@ -358,22 +378,22 @@ class Store:
                     .where(
                         self._queue_filter(statuses, kinds),
                         Submission.claimed_by == reviewer,
-                        Submission.lease_until >= now,
+                        Submission.lease_until >= now_sql,
                     )
                     .order_by(Submission.deadline, Submission.id)
                     .limit(1)
                     .scalar_subquery()
                 )
-                .values(lease_until=lease_until)
-                .returning(Submission.id)
-            ).scalar_one_or_none()
+                .values(lease_until=until_sql)
+                .returning(Submission.id, Submission.lease_until)
+            ).first()
             if held is not None:
-                return ClaimRecord(held, reviewer, lease_until)
+                return ClaimRecord(held[0], reviewer, held[1])
             candidate = (
                 select(Submission.id)
                 .where(
                     self._queue_filter(statuses, kinds),
-                    or_(Submission.claimed_by.is_(None), Submission.lease_until < now),
+                    or_(Submission.claimed_by.is_(None), Submission.lease_until < now_sql),
                 )
                 .order_by(Submission.deadline, Submission.id)
                 .limit(1)
@@ -383,13 +403,14 @@ class Store:
             claimed = s.execute(
                 update(Submission)
                 .where(Submission.id == candidate)
-                .values(claimed_by=reviewer, lease_until=lease_until, row_version=Submission.row_version + 1)
-                .returning(Submission.id)
-            ).scalar_one_or_none()
-            return ClaimRecord(claimed, reviewer, lease_until) if claimed is not None else None
+                .values(claimed_by=reviewer, lease_until=until_sql, row_version=Submission.row_version + 1)
+                .returning(Submission.id, Submission.lease_until)
+            ).first()
+            return ClaimRecord(claimed[0], reviewer, claimed[1]) if claimed is not None else None
 
-    def claim(self, submission_id: int, reviewer: str, now: datetime, lease_until: datetime) -> ClaimRecord:
+    def claim(self, submission_id: int, reviewer: str, now: datetime, lease: timedelta) -> ClaimRecord:
         """Take (or renew) one given submission; refuses one held by somebody else or already decided."""
+        now_sql, until_sql = self._clock(now, lease)
         with self._writing() as s:
             taken = s.execute(
                 update(Submission)
@@ -399,14 +420,14 @@ class Store:
                     or_(
                         Submission.claimed_by.is_(None),
                         Submission.claimed_by == reviewer,
-                        Submission.lease_until < now,
+                        Submission.lease_until < now_sql,
                     ),
                 )
-                .values(claimed_by=reviewer, lease_until=lease_until, row_version=Submission.row_version + 1)
-                .returning(Submission.id)
-            ).scalar_one_or_none()
+                .values(claimed_by=reviewer, lease_until=until_sql, row_version=Submission.row_version + 1)
+                .returning(Submission.lease_until)
+            ).first()
             if taken is not None:
-                return ClaimRecord(submission_id, reviewer, lease_until)
+                return ClaimRecord(submission_id, reviewer, taken[0])
             self._raise_unclaimable(s, submission_id)
         raise AssertionError("unreachable")
 
@@ -418,20 +439,21 @@ class Store:
             raise AlreadyDecided(submission_id, self._last_decision(s, submission_id), sub.status)
         if sub.claimed_by:
             raise HeldByOther(submission_id, sub.claimed_by, sub.lease_until)
-        raise NotClaimable(f"submission {submission_id} cannot be claimed")
+        raise NotClaimable(f"submission {submission_id} cannot be claimed by you")
 
-    def renew(self, submission_id: int, reviewer: str, now: datetime, lease_until: datetime) -> bool:
+    def renew(self, submission_id: int, reviewer: str, now: datetime, lease: timedelta) -> bool:
         """Heartbeat: extend a lease the caller still holds. False when it was lost."""
+        now_sql, until_sql = self._clock(now, lease)
         with self._writing() as s:
             result = s.execute(
                 update(Submission)
                 .where(
                     Submission.id == submission_id,
                     Submission.claimed_by == reviewer,
-                    Submission.lease_until >= now,
+                    Submission.lease_until >= now_sql,
                     Submission.status.in_(list(OPEN_STATUSES)),
                 )
-                .values(lease_until=lease_until)
+                .values(lease_until=until_sql)
             )
             return result.rowcount == 1
 
@@ -447,13 +469,14 @@ class Store:
             return result.rowcount == 1
 
     def held_by(self, reviewer: str, now: datetime) -> list[int]:
+        now_sql, _ = self._clock(now, timedelta(0))
         with self._reading() as s:
             return list(
                 s.execute(
                     select(Submission.id)
                     .where(
                         Submission.claimed_by == reviewer,
-                        Submission.lease_until >= now,
+                        Submission.lease_until >= now_sql,
                         Submission.status.in_(list(OPEN_STATUSES)),
                     )
                     .order_by(Submission.deadline)
@@ -472,15 +495,17 @@ class Store:
         reason_codes: Iterable[str],
         message: str | None,
         now: datetime,
-        lease_until: datetime,
+        lease: timedelta,
+        decided_at: datetime | None = None,
     ) -> tuple[DecisionRecord, str]:
-        """Append a decision and move the submission on, in one transaction.
+        """Append a decision; a trigger moves the submission on, in the same transaction.
 
         Idempotent by decision id (a journal may push the same decision twice). Fails with AlreadyDecided
         or HeldByOther instead of overwriting somebody else's work.
         """
         if verdict not in VERDICT_STATUS:
             raise ValueError(f"unknown verdict {verdict!r}")
+        now_sql, until_sql = self._clock(now, lease)
         with self._writing() as s:
             existing = s.get(Decision, decision_id)
             if existing is not None:
@@ -496,11 +521,11 @@ class Store:
                     or_(
                         Submission.claimed_by.is_(None),
                         Submission.claimed_by == reviewer,
-                        Submission.lease_until < now,
+                        Submission.lease_until < now_sql,
                     ),
                 )
-                .values(claimed_by=reviewer, lease_until=lease_until)
-                .returning(Submission.row_version)
+                .values(claimed_by=reviewer, lease_until=until_sql)
+                .returning(Submission.id)
             ).scalar_one_or_none()
             if taken is None:
                 self._raise_unclaimable(s, submission_id)
@@ -508,7 +533,7 @@ class Store:
                 id=decision_id,
                 submission_id=submission_id,
                 reviewer=reviewer,
-                decided_at=now,
+                decided_at=decided_at or now,
                 verdict=verdict,
                 reason_codes=list(reason_codes),
                 message=message,
@@ -539,6 +564,28 @@ class Store:
         ).scalar_one_or_none()
         return _decision(d) if d else None
 
+    def set_user_role(self, name: str, role: str) -> None:
+        """On SQLite there are no database users: the roles of local names are kept as a setting."""
+        with self._writing() as s:
+            setting = s.get(Setting, "users")
+            users = dict(setting.value) if setting else {}
+            users[name] = role
+            now = datetime.now(timezone.utc)
+            if setting is None:
+                s.add(Setting(key="users", value=users, updated_by=self._reviewer or "admin", updated_at=now))
+            else:
+                setting.value = users
+                setting.updated_at = now
+
+    def user_roles(self) -> dict[str, str]:
+        with self._reading() as s:
+            setting = s.get(Setting, "users")
+            return dict(setting.value) if setting else {}
+
+    def submission_status(self, submission_id: int) -> str | None:
+        with self._reading() as s:
+            return s.execute(select(Submission.status).where(Submission.id == submission_id)).scalar_one_or_none()
+
     def developer_tier(self, name: str) -> int | None:
         with self._reading() as s:
             return s.execute(select(Developer.tier).where(Developer.name == name)).scalar_one_or_none()
@@ -547,9 +594,31 @@ class Store:
         return self.blobs.path(sha256)
 
 
-def _first_line(exc: Exception) -> str:
+def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+AUTH_HINTS = ("password authentication failed", "no password supplied", "password is required")
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Database errors a person must understand become StoreErrors with the server's own words."""
+    try:
+        yield
+    except DBAPIError as exc:
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        message = _first_line(exc)
+        if sqlstate == "42501":
+            raise PermissionDenied(f"the database refused: {message}") from None
+        if "already decided" in message:
+            raise NotClaimable(message) from None
+        if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
+            if any(hint in message for hint in AUTH_HINTS):
+                raise CredentialsRequired(f"the database wants a password: {message}") from None
+            raise DatabaseUnavailable(f"database unavailable: {message}") from None
+        raise
 
 
 def _decision(d: Decision) -> DecisionRecord:

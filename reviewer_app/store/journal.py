@@ -1,0 +1,120 @@
+"""The offline journal: every decision is written here first, then pushed to the (shared) database.
+
+A local SQLite file in the data directory, written with full durability. Entries are pushed in the order
+they were made; a push is idempotent by decision id, so an entry whose commit reached the server but
+whose acknowledgement was lost is simply marked pushed the next time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    decision_id TEXT NOT NULL UNIQUE,
+    database TEXT NOT NULL,
+    submission_id INTEGER NOT NULL,
+    reviewer TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    reason_codes TEXT NOT NULL,
+    message TEXT,
+    decided_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'pushed', 'conflict', 'dismissed')),
+    error TEXT
+)
+"""
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    decision_id: str
+    database: str  # which database the decision belongs to (a workstation may switch)
+    submission_id: int
+    reviewer: str
+    verdict: str
+    reason_codes: tuple[str, ...]
+    message: str | None
+    decided_at: datetime
+    state: str = "pending"
+    error: str | None = None
+
+
+class DecisionJournal:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def append(self, entry: JournalEntry) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO journal (decision_id, database, submission_id, reviewer, verdict, reason_codes,"
+                " message, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.decision_id,
+                    entry.database,
+                    entry.submission_id,
+                    entry.reviewer,
+                    entry.verdict,
+                    json.dumps(list(entry.reason_codes)),
+                    entry.message,
+                    entry.decided_at.isoformat(),
+                ),
+            )
+
+    def _select(self, where: str, params: tuple) -> list[JournalEntry]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT decision_id, database, submission_id, reviewer, verdict, reason_codes, message, decided_at,"
+                f" state, error FROM journal WHERE {where} ORDER BY seq",
+                params,
+            ).fetchall()
+        return [
+            JournalEntry(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], datetime.fromisoformat(r[7]),
+                         r[8], r[9])
+            for r in rows
+        ]
+
+    def pending(self, database: str) -> list[JournalEntry]:
+        return self._select("state = 'pending' AND database = ?", (database,))
+
+    def conflicts(self, database: str) -> list[JournalEntry]:
+        return self._select("state = 'conflict' AND database = ?", (database,))
+
+    def entry(self, decision_id: str) -> JournalEntry | None:
+        found = self._select("decision_id = ?", (decision_id,))
+        return found[0] if found else None
+
+    def count_pending(self, database: str) -> int:
+        with self._lock:
+            return self._conn.execute(
+                "SELECT count(*) FROM journal WHERE state = 'pending' AND database = ?", (database,)
+            ).fetchone()[0]
+
+    def _set_state(self, decision_id: str, state: str, error: str | None = None) -> None:
+        with self._lock:
+            self._conn.execute("UPDATE journal SET state = ?, error = ? WHERE decision_id = ?", (state, error, decision_id))
+
+    def mark_pushed(self, decision_id: str) -> None:
+        self._set_state(decision_id, "pushed")
+
+    def mark_conflict(self, decision_id: str, error: str) -> None:
+        self._set_state(decision_id, "conflict", error)
+
+    def dismiss(self, decision_id: str) -> None:
+        """The reviewer has seen the conflict; keep the entry, stop showing it."""
+        self._set_state(decision_id, "dismissed")

@@ -1,0 +1,130 @@
+"""PostgreSQL roles, grants and row-level security: what a reviewer may not do, the server refuses.
+
+The desktop client is not a security boundary (its user can edit its Python), so identity is the
+connection's database user (`current_user`) and every rule below is checked by PostgreSQL itself.
+
+    reviewer_app_reviewer  read everything; claim/release open submissions; insert decisions only in
+                           their own name and only on submissions they hold; never update or delete
+                           a decision or an audit record.
+    reviewer_app_lead      a reviewer who may also take escalated work, record audits (never of their
+                           own decisions) and recalls.
+    reviewer_app_admin     manages configuration, intake (developers, apps, artifacts, submissions)
+                           and users; decides nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Engine, text
+
+GROUPS = {
+    "reviewer": "reviewer_app_reviewer",
+    "lead": "reviewer_app_lead",
+    "admin": "reviewer_app_admin",
+}
+ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+OPEN_AND_MINE = (
+    "status IN ('pending', 'escalated') AND (claimed_by IS NULL OR claimed_by = current_user "
+    "OR lease_until < now()) AND (status = 'pending' OR pg_has_role(current_user, 'reviewer_app_lead', 'MEMBER'))"
+)
+
+SETUP = [
+    # group roles
+    *(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') THEN "
+        f"CREATE ROLE {group} NOLOGIN; END IF; END $$"
+        for group in GROUPS.values()
+    ),
+    "GRANT reviewer_app_reviewer TO reviewer_app_lead",
+    "ALTER ROLE reviewer_app_admin CREATEROLE",
+    # privileges: nothing for PUBLIC, then what each group needs
+    "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
+    "GRANT USAGE ON SCHEMA public TO reviewer_app_reviewer, reviewer_app_admin",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reviewer_app_reviewer, reviewer_app_admin",
+    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO reviewer_app_admin",
+    "GRANT UPDATE (claimed_by, lease_until, row_version) ON submissions TO reviewer_app_reviewer",
+    "GRANT INSERT ON decisions TO reviewer_app_reviewer",
+    "GRANT INSERT ON audits, recalls TO reviewer_app_lead",
+    "GRANT INSERT, UPDATE ON developers, apps, artifacts, submissions TO reviewer_app_admin",
+    "GRANT INSERT, UPDATE, DELETE ON settings TO reviewer_app_admin",
+    # row-level security
+    "ALTER TABLE submissions ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE decisions ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE audits ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE recalls ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS read_all ON submissions",
+    "CREATE POLICY read_all ON submissions FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS claim_open ON submissions",
+    f"CREATE POLICY claim_open ON submissions FOR UPDATE TO reviewer_app_reviewer USING ({OPEN_AND_MINE}) "
+    "WITH CHECK (claimed_by = current_user OR claimed_by IS NULL)",
+    "DROP POLICY IF EXISTS intake ON submissions",
+    "CREATE POLICY intake ON submissions FOR ALL TO reviewer_app_admin USING (true) WITH CHECK (true)",
+    "DROP POLICY IF EXISTS read_all ON decisions",
+    "CREATE POLICY read_all ON decisions FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS own_on_held ON decisions",
+    "CREATE POLICY own_on_held ON decisions FOR INSERT TO reviewer_app_reviewer WITH CHECK ("
+    "reviewer = current_user AND EXISTS (SELECT 1 FROM submissions s WHERE s.id = submission_id "
+    "AND s.claimed_by = current_user AND s.lease_until >= now() AND s.status IN ('pending', 'escalated') "
+    "AND (s.status = 'pending' OR pg_has_role(current_user, 'reviewer_app_lead', 'MEMBER'))))",
+    "DROP POLICY IF EXISTS read_all ON audits",
+    "CREATE POLICY read_all ON audits FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS not_own_work ON audits",
+    "CREATE POLICY not_own_work ON audits FOR INSERT TO reviewer_app_lead WITH CHECK ("
+    "auditor = current_user AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = decision_id "
+    "AND d.reviewer = current_user))",
+    "DROP POLICY IF EXISTS read_all ON recalls",
+    "CREATE POLICY read_all ON recalls FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS own_name ON recalls",
+    "CREATE POLICY own_name ON recalls FOR INSERT TO reviewer_app_lead WITH CHECK (recalled_by = current_user)",
+]
+
+
+class RoleError(Exception):
+    pass
+
+
+def create_roles(engine: Engine) -> None:
+    """Idempotent: run after migrations, by the database owner or a superuser."""
+    if engine.dialect.name != "postgresql":
+        raise RoleError("roles are enforced by PostgreSQL; the embedded SQLite database has a single user")
+    with engine.begin() as conn:
+        for statement in SETUP:
+            conn.execute(text(statement))
+
+
+def add_user(engine: Engine, name: str, role: str, password: str | None = None) -> None:
+    """Create (or move) a login role in the group of `role`."""
+    if engine.dialect.name != "postgresql":
+        raise RoleError("users are PostgreSQL login roles; the embedded SQLite database has a single user")
+    if role not in GROUPS:
+        raise RoleError(f"unknown role {role!r} (use reviewer, lead or admin)")
+    if not ROLE_NAME.match(name):
+        raise RoleError(f"user name {name!r} must be lower-case letters, digits and _ (PostgreSQL role name)")
+    with engine.begin() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
+        if not exists:
+            conn.execute(text(f'CREATE ROLE "{name}" LOGIN'))
+        if password is not None:
+            quoted = conn.execute(text("SELECT quote_literal(:p)"), {"p": password}).scalar_one()
+            conn.execute(text(f'ALTER ROLE "{name}" PASSWORD {quoted}'))
+        for other, group in GROUPS.items():
+            if other != role:
+                conn.execute(text(f'REVOKE {group} FROM "{name}"'))
+        conn.execute(text(f'GRANT {GROUPS[role]} TO "{name}"'))
+        if role == "admin":
+            # Admins create users: the group's CREATEROLE is not inherited, so the login role gets it.
+            conn.execute(text(f'ALTER ROLE "{name}" CREATEROLE'))
+
+
+def role_of(engine: Engine, name: str) -> str | None:
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        for role in ("admin", "lead", "reviewer"):
+            if conn.execute(
+                text("SELECT pg_has_role(:n, :g, 'MEMBER')"), {"n": name, "g": GROUPS[role]}
+            ).scalar_one():
+                return role
+    return None
