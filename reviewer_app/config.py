@@ -55,6 +55,9 @@ class Settings:
     limits: ParseLimits = field(default_factory=ParseLimits)
     parse_workers: int | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+
     @property
     def database_url(self) -> str:
         return self.db_url or sqlite_url(self.data_dir / "reviewer.sqlite3")

@@ -16,6 +16,9 @@ import uuid
 from pathlib import Path
 
 
+PASSWORD_USER = "keyring_user"
+
+
 def find_bindir() -> Path | None:
     found = shutil.which("pg_ctl")
     if found:
@@ -46,6 +49,13 @@ class PgServer:
             shutil.chown(self.sockets, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
                   "--locale=C.UTF-8")
+        # Trust everyone on loopback except PASSWORD_USER, who must log in with a password (keyring tests).
+        (self.data / "pg_hba.conf").write_text(
+            "local all all trust\n"
+            f"host all {PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n"
+            "host all all 127.0.0.1/32 trust\n",
+            encoding="utf-8",
+        )
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write(
                 f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.sockets}'\n"

@@ -120,7 +120,7 @@ class ReviewService:
         self.journal = DecisionJournal(settings.journal_path)
         self.journal_key = without_password(url)
         self.online = True
-        self._reviewer: str | None = None
+        self._reviewer: str = self.store.whoami()  # asked once, while connected: decisions work offline
         self._pushed: dict[str, tuple[DecisionRecord, str]] = {}
 
     def close(self) -> None:
@@ -129,8 +129,6 @@ class ReviewService:
 
     @property
     def reviewer(self) -> str:
-        if self._reviewer is None:
-            self._reviewer = self.store.whoami()
         return self._reviewer
 
     @property

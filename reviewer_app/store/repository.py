@@ -80,7 +80,7 @@ class Store:
     def whoami(self) -> str:
         """Who decides: the database user on PostgreSQL (the server checks it), else the configured name."""
         if self.backend == "postgresql":
-            with self._read() as session:
+            with self._reading() as session:
                 return session.execute(select(func.current_user())).scalar_one()
         return self._reviewer or "reviewer"
 

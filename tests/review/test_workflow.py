@@ -1,64 +1,21 @@
-"""Submit, queue order, SLA, claims with leases, and decisions on the embedded SQLite database."""
+"""Submit, queue order, SLA, claims with leases, and decisions: on SQLite and on PostgreSQL.
+
+On PostgreSQL every reviewer is their own database user, so these also run under the grants and
+row-level security of `db create-roles`.
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from reviewer_app.config import SlaSettings, Settings
-from reviewer_app.review import ReviewService, SlaPolicy, format_time_left
+from reviewer_app.config import SlaSettings
+from reviewer_app.review import SlaPolicy, format_time_left
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-
-
-class Clock:
-    def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-def make_service(settings: Settings, clock: Clock, reviewer: str) -> ReviewService:
-    from dataclasses import replace
-
-    return ReviewService(replace(settings, reviewer=reviewer), clock=clock)
-
-
-@pytest.fixture
-def alice(settings, clock):
-    service = make_service(settings, clock, "alice")
-    yield service
-    service.close()
-
-
-@pytest.fixture
-def bob(settings, clock, alice):
-    service = make_service(settings, clock, "bob")
-    yield service
-    service.close()
-
-
-def file_submission(service: ReviewService, package: str, tier: int, minutes_ago: int = 0, kind: str = "new") -> int:
-    submitted = service.clock() - timedelta(minutes=minutes_ago)
-    return service.store.add_submission(
-        kind=kind,
-        developer=f"dev-{package}",
-        tier=tier,
-        submitted_at=submitted,
-        deadline=service.sla.deadline(submitted, tier),
-        package=package,
-    )
 
 
 def test_deadline_is_two_hours_for_top_tiers_and_a_day_otherwise():
@@ -81,11 +38,11 @@ def test_time_left_format_marks_overdue():
     assert format_time_left(timedelta(days=1, hours=2)) == "1d 2h"
 
 
-def test_queue_is_earliest_deadline_first(alice):
-    slow_old = file_submission(alice, "com.slow.old", tier=2, minutes_ago=600)  # due in 14 h
-    fast_new = file_submission(alice, "com.fast.new", tier=5, minutes_ago=0)  # due in 2 h
-    fast_old = file_submission(alice, "com.fast.old", tier=4, minutes_ago=150)  # overdue by 30 min
-    slow_new = file_submission(alice, "com.slow.new", tier=1, minutes_ago=0)  # due in 24 h
+def test_queue_is_earliest_deadline_first(team, alice):
+    slow_old = team.file("com.slow.old", tier=2, minutes_ago=600)  # due in 14 h
+    fast_new = team.file("com.fast.new", tier=5, minutes_ago=0)  # due in 2 h
+    fast_old = team.file("com.fast.old", tier=4, minutes_ago=150)  # overdue by 30 min
+    slow_new = team.file("com.slow.new", tier=1, minutes_ago=0)  # due in 24 h
     assert alice.queue_ids() == [fast_old, fast_new, slow_old, slow_new]
     rows = alice.queue()
     assert [r.package for r in rows] == ["com.fast.old", "com.fast.new", "com.slow.old", "com.slow.new"]
@@ -94,42 +51,51 @@ def test_queue_is_earliest_deadline_first(alice):
     assert stats["open"] == 4 and stats["overdue"] == 1
 
 
-def test_claims_never_hand_one_submission_to_two_reviewers(alice, bob):
-    first = file_submission(alice, "com.a.first", tier=5)
-    second = file_submission(alice, "com.a.second", tier=1)
-    a = alice.claim_next()
-    b = bob.claim_next()
-    assert a.submission_id == first
-    assert b.submission_id == second
+def test_claims_never_hand_one_submission_to_two_reviewers(team, alice, bob):
+    first = team.file("com.a.first", tier=5)
+    second = team.file("com.a.second", tier=1)
+    assert alice.claim_next().submission_id == first
+    assert bob.claim_next().submission_id == second
     assert bob.claim_next().submission_id == second  # asking again returns what bob holds
-    assert alice.claim_next().submission_id == first  # asking again returns what alice holds
+    assert alice.claim_next().submission_id == first
+    assert team["carol"].claim_next() is None
     rows = {r.submission_id: r for r in alice.queue()}
     assert rows[first].claimed_by == "alice" and rows[second].claimed_by == "bob"
 
 
-def test_expired_lease_returns_work_to_the_queue(alice, bob, clock):
-    sid = file_submission(alice, "com.lease", tier=5)
+def wait_out(team, seconds: float) -> None:
+    """Let leases run: the server's clock on PostgreSQL, the workstation's clock on SQLite."""
+    if team.backend == "postgresql":
+        time.sleep(seconds)
+    else:
+        team.clock.advance(seconds=seconds)
+
+
+def test_expired_lease_returns_work_to_the_queue(team):
+    team.lease_minutes = 2 / 60  # two-second leases
+    alice, bob = team["alice"], team["bob"]
+    sid = team.file("com.lease", tier=5)
     assert alice.claim_next().submission_id == sid
     assert bob.claim_next() is None
-    clock.advance(minutes=14)
+    wait_out(team, 1.0)
     assert alice.renew(sid)  # heartbeat keeps it
-    clock.advance(minutes=14)
+    wait_out(team, 1.5)
     assert bob.claim_next() is None
-    clock.advance(minutes=16)  # no heartbeat for 16 minutes: the lease is gone
+    wait_out(team, 2.0)  # no heartbeat for 3.5 s: the lease is gone
     assert not alice.renew(sid)
     assert bob.claim_next().submission_id == sid
 
 
-def test_release_gives_the_submission_back(alice, bob):
-    sid = file_submission(alice, "com.release", tier=3)
+def test_release_gives_the_submission_back(team, alice, bob):
+    sid = team.file("com.release", tier=3)
     alice.claim(sid)
     assert not bob.release(sid)  # not bob's to give back
     assert alice.release(sid)
     assert bob.claim_next().submission_id == sid
 
 
-def test_decide_stores_an_append_only_decision_and_leaves_the_queue(alice):
-    sid = file_submission(alice, "com.decide", tier=3)
+def test_decide_stores_an_append_only_decision_and_leaves_the_queue(team, alice):
+    sid = team.file("com.decide", tier=3)
     outcome = alice.decide(sid, "reject", ["privacy", "other"], "Please remove READ_CONTACTS.")
     assert outcome.ok and outcome.status == "rejected"
     assert sid not in alice.queue_ids()
@@ -141,33 +107,35 @@ def test_decide_stores_an_append_only_decision_and_leaves_the_queue(alice):
     assert stored[0].decision_id == outcome.decision_id
 
 
-def test_second_decision_fails_naming_who_decided_and_when(alice, bob):
-    sid = file_submission(alice, "com.twice", tier=3)
+def test_second_decision_fails_naming_who_decided_and_when(team, alice, bob):
+    sid = team.file("com.twice", tier=3)
     assert alice.decide(sid, "approve").ok
     outcome = bob.decide(sid, "reject", ["malware"], "no")
     assert not outcome.ok and outcome.conflict
-    assert "alice" in outcome.error and "2026-11-25 09:00" in outcome.error
+    assert "alice" in outcome.error and team.clock().strftime("%Y-%m-%d %H:%M") in outcome.error
     assert len(bob.store.decisions(sid)) == 1
 
 
-def test_decide_on_a_submission_held_by_someone_else_fails(alice, bob):
-    sid = file_submission(alice, "com.held", tier=3)
+def test_decide_on_a_submission_held_by_someone_else_fails(team, alice, bob):
+    sid = team.file("com.held", tier=3)
     alice.claim(sid)
     outcome = bob.decide(sid, "approve")
     assert not outcome.ok and "held by alice" in outcome.error
     assert alice.decide(sid, "approve").ok
 
 
-def test_decide_on_an_unclaimed_submission_claims_it_first(alice):
-    sid = file_submission(alice, "com.unclaimed", tier=3)
+def test_escalated_work_goes_to_leads(team, alice):
+    sid = team.file("com.unclaimed", tier=3)
     assert alice.decide(sid, "escalate", message="Looks like a bank clone").status == "escalated"
-    assert sid in alice.queue_ids()  # escalated work stays open for a lead
+    assert sid in alice.queue_ids()  # escalated work stays open...
     assert alice.claim_next() is None  # ...but not in the reviewers' "get next"
-    assert alice.claim_next(include_escalated=True).submission_id == sid
+    lead = team["lena"]
+    assert lead.claim_next(include_escalated=True).submission_id == sid
+    assert lead.decide(sid, "reject", ["counterfeit"], "Impersonates a bank").status == "rejected"
 
 
-def test_the_same_decision_pushed_twice_is_stored_once(alice):
-    sid = file_submission(alice, "com.idem", tier=3)
+def test_the_same_decision_pushed_twice_is_stored_once(team, alice):
+    sid = team.file("com.idem", tier=3)
     decision_id = str(uuid.uuid4())
     first = alice.decide(sid, "approve", decision_id=decision_id)
     again = alice.decide(sid, "approve", decision_id=decision_id)
@@ -184,8 +152,8 @@ def test_the_same_decision_pushed_twice_is_stored_once(alice):
         ("maybe", [], None, "unknown verdict"),
     ],
 )
-def test_bad_decisions_are_refused_and_nothing_is_stored(alice, verdict, reasons, message, error):
-    sid = file_submission(alice, "com.bad", tier=3)
+def test_bad_decisions_are_refused_and_nothing_is_stored(team, alice, verdict, reasons, message, error):
+    sid = team.file("com.bad", tier=3)
     outcome = alice.decide(sid, verdict, reasons, message)
     assert not outcome.ok and error in outcome.error
     assert alice.store.decisions(sid) == []

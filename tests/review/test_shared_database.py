@@ -1,0 +1,269 @@
+"""The shared team database on a real PostgreSQL server that the tests start, stop and restart."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from reviewer_app.config import Settings
+from reviewer_app.review import admin
+from reviewer_app.store.schema import Base
+from reviewer_app.store.watch import watch_changes
+from tests.review.conftest import Clock, Team
+
+
+@pytest.fixture
+def pg_team(tmp_path, pg_server):
+    team = Team("postgresql", tmp_path, Clock(datetime.now(timezone.utc)), pg_server)
+    yield team
+    team.close()
+
+
+def connect(team: Team, user: str) -> psycopg.Connection:
+    return psycopg.connect(host="127.0.0.1", port=team.pg_server.port, dbname=team.database, user=user,
+                           autocommit=True)
+
+
+def test_migrations_on_postgresql_match_the_models(pg_team):
+    engine = create_engine(pg_team.pg_server.url(database=pg_team.database))
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+# -- roles: each refused by the server what it must not do, allowed what it may ---------------------
+
+
+def refused(conn: psycopg.Connection, sql: str, params=()) -> str:
+    with pytest.raises(psycopg.Error) as info:
+        conn.execute(sql, params)
+    assert info.value.sqlstate in ("42501", "P0001"), info.value  # insufficient privilege / trigger refusal
+    return str(info.value)
+
+
+def test_reviewer_decides_only_in_own_name_on_held_work(pg_team):
+    held = pg_team.file("com.held", tier=3)
+    other = pg_team.file("com.other", tier=3)
+    pg_team["alice"].claim(held)
+    pg_team["bob"].claim(other)
+    alice = connect(pg_team, "alice")
+    insert = ("INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
+              "VALUES (%s, %s, %s, now(), 'approve', '[]')")
+    assert "row-level security" in refused(alice, insert, ("d1", held, "bob"))  # someone else's name
+    assert "row-level security" in refused(alice, insert, ("d2", other, "alice"))  # bob holds it
+    alice.execute(insert, ("d3", held, "alice"))  # her own, on what she holds: allowed
+    assert alice.execute("SELECT status, claimed_by FROM submissions WHERE id = %s", (held,)).fetchone() == (
+        "approved", None)
+    refused(alice, "UPDATE decisions SET verdict = 'reject' WHERE id = 'd3'")
+    refused(alice, "DELETE FROM decisions WHERE id = 'd3'")
+    refused(alice, "UPDATE submissions SET status = 'approved' WHERE id = %s", (other,))
+    refused(alice, "INSERT INTO audits (id, decision_id, auditor, audited_at, outcome) "
+                   "VALUES ('a1', 'd3', 'alice', now(), 'agree')")
+    refused(alice, "INSERT INTO recalls (id, package, recalled_by, recalled_at, reason) "
+                   "VALUES ('r1', 'com.held', 'alice', now(), 'x')")
+    refused(alice, "INSERT INTO settings (key, value, updated_by, updated_at) VALUES ('k', '1', 'alice', now())")
+    refused(alice, "CREATE ROLE mallory LOGIN")
+    # taking over bob's live claim, or releasing it, changes nothing: the policy hides the row
+    assert alice.execute("UPDATE submissions SET claimed_by = 'alice' WHERE id = %s", (other,)).rowcount == 0
+    assert alice.execute("UPDATE submissions SET claimed_by = NULL WHERE id = %s", (other,)).rowcount == 0
+    alice.close()
+
+
+def test_lead_audits_others_but_never_own_work_and_records_recalls(pg_team):
+    sid_alice = pg_team.file("com.audit.alice", tier=3)
+    sid_lena = pg_team.file("com.audit.lena", tier=3)
+    by_alice = pg_team["alice"].decide(sid_alice, "approve").decision_id
+    by_lena = pg_team["lena"].decide(sid_lena, "approve").decision_id
+    lena = connect(pg_team, "lena")
+    audit = ("INSERT INTO audits (id, decision_id, auditor, audited_at, outcome) "
+             "VALUES (%s, %s, %s, now(), 'disagree')")
+    lena.execute(audit, ("a1", by_alice, "lena"))
+    assert "row-level security" in refused(lena, audit, ("a2", by_lena, "lena"))  # her own decision
+    refused(lena, audit, ("a3", by_alice, "adam"))  # in someone else's name
+    refused(lena, "DELETE FROM audits WHERE id = 'a1'")
+    refused(lena, "UPDATE audits SET outcome = 'agree' WHERE id = 'a1'")
+    lena.execute("INSERT INTO recalls (id, package, submission_id, recalled_by, recalled_at, reason) "
+                 "VALUES ('r1', 'com.audit.alice', %s, 'lena', now(), 'malware found later')", (sid_alice,))
+    refused(lena, "DELETE FROM recalls WHERE id = 'r1'")
+    lena.close()
+
+
+def test_admin_manages_intake_settings_and_users_but_decides_nothing(pg_team):
+    sid = pg_team.file("com.admin", tier=2)  # intake is the admin's job
+    adam = connect(pg_team, "adam")
+    adam.execute("INSERT INTO settings (key, value, updated_by, updated_at) VALUES ('sla', '{}', 'adam', now())")
+    refused(adam, "INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
+                  "VALUES ('dx', %s, 'adam', now(), 'approve', '[]')", (sid,))
+    refused(adam, "DELETE FROM submissions WHERE id = %s", (sid,))
+    adam.close()
+    # an admin creates a reviewer through the same command an administrator runs
+    as_adam = Settings(data_dir=pg_team.tmp_path / "adam-cli", db_url=pg_team.url("adam"))
+    admin.add_user(as_adam, "newbie", "reviewer", "s3cret")
+    newbie = connect(pg_team, "newbie")
+    assert newbie.execute("SELECT pg_has_role('newbie', 'reviewer_app_reviewer', 'MEMBER')").fetchone()[0]
+    newbie.close()
+    alice = connect(pg_team, "alice")
+    refused(alice, "GRANT reviewer_app_lead TO alice")  # reviewers cannot promote themselves
+    alice.close()
+
+
+def test_reviewer_cannot_file_submissions(pg_team):
+    from reviewer_app.store import PermissionDenied
+
+    now = datetime.now(timezone.utc)
+    with pytest.raises(PermissionDenied, match="refused"):
+        pg_team["alice"].store.add_submission(kind="new", developer="x", tier=3, submitted_at=now,
+                                              deadline=now + timedelta(hours=24), package="com.sneaky")
+
+
+# -- concurrency ------------------------------------------------------------------------------------
+
+
+def _claim_worker(url: str, data_dir: str, count: int, results) -> None:
+    from reviewer_app.review import ReviewService
+
+    service = ReviewService(Settings(data_dir=data_dir, db_url=url))
+    got = []
+    for _ in range(count):
+        claim = service.claim_next()
+        if claim is None:
+            break
+        got.append(claim.submission_id)
+        outcome = service.decide(claim.submission_id, "approve")
+        assert outcome.ok, outcome.error
+    service.close()
+    results.put(got)
+
+
+def test_concurrent_processes_never_claim_the_same_submission(pg_team):
+    now = datetime.now(timezone.utc)
+    items = [dict(kind="new", developer="bulk", tier=3, package=f"com.bulk.p{i}", submitted_at=now,
+                  deadline=now + timedelta(minutes=i)) for i in range(240)]
+    pg_team.intake.store.add_submissions_bulk(items)
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    users = ["alice", "bob", "carol", "lena"]
+    procs = [ctx.Process(target=_claim_worker, args=(pg_team.url(u), str(pg_team.tmp_path / f"w-{u}"), 100, results))
+             for u in users]
+    for p in procs:
+        p.start()
+    claimed = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    every = [sid for got in claimed for sid in got]
+    assert len(every) == 240 and len(set(every)) == 240  # everything claimed once, nothing twice
+    assert pg_team.intake.queue_ids() == []
+    decisions = pg_team.intake.store.decisions()
+    assert len(decisions) == 240 and len({d.submission_id for d in decisions}) == 240
+
+
+# -- the offline journal ----------------------------------------------------------------------------
+
+
+def test_server_stopped_during_a_burst_of_decisions_loses_nothing_and_doubles_nothing(pg_team):
+    server = pg_team.pg_server
+    ids = [pg_team.file(f"com.burst.p{i}", tier=3) for i in range(30)]
+    alice = pg_team["alice"]
+    outcomes = []
+    try:
+        for index, sid in enumerate(ids):
+            if index == 10:
+                server.stop("immediate")  # the shared database goes away mid-burst
+            outcomes.append(alice.decide(sid, "approve"))
+        assert all(o.ok for o in outcomes)
+        queued = [o for o in outcomes if o.queued]
+        assert len(queued) == 20 and all(o.status == "queued" for o in queued)
+        status = alice.journal_status()
+        assert status.pending == 20 and not status.online
+    finally:
+        server.start()
+    status = alice.flush_journal()
+    assert status.pending == 0 and status.online and status.conflicts == ()
+    stored = pg_team.intake.store.decisions()
+    assert sorted(d.decision_id for d in stored) == sorted(o.decision_id for o in outcomes)
+    assert sorted(d.submission_id for d in stored) == sorted(ids)
+    assert alice.flush_journal().pending == 0
+    assert len(pg_team.intake.store.decisions()) == 30  # flushing again applies nothing twice
+
+
+def test_a_decision_that_conflicts_on_flush_is_kept_and_shown(pg_team):
+    server = pg_team.pg_server
+    sid = pg_team.file("com.conflict", tier=3)
+    alice, bob = pg_team["alice"], pg_team["bob"]
+    try:
+        server.stop("immediate")
+        queued = alice.decide(sid, "approve")
+        assert queued.queued
+    finally:
+        server.start()
+    assert bob.decide(sid, "reject", ["malware"], "found a trojan").ok  # bob decided first on the server
+    status = alice.flush_journal()
+    assert status.pending == 0
+    (conflict,) = status.conflicts
+    assert conflict.decision_id == queued.decision_id and "bob" in conflict.error
+    alice.dismiss_conflict(conflict.decision_id)
+    assert alice.journal_status().conflicts == ()
+    assert [d.reviewer for d in alice.store.decisions(sid)] == ["bob"]
+
+
+# -- live updates -----------------------------------------------------------------------------------
+
+
+def test_other_reviewers_claims_and_decisions_reach_every_workstation(pg_team):
+    sid = pg_team.file("com.live", tier=5)
+    seen: list[set[int] | None] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_changes, args=(pg_team.url("alice"), seen.append, stop, 0.2))
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not seen and time.monotonic() < deadline:  # the first report says "connected, reload"
+            time.sleep(0.05)
+        seen.clear()
+        started = time.monotonic()
+        pg_team["bob"].claim(sid)
+        while not any(s and sid in s for s in seen) and time.monotonic() - started < 5:
+            time.sleep(0.05)
+        assert any(s and sid in s for s in seen), "bob's claim never reached alice"
+        claim_latency = time.monotonic() - started
+        seen.clear()
+        pg_team["bob"].decide(sid, "approve")
+        started = time.monotonic()
+        while not any(s and sid in s for s in seen) and time.monotonic() - started < 5:
+            time.sleep(0.05)
+        assert any(s and sid in s for s in seen), "bob's decision never reached alice"
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert claim_latency < 3
+
+
+def test_sqlite_changes_are_seen_by_polling(tmp_path):
+    team = Team("sqlite", tmp_path, Clock(datetime.now(timezone.utc)))
+    try:
+        sid = team.file("com.poll", tier=3)
+        team["alice"]  # schema in place
+        seen: list = []
+        stop = threading.Event()
+        watcher = threading.Thread(target=watch_changes, args=(team.url("alice"), seen.append, stop, 0.1))
+        watcher.start()
+        time.sleep(0.3)
+        team["bob"].claim(sid)
+        deadline = time.monotonic() + 5
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        watcher.join(timeout=5)
+        assert seen == [None] or seen[:1] == [None]
+    finally:
+        team.close()
