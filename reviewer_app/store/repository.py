@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -367,46 +367,58 @@ class Store:
         kinds: Sequence[str] | None = None,
         statuses: Sequence[str] = ("pending",),
     ) -> ClaimRecord | None:
-        """Atomically take the most urgent unclaimed submission (or the one the caller already holds)."""
+        """Atomically take the most urgent unclaimed submission (or renew the one the caller already holds)."""
         now_sql, until_sql = self._clock(now, lease)
-        with self._writing() as s:
-            held = s.execute(
-                update(Submission)
-                .where(
-                    Submission.id
-                    == select(Submission.id)
-                    .where(
-                        self._queue_filter(statuses, kinds),
-                        Submission.claimed_by == reviewer,
-                        Submission.lease_until >= now_sql,
-                    )
-                    .order_by(Submission.deadline, Submission.id)
-                    .limit(1)
-                    .scalar_subquery()
-                )
-                .values(lease_until=until_sql)
-                .returning(Submission.id, Submission.lease_until)
-            ).first()
-            if held is not None:
-                return ClaimRecord(held[0], reviewer, held[1])
+        held = (
+            select(Submission.id)
+            .where(
+                self._queue_filter(statuses, kinds),
+                Submission.claimed_by == reviewer,
+                Submission.lease_until >= now_sql,
+            )
+            .order_by(Submission.deadline, Submission.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        renew = (
+            update(Submission)
+            .where(Submission.id == held)
+            .values(lease_until=until_sql)
+            .returning(Submission.id, Submission.lease_until)
+        )
+
+        def take(*extra):
             candidate = (
                 select(Submission.id)
                 .where(
                     self._queue_filter(statuses, kinds),
                     or_(Submission.claimed_by.is_(None), Submission.lease_until < now_sql),
+                    *extra,
                 )
                 .order_by(Submission.deadline, Submission.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
                 .scalar_subquery()
             )
-            claimed = s.execute(
+            return (
                 update(Submission)
                 .where(Submission.id == candidate)
                 .values(claimed_by=reviewer, lease_until=until_sql, row_version=Submission.row_version + 1)
                 .returning(Submission.id, Submission.lease_until)
-            ).first()
-            return ClaimRecord(claimed[0], reviewer, claimed[1]) if claimed is not None else None
+            )
+
+        with self._writing() as s:
+            if self.backend == "postgresql":
+                # One round trip: renew what I hold, else take the next one (SKIP LOCKED: never wait on,
+                # never double-take, a row another workstation is claiming this very moment).
+                renewed = renew.cte("renewed")
+                taken = take(~exists(select(renewed.c.id))).cte("taken")
+                row = s.execute(
+                    select(renewed.c.id, renewed.c.lease_until).union_all(select(taken.c.id, taken.c.lease_until))
+                ).first()
+            else:
+                row = s.execute(renew).first() or s.execute(take()).first()
+            return ClaimRecord(row[0], reviewer, row[1]) if row is not None else None
 
     def claim(self, submission_id: int, reviewer: str, now: datetime, lease: timedelta) -> ClaimRecord:
         """Take (or renew) one given submission; refuses one held by somebody else or already decided."""
@@ -506,42 +518,56 @@ class Store:
         if verdict not in VERDICT_STATUS:
             raise ValueError(f"unknown verdict {verdict!r}")
         now_sql, until_sql = self._clock(now, lease)
-        with self._writing() as s:
-            existing = s.get(Decision, decision_id)
-            if existing is not None:
-                sub = s.get(Submission, existing.submission_id)
-                return _decision(existing), sub.status
-            # Claim it for the caller (or keep the caller's claim) before deciding: the same rule the
-            # database enforces for reviewers on PostgreSQL.
-            taken = s.execute(
-                update(Submission)
-                .where(
-                    Submission.id == submission_id,
-                    Submission.status.in_(list(OPEN_STATUSES)),
-                    or_(
-                        Submission.claimed_by.is_(None),
-                        Submission.claimed_by == reviewer,
-                        Submission.lease_until < now_sql,
-                    ),
+        record = DecisionRecord(
+            decision_id=decision_id,
+            submission_id=submission_id,
+            reviewer=reviewer,
+            decided_at=decided_at or now,
+            verdict=verdict,
+            reason_codes=tuple(reason_codes),
+            message=message,
+        )
+        try:
+            with self._writing() as s:
+                # Claim it for the caller (or keep the caller's claim) before deciding: the same rule the
+                # database enforces for reviewers on PostgreSQL.
+                taken = s.execute(
+                    update(Submission)
+                    .where(
+                        Submission.id == submission_id,
+                        Submission.status.in_(list(OPEN_STATUSES)),
+                        or_(
+                            Submission.claimed_by.is_(None),
+                            Submission.claimed_by == reviewer,
+                            Submission.lease_until < now_sql,
+                        ),
+                    )
+                    .values(claimed_by=reviewer, lease_until=until_sql)
+                    .returning(Submission.id)
+                ).scalar_one_or_none()
+                if taken is None:
+                    existing = s.get(Decision, decision_id)
+                    if existing is not None:  # pushed before: the journal is sending it again
+                        return _decision(existing), s.get(Submission, existing.submission_id).status
+                    self._raise_unclaimable(s, submission_id)
+                # A trigger moves the submission on in the same transaction (migration 0002).
+                s.execute(
+                    Decision.__table__.insert().values(
+                        id=decision_id,
+                        submission_id=submission_id,
+                        reviewer=reviewer,
+                        decided_at=record.decided_at,
+                        verdict=verdict,
+                        reason_codes=list(record.reason_codes),
+                        message=message,
+                    )
                 )
-                .values(claimed_by=reviewer, lease_until=until_sql)
-                .returning(Submission.id)
-            ).scalar_one_or_none()
-            if taken is None:
-                self._raise_unclaimable(s, submission_id)
-            decision = Decision(
-                id=decision_id,
-                submission_id=submission_id,
-                reviewer=reviewer,
-                decided_at=decided_at or now,
-                verdict=verdict,
-                reason_codes=list(reason_codes),
-                message=message,
-            )
-            s.add(decision)
-            s.flush()  # a trigger moves the submission on (both back ends): see migration 0002
-            status = s.execute(select(Submission.status).where(Submission.id == submission_id)).scalar_one()
-            return _decision(decision), status
+                return record, VERDICT_STATUS[verdict]
+        except IntegrityError:
+            existing = self.decision(decision_id)  # an escalation pushed twice: still open, same id
+            if existing is None:
+                raise
+            return existing, self.submission_status(existing.submission_id) or ""
 
     def decision(self, decision_id: str) -> DecisionRecord | None:
         with self._reading() as s:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -120,6 +121,12 @@ class Submission(Base):
         CheckConstraint("kind IN ('new', 'update', 'metadata', 'sensitive')", name="kind_valid"),
         CheckConstraint("status IN ('pending', 'escalated', 'approved', 'rejected')", name="status_valid"),
         Index("ix_submissions_queue", "status", "deadline", "id"),
+        Index(
+            "ix_submissions_claimed_by",
+            "claimed_by",
+            postgresql_where=text("claimed_by IS NOT NULL"),
+            sqlite_where=text("claimed_by IS NOT NULL"),
+        ),
     )
 
 

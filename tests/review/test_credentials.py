@@ -20,9 +20,9 @@ def test_keyring(tmp_path, monkeypatch):
 
     from tests.support.keyring_backend import TestKeyring
 
+    previous = keyring.get_keyring()
     monkeypatch.setenv("REVIEWER_APP_TEST_KEYRING", str(tmp_path / "keyring.json"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backend.TestKeyring")
-    previous = keyring.get_keyring()
     keyring.set_keyring(TestKeyring())
     yield tmp_path / "keyring.json"
     keyring.set_keyring(previous)

@@ -134,12 +134,17 @@ def test_escalated_work_goes_to_leads(team, alice):
     assert lead.decide(sid, "reject", ["counterfeit"], "Impersonates a bank").status == "rejected"
 
 
-def test_the_same_decision_pushed_twice_is_stored_once(team, alice):
+@pytest.mark.parametrize("verdict", ["approve", "escalate"])
+def test_the_same_decision_pushed_twice_is_stored_once(team, alice, verdict):
     sid = team.file("com.idem", tier=3)
     decision_id = str(uuid.uuid4())
-    first = alice.decide(sid, "approve", decision_id=decision_id)
-    again = alice.decide(sid, "approve", decision_id=decision_id)
-    assert first.ok and again.ok and again.decision_id == decision_id
+    first = alice.decide(sid, verdict, decision_id=decision_id)
+    # what a journal does after a lost acknowledgement: push the very same decision again
+    again = alice.store.record_decision(decision_id=decision_id, submission_id=sid, reviewer="alice",
+                                        verdict=verdict, reason_codes=(), message=None, now=alice.clock(),
+                                        lease=alice.lease)
+    assert first.ok and again[0].decision_id == decision_id
+    assert again[1] == first.status
     assert len(alice.store.decisions(sid)) == 1
 
 

@@ -18,11 +18,13 @@ class TestKeyring(KeyringBackend):
     priority = 1
 
     @property
-    def _path(self) -> Path:
-        return Path(os.environ["REVIEWER_APP_TEST_KEYRING"])
+    def _path(self) -> Path | None:
+        name = os.environ.get("REVIEWER_APP_TEST_KEYRING")
+        return Path(name) if name else None
 
     def _load(self) -> dict:
-        return json.loads(self._path.read_text()) if self._path.exists() else {}
+        path = self._path
+        return json.loads(path.read_text()) if path is not None and path.exists() else {}
 
     def get_password(self, service, username):
         return self._load().get(f"{service}\0{username}")
