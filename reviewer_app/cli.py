@@ -315,10 +315,13 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
 def _run_gui(settings) -> int:
     try:
-        from reviewer_app.ui.app import run_gui
+        from reviewer_app.ui.app import UnsupportedBinding, run_gui
     except ImportError as exc:
         raise CliError(f"the GUI cannot start: {exc}") from None
-    return run_gui(settings)
+    try:
+        return run_gui(settings)
+    except UnsupportedBinding as exc:
+        raise CliError(f"the GUI cannot start: {exc}") from None
 
 
 COMMANDS = {

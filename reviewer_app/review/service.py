@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from reviewer_app.store import (
     KINDS,
     OPEN_STATUSES,
     VERDICTS,
+    AlreadyDecided,
     ClaimRecord,
     DatabaseUnavailable,
     DecisionRecord,
+    HeldByOther,
     QueueRow,
     Store,
     StoreError,
@@ -68,6 +71,10 @@ class DecideOutcome:
     decision: DecisionRecord | None = None
     conflict: bool = False  # somebody else decided or holds it: the caller should refresh
     queued: bool = False  # kept in the offline journal; pushed when the database answers again
+    # For a conflict: "decided" or "held", by whom and when (decision time or lease end), to show translated.
+    conflict_kind: str | None = None
+    conflict_by: str | None = None
+    conflict_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +129,7 @@ class ReviewService:
         self.online = True
         self._reviewer: str = self.store.whoami()  # asked once, while connected: decisions work offline
         self._pushed: dict[str, tuple[DecisionRecord, str]] = {}
+        self._conflicts: dict[str, StoreError] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -290,6 +298,7 @@ class ReviewService:
             raise
         except StoreError as exc:
             self.journal.mark_conflict(entry.decision_id, str(exc))
+            self._conflicts[entry.decision_id] = exc
         else:
             self.journal.mark_pushed(entry.decision_id)
         self.online = True
@@ -310,6 +319,13 @@ class ReviewService:
             online=self.online,
         )
 
+    def watch(self, on_change: Callable[[set[int] | None], None], stop: threading.Event, interval: float = 1.0) -> None:
+        """Block until `stop` is set, calling `on_change` when other workstations change the queue
+        (the changed submission ids, or None for "reload"). Run it on a thread of its own."""
+        from reviewer_app.store.watch import watch_changes
+
+        watch_changes(self.settings.database_url, on_change, stop, interval, self.password)
+
     def dismiss_conflict(self, decision_id: str) -> None:
         self.journal.dismiss(decision_id)
 
@@ -318,7 +334,16 @@ class ReviewService:
         if entry is None or entry.state == "pending":
             return DecideOutcome(submission_id, True, None, decision_id, "queued", queued=True)
         if entry.state == "conflict":
-            return DecideOutcome(submission_id, False, entry.error, decision_id, conflict=True)
+            exc = self._conflicts.pop(decision_id, None)
+            kind = by = at = None
+            if isinstance(exc, AlreadyDecided):
+                kind = "decided"
+                if exc.decision is not None:
+                    by, at = exc.decision.reviewer, exc.decision.decided_at
+            elif isinstance(exc, HeldByOther):
+                kind, by, at = "held", exc.holder, exc.lease_until
+            return DecideOutcome(submission_id, False, entry.error, decision_id, conflict=True,
+                                 conflict_kind=kind, conflict_by=by, conflict_at=at)
         pushed = self._pushed.pop(decision_id, None)
         if pushed is None:  # pushed earlier (the same decision sent again)
             decision = self.store.decision(decision_id)

@@ -113,6 +113,7 @@ def test_second_decision_fails_naming_who_decided_and_when(team, alice, bob):
     outcome = bob.decide(sid, "reject", ["malware"], "no")
     assert not outcome.ok and outcome.conflict
     assert "alice" in outcome.error and team.clock().strftime("%Y-%m-%d %H:%M") in outcome.error
+    assert (outcome.conflict_kind, outcome.conflict_by, outcome.conflict_at) == ("decided", "alice", team.clock())
     assert len(bob.store.decisions(sid)) == 1
 
 
@@ -121,6 +122,7 @@ def test_decide_on_a_submission_held_by_someone_else_fails(team, alice, bob):
     alice.claim(sid)
     outcome = bob.decide(sid, "approve")
     assert not outcome.ok and "held by alice" in outcome.error
+    assert (outcome.conflict_kind, outcome.conflict_by) == ("held", "alice")
     assert alice.decide(sid, "approve").ok
 
 

@@ -1,0 +1,851 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>App</name>
+    <message>
+        <source>Reviewer workstation</source>
+        <translation>审核工作台</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionPanel</name>
+    <message>
+        <source>Choose at least one reason before rejecting.</source>
+        <translation>驳回前请至少选择一个原因。</translation>
+    </message>
+    <message>
+        <source>Write a message to the developer before rejecting.</source>
+        <translation>驳回前请填写给开发者的说明。</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>通过(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Approve the selected submission (A in the queue)</source>
+        <translation>通过所选提交（在队列中按 A）</translation>
+    </message>
+    <message>
+        <source>&amp;Reject…</source>
+        <translation>驳回(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Reject with reasons and a message (R in the queue)</source>
+        <translation>填写原因和说明后驳回（在队列中按 R）</translation>
+    </message>
+    <message>
+        <source>&amp;Escalate…</source>
+        <translation>上报(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Send to a lead, with an optional note (E in the queue)</source>
+        <translation>上报给组长，可附备注（在队列中按 E）</translation>
+    </message>
+    <message>
+        <source>Reasons for a rejection</source>
+        <translation>驳回原因</translation>
+    </message>
+    <message>
+        <source>Message to the developer</source>
+        <translation>给开发者的说明</translation>
+    </message>
+    <message>
+        <source>Required for a rejection: what is wrong and what the developer should change. Optional note for an escalation.</source>
+        <translation>驳回时必填：问题是什么，开发者应如何修改。上报时可选填备注。</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>Confirm escalation (Ctrl+Enter)</source>
+        <translation>确认上报 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Confirm rejection (Ctrl+Enter)</source>
+        <translation>确认驳回 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Tick the reasons (Space), write a message, then press Ctrl+Enter.</source>
+        <translation>勾选原因（空格键），填写说明，然后按 Ctrl+Enter。</translation>
+    </message>
+    <message>
+        <source>Add an optional note for the lead, then press Ctrl+Enter.</source>
+        <translation>可为组长添加备注，然后按 Ctrl+Enter。</translation>
+    </message>
+    <message>
+        <source>Press R to reject or E to escalate first.</source>
+        <translation>请先按 R 驳回或按 E 上报。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import APK files</source>
+        <translation>导入 APK 文件</translation>
+    </message>
+    <message>
+        <source>File %1 as a new submission.</source>
+        <translation>将 %1 登记为新的提交。</translation>
+    </message>
+    <message>
+        <source>File %1 APK files as new submissions.</source>
+        <translation>将 %1 个 APK 文件登记为新的提交。</translation>
+    </message>
+    <message>
+        <source>Developer or company name</source>
+        <translation>开发者或公司名称</translation>
+    </message>
+    <message>
+        <source>Keep the developer&apos;s tier</source>
+        <translation>沿用开发者现有星级</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Developer</source>
+        <translation>开发者(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Tier</source>
+        <translation>星级(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+</context>
+<context>
+    <name>Kinds</name>
+    <message>
+        <source>New app</source>
+        <translation>新应用</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>资料变更</translation>
+    </message>
+    <message>
+        <source>Sensitive</source>
+        <translation>敏感权限</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Review queue</source>
+        <translation>审核队列</translation>
+    </message>
+    <message>
+        <source>Activity log</source>
+        <translation>活动日志</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Import APKs…</source>
+        <translation>导入 APK(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Parse APK files in the background and file them as submissions</source>
+        <translation>在后台解析 APK 文件并登记为提交</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Load the queue again</source>
+        <translation>重新加载队列</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Re&amp;view</source>
+        <translation>审核(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Get &amp;next</source>
+        <translation>领取下一个(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Claim the most urgent submission and show it (Ctrl+N)</source>
+        <translation>领取最紧急的提交并显示（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>&amp;Approve selected</source>
+        <translation>通过所选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Reject selected…</source>
+        <translation>驳回所选(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Escalate selected…</source>
+        <translation>上报所选(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Vie&amp;w</source>
+        <translation>视图(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>&amp;Activity log</source>
+        <translation>活动日志(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show &amp;kinds</source>
+        <translation>显示类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Reset &amp;layout</source>
+        <translation>重置布局(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <source>Open: %1</source>
+        <translation>待审：%1</translation>
+    </message>
+    <message>
+        <source>Overdue: %1</source>
+        <translation>超时：%1</translation>
+    </message>
+    <message>
+        <source>Submission %1 left the queue: it was decided elsewhere or withdrawn.</source>
+        <translation>提交 %1 已离开队列：已在别处处理或已撤回。</translation>
+    </message>
+    <message>
+        <source>Could not load submission %1: %2</source>
+        <translation>无法加载提交 %1：%2</translation>
+    </message>
+    <message>
+        <source>Submission %1: %2</source>
+        <translation>提交 %1：%2</translation>
+    </message>
+    <message>
+        <source>Your claim on this submission has lapsed: someone else may be deciding it.</source>
+        <translation>你对此提交的领取已失效：可能有其他人正在处理。</translation>
+    </message>
+    <message>
+        <source>Selected: overdue by %1</source>
+        <translation>所选：已超时 %1</translation>
+    </message>
+    <message>
+        <source>Selected: %1 left</source>
+        <translation>所选：剩余 %1</translation>
+    </message>
+    <message>
+        <source>Nothing to claim: the queue is empty or everything is claimed.</source>
+        <translation>没有可领取的提交：队列为空或都已被领取。</translation>
+    </message>
+    <message>
+        <source>Select a submission first.</source>
+        <translation>请先选择一个提交。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1</source>
+        <translation>未记录：%1</translation>
+    </message>
+    <message>
+        <source>Import APK files</source>
+        <translation>导入 APK 文件</translation>
+    </message>
+    <message>
+        <source>Android packages (*.apk);;All files (*)</source>
+        <translation>Android 安装包 (*.apk);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing %1 file(s) for %2…</source>
+        <translation>正在为 %2 导入 %1 个文件…</translation>
+    </message>
+    <message>
+        <source>Cancelling the import…</source>
+        <translation>正在取消导入…</translation>
+    </message>
+    <message>
+        <source>not a readable APK</source>
+        <translation>不是可读取的 APK</translation>
+    </message>
+    <message>
+        <source>%1: not imported: %2</source>
+        <translation>%1：未导入：%2</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>Filed %1 as submission %2</source>
+        <translation>已将 %1 登记为提交 %2</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Import finished: %1 of %2 filed, %3 failed.</source>
+        <translation>导入完成：%2 个中已登记 %1 个，失败 %3 个。</translation>
+    </message>
+    <message>
+        <source>Importing %1/%2</source>
+        <translation>正在导入 %1/%2</translation>
+    </message>
+    <message>
+        <source>Background task failed: %1</source>
+        <translation>后台任务失败：%1</translation>
+    </message>
+    <message>
+        <source>Reviewer: %1</source>
+        <translation>审核员：%1</translation>
+    </message>
+    <message>
+        <source>Reviewer workstation</source>
+        <translation>审核工作台</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>In the queue:
+A  approve the selected submission
+R  reject: tick reasons (Space), write a message, Ctrl+Enter
+E  escalate: optional note, Ctrl+Enter
+J / K or Down / Up  next / previous submission
+Esc  leave the form, back to the queue
+
+Ctrl+N  get the most urgent submission
+Ctrl+O  import APK files
+F5  refresh the queue</source>
+        <translation>在队列中：
+A  通过所选提交
+R  驳回：勾选原因（空格键），填写说明，Ctrl+Enter
+E  上报：可填备注，Ctrl+Enter
+J / K 或 下 / 上  下一个 / 上一个提交
+Esc  离开表单，回到队列
+
+Ctrl+N  领取最紧急的提交
+Ctrl+O  导入 APK 文件
+F5  刷新队列</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Reviewer workstation %1
+Evidence side by side; decisions to the shared review database.</source>
+        <translation>审核工作台 %1
+证据并排呈现；审核结论写入共享的审核数据库。</translation>
+    </message>
+</context>
+<context>
+    <name>PermissionListModel</name>
+    <message>
+        <source>dangerous</source>
+        <translation>危险</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>up to SDK %1</source>
+        <translation>最高 SDK %1</translation>
+    </message>
+    <message>
+        <source>Dangerous permission: check that the app needs it.</source>
+        <translation>危险权限：请确认应用确实需要。</translation>
+    </message>
+    <message>
+        <source>Not requested by the last approved version.</source>
+        <translation>上一个已通过版本未申请此权限。</translation>
+    </message>
+    <message>
+        <source>Implied by Android because of the app&apos;s old target SDK.</source>
+        <translation>因应用的目标 SDK 较旧，由 Android 隐式授予。</translation>
+    </message>
+</context>
+<context>
+    <name>Reasons</name>
+    <message>
+        <source>Malware detected</source>
+        <translation>检出恶意软件</translation>
+    </message>
+    <message>
+        <source>Hidden charges</source>
+        <translation>隐藏扣费</translation>
+    </message>
+    <message>
+        <source>Counterfeit / impersonation</source>
+        <translation>山寨 / 仿冒</translation>
+    </message>
+    <message>
+        <source>Excessive permissions</source>
+        <translation>权限过度</translation>
+    </message>
+    <message>
+        <source>Signature problem</source>
+        <translation>签名问题</translation>
+    </message>
+    <message>
+        <source>Crashes or does not start</source>
+        <translation>崩溃或无法启动</translation>
+    </message>
+    <message>
+        <source>Misleading listing</source>
+        <translation>信息误导</translation>
+    </message>
+    <message>
+        <source>Prohibited content</source>
+        <translation>违禁内容</translation>
+    </message>
+    <message>
+        <source>Intrusive ads</source>
+        <translation>骚扰广告</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>A scanner or a reviewer found malicious behaviour.</source>
+        <translation>扫描引擎或审核员发现了恶意行为。</translation>
+    </message>
+    <message>
+        <source>Sends premium SMS or charges users without clear consent.</source>
+        <translation>未经用户明确同意发送付费短信或扣费。</translation>
+    </message>
+    <message>
+        <source>Copies another app&apos;s name or icon, signed by someone else.</source>
+        <translation>抄袭其他应用的名称或图标，且由他人签名。</translation>
+    </message>
+    <message>
+        <source>Requests sensitive permissions its features do not need.</source>
+        <translation>申请了其功能并不需要的敏感权限。</translation>
+    </message>
+    <message>
+        <source>The APK&apos;s signature does not verify or changed unexpectedly.</source>
+        <translation>APK 签名校验失败或发生了意外变更。</translation>
+    </message>
+    <message>
+        <source>Fails to install, launch or run on test devices.</source>
+        <translation>在测试设备上无法安装、启动或运行。</translation>
+    </message>
+    <message>
+        <source>Name, description or screenshots do not match the app.</source>
+        <translation>名称、描述或截图与应用不符。</translation>
+    </message>
+    <message>
+        <source>Content not allowed by store policy.</source>
+        <translation>包含商店政策不允许的内容。</translation>
+    </message>
+    <message>
+        <source>Ads that block use of the app or the device.</source>
+        <translation>广告妨碍应用或设备的正常使用。</translation>
+    </message>
+    <message>
+        <source>Explained in the message to the developer.</source>
+        <translation>具体见给开发者的说明。</translation>
+    </message>
+</context>
+<context>
+    <name>Signatures</name>
+    <message>
+        <source>verified</source>
+        <translation>已验证</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>absent</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>Statuses</name>
+    <message>
+        <source>Pending</source>
+        <translation>待审</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionDetailPanel</name>
+    <message>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Developer</source>
+        <translation>开发者</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>星级</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>提交时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>截止时间</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>SDK levels</source>
+        <translation>SDK 版本</translation>
+    </message>
+    <message>
+        <source>Native ABIs</source>
+        <translation>原生 ABI</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Requested permissions</source>
+        <translation>申请的权限</translation>
+    </message>
+    <message>
+        <source>Implied by the target SDK (not requested):</source>
+        <translation>因目标 SDK 隐含的权限（未申请）：</translation>
+    </message>
+    <message>
+        <source>Implied permissions</source>
+        <translation>隐含权限</translation>
+    </message>
+    <message>
+        <source>Permissions</source>
+        <translation>权限</translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Signing certificates</source>
+        <translation>签名证书</translation>
+    </message>
+    <message>
+        <source>File hashes</source>
+        <translation>文件哈希</translation>
+    </message>
+    <message>
+        <source>Previous decisions</source>
+        <translation>历史审核结论</translation>
+    </message>
+    <message>
+        <source>No submission selected</source>
+        <translation>未选择提交</translation>
+    </message>
+    <message>
+        <source>Pick a submission in the queue, or press Get next (Ctrl+N).</source>
+        <translation>请在队列中选择一个提交，或点击“领取下一个”（Ctrl+N）。</translation>
+    </message>
+    <message>
+        <source>Submission %1</source>
+        <translation>提交 %1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>no icon</source>
+        <translation>无图标</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（无名称）</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>版本 %1</translation>
+    </message>
+    <message>
+        <source>(overdue by %1)</source>
+        <translation>（已超时 %1）</translation>
+    </message>
+    <message>
+        <source>(%1 left)</source>
+        <translation>（剩余 %1）</translation>
+    </message>
+    <message>
+        <source>min %1</source>
+        <translation>最低 %1</translation>
+    </message>
+    <message>
+        <source>target %1</source>
+        <translation>目标 %1</translation>
+    </message>
+    <message>
+        <source>max %1</source>
+        <translation>最高 %1</translation>
+    </message>
+    <message>
+        <source>none (no native code)</source>
+        <translation>无（不含原生代码）</translation>
+    </message>
+    <message>
+        <source>Already decided: %1 by %2 at %3.</source>
+        <translation>已有结论：%2 于 %3 %1。</translation>
+    </message>
+    <message>
+        <source>This submission is %1.</source>
+        <translation>此提交状态为：%1。</translation>
+    </message>
+    <message>
+        <source>Claimed by %1 until %2: your decision may be refused.</source>
+        <translation>已被 %1 领取至 %2：你的结论可能会被拒绝。</translation>
+    </message>
+    <message>
+        <source>Could not claim this submission: %1</source>
+        <translation>无法领取此提交：%1</translation>
+    </message>
+    <message>
+        <source>Update of an approved app: last approved version %1.</source>
+        <translation>已通过应用的更新：上一个已通过版本为 %1。</translation>
+    </message>
+    <message>
+        <source>Permissions (%1, %2 dangerous)</source>
+        <translation>权限（%1 个，危险 %2 个）</translation>
+    </message>
+    <message>
+        <source>Added since the last approved version: %1</source>
+        <translation>相比上一个已通过版本新增：%1</translation>
+    </message>
+    <message>
+        <source>Removed since the last approved version: %1</source>
+        <translation>相比上一个已通过版本移除：%1</translation>
+    </message>
+    <message>
+        <source>Same permissions as the last approved version.</source>
+        <translation>权限与上一个已通过版本相同。</translation>
+    </message>
+    <message>
+        <source>Activities</source>
+        <translation>Activity 组件</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Broadcast receivers</source>
+        <translation>广播接收器</translation>
+    </message>
+    <message>
+        <source>Content providers</source>
+        <translation>内容提供器</translation>
+    </message>
+    <message>
+        <source>(launcher)</source>
+        <translation>（启动入口）</translation>
+    </message>
+    <message>
+        <source>Components (%1)</source>
+        <translation>组件（%1）</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>（无主题）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Schemes</source>
+        <translation>签名方案</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>No certificate verifies this APK.</source>
+        <translation>没有可验证此 APK 的证书。</translation>
+    </message>
+    <message>
+        <source>Verification</source>
+        <translation>校验</translation>
+    </message>
+    <message>
+        <source>Signing certificates (%1)</source>
+        <translation>签名证书（%1）</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Previous decisions (%1)</source>
+        <translation>历史审核结论（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionQueueModel</name>
+    <message>
+        <source>Time until the promised decision deadline. The queue is ordered by deadline, the most urgent first.</source>
+        <translation>距承诺审核截止时间的剩余时间。队列按截止时间排序，最紧急的在前。</translation>
+    </message>
+    <message>
+        <source>Developer tier: 4 or 5 stars get the fast decision deadline.</source>
+        <translation>开发者星级：4 星或 5 星享有快速审核时限。</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>包名</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Developer</source>
+        <translation>开发者</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>星级</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Held by</source>
+        <translation>领取人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>截止时间</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Overdue by %1</source>
+        <translation>已超时 %1</translation>
+    </message>
+    <message>
+        <source>Due soon: %1 left</source>
+        <translation>即将到期：剩余 %1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+</context>
+<context>
+    <name>TimeLeft</name>
+    <message>
+        <source>%1d %2h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1h %2m</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <source>%1m</source>
+        <translation>%1分</translation>
+    </message>
+</context>
+<context>
+    <name>Verdicts</name>
+    <message>
+        <source>Approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已上报</translation>
+    </message>
+</context>
+</TS>

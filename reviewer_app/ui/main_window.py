@@ -1,0 +1,1086 @@
+"""The reviewer's window: the queue on the left, the evidence and the decision form on the right.
+
+All work on the database goes through `DbJobs` (one worker thread that owns the ReviewService); APK
+parsing goes through `ParseJobs` (its own thread and worker processes). Callbacks come back on the GUI
+thread; results for a submission that is no longer selected are dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTime, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
+
+from reviewer_app.review import KINDS, OPEN_STATUSES, utc_now
+from reviewer_app.ui.decision_panel import DecisionPanel, is_confirm_key
+from reviewer_app.ui.detail_panel import DetailData, SubmissionDetailPanel, load_detail
+from reviewer_app.ui.import_dialog import ImportDialog
+from reviewer_app.ui.jobs import DbJobs, ParsedFile, ParseJobs, one_line
+from reviewer_app.ui.queue_model import (
+    COL_CLAIMED,
+    COL_DEADLINE,
+    COL_DEVELOPER,
+    COL_KIND,
+    COL_LABEL,
+    COL_PACKAGE,
+    COL_STATUS,
+    COL_TIER,
+    COL_TIME_LEFT,
+    COL_VERSION,
+    OVERDUE_COLOR,
+    SubmissionQueueModel,
+)
+from reviewer_app.ui.text import kind_name, time_left_text, verdict_name
+from reviewer_app.ui.viewdata import ImportProgress, short_name
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "reviewer-app"
+APPLICATION = "reviewer-app"
+
+# Initial column widths (pixels); the reviewer's own widths are restored from QSettings.
+COLUMN_WIDTHS = {
+    COL_TIME_LEFT: 64,
+    COL_KIND: 74,
+    COL_LABEL: 104,
+    COL_PACKAGE: 146,
+    COL_VERSION: 86,
+    COL_DEVELOPER: 102,
+    COL_TIER: 64,
+    COL_STATUS: 66,
+    COL_CLAIMED: 62,
+    COL_DEADLINE: 84,
+}
+
+
+def app_settings() -> QSettings:
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+class QueueView(QTableView):
+    """The queue table. Keys while it has focus: A approve, R reject, E escalate, J/K next/previous."""
+
+    sig_approve = Signal()
+    sig_reject = Signal()
+    sig_escalate = Signal()
+    sig_confirm = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queueView")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setSortingEnabled(False)
+        self.setTabKeyNavigation(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        vheader = self.verticalHeader()
+        vheader.hide()
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        hheader = self.horizontalHeader()
+        hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hheader.setStretchLastSection(True)
+        hheader.setHighlightSections(False)
+        hheader.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        hheader.setSectionsClickable(False)
+        hheader.setMinimumSectionSize(40)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if is_confirm_key(event):
+            self.sig_confirm.emit()
+            event.accept()
+            return
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers == Qt.KeyboardModifier.NoModifier:
+            key = event.key()
+            if key == Qt.Key.Key_A:
+                self.sig_approve.emit()
+                event.accept()
+                return
+            if key == Qt.Key.Key_R:
+                self.sig_reject.emit()
+                event.accept()
+                return
+            if key == Qt.Key.Key_E:
+                self.sig_escalate.emit()
+                event.accept()
+                return
+            if key in (Qt.Key.Key_J, Qt.Key.Key_K):
+                self.move_selection(1 if key == Qt.Key.Key_J else -1)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def move_selection(self, delta: int) -> None:
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        current = self.currentIndex()
+        selected = self.selectionModel().selectedRows() if self.selectionModel() is not None else []
+        if not current.isValid():
+            row = 0
+        elif not selected:
+            row = current.row()  # focus put the cursor on a row without selecting it: take that one first
+        else:
+            row = max(0, min(model.rowCount() - 1, current.row() + delta))
+        self.select_row(row)
+
+    def select_row(self, row: int) -> None:
+        model = self.model()
+        if model is None or not 0 <= row < model.rowCount():
+            return
+        column = max(self.currentIndex().column(), 0)
+        index = model.index(row, column)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+
+class MainWindow(QMainWindow):
+    """Queue | (evidence / decision). Owns the background bridges and shuts them down when it closes."""
+
+    sig_detail_loaded = Signal(int)  # submission id shown in the detail panel
+    sig_decided = Signal(int, str)  # submission id, verdict: the store accepted the decision
+    sig_decision_refused = Signal(int, str)  # submission id, one-line reason (conflict or invalid)
+    sig_import_finished = Signal(int, int, int)  # import id, filed, failed
+    sig_stats = Signal(dict)
+
+    DETAIL_DELAY_MS = 80  # J/K held down does not load every row it passes
+    MAX_LOG_LINES = 2000
+
+    def __init__(
+        self,
+        jobs: DbJobs,
+        parser: ParseJobs,
+        settings: Any = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        renew_ms: int | None = None,
+        stats_ms: int = 30_000,
+        refresh_ms: int = 60_000,
+        restore: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.jobs = jobs
+        self.parser = parser
+        self.settings = settings
+        self._clock = clock
+        self._closed = False
+        self._reviewer = getattr(settings, "reviewer_name", "") if settings is not None else ""
+        self._tokens = itertools.count(1)
+        self._detail_token = 0
+        self._shown_id: int | None = None
+        self._held: int | None = None  # claim asked for (released when the reviewer moves on)
+        self._decided: set[int] = set()
+        self._deciding: set[int] = set()
+        self._keep_status_once = False
+        self._select_after_load: int | None = None
+        self._imports: dict[int, dict[str, Any]] = {}
+        self._stats: dict[str, Any] = {}
+        self._last_developer = ""
+        self._first_load_done = False
+
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(self.DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(self._load_current)
+
+        self.model = SubmissionQueueModel(jobs, clock, self)
+        self._build_ui()
+        self._build_actions()
+        self._build_status_bar()
+        self.setAcceptDrops(True)
+        self.resize(1400, 850)
+        self._set_default_layout()
+        if restore:
+            self.restore_layout()
+
+        self.jobs.sig_job_failed.connect(self._on_job_failed)
+        self.model.sig_loaded.connect(self._on_queue_loaded)
+        self.model.sig_error.connect(lambda text: self._on_job_failed("queue", text))
+        self.model.dataChanged.connect(self._on_model_data_changed)
+        self.parser.sig_parsed.connect(self._on_parsed)
+        self.parser.sig_finished.connect(self._on_parse_finished)
+
+        lease_ms = int(float(getattr(settings, "lease_minutes", 15.0) or 15.0) * 60_000)
+        self._renew_timer = QTimer(self)
+        self._renew_timer.setInterval(renew_ms or max(30_000, min(5 * 60_000, lease_ms // 3)))
+        self._renew_timer.timeout.connect(self._renew_claim)
+        self._renew_timer.start()
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(stats_ms)
+        self._stats_timer.timeout.connect(self._tick)
+        self._stats_timer.start()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(refresh_ms)
+        self._refresh_timer.timeout.connect(self._auto_refresh)
+        self._refresh_timer.start()
+
+        self._update_title()
+        self.jobs.run(lambda service: service.reviewer, on_success=self._on_reviewer, label="reviewer")
+        self.model.reload()
+        self.refresh_stats()
+
+    # -- construction ----------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        self.queue_view = QueueView(self)
+        self.queue_view.setModel(self.model)
+        self.queue_view.setAccessibleName(self.tr("Review queue"))
+        metrics = self.queue_view.fontMetrics()
+        widest_time = metrics.horizontalAdvance(time_left_text(-timedelta(hours=23, minutes=59)))
+        for column, width in COLUMN_WIDTHS.items():
+            if column == COL_TIME_LEFT:
+                width = max(width, widest_time + 14)  # translated units can be wider
+            self.queue_view.setColumnWidth(column, width)
+        self.queue_view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.queue_view.sig_approve.connect(self.approve_selected)
+        self.queue_view.sig_reject.connect(self.begin_reject)
+        self.queue_view.sig_escalate.connect(self.begin_escalate)
+        self.queue_view.sig_confirm.connect(self.confirm_pending)
+
+        self.detail_panel = SubmissionDetailPanel(self)
+        self.decision_panel = DecisionPanel(self)
+        self.decision_panel.sig_decide.connect(self.decide)
+        self.decision_panel.sig_cancelled.connect(self._focus_queue)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(self.detail_panel)
+        self.right_splitter.addWidget(self.decision_panel)
+        self.right_splitter.setChildrenCollapsible(False)
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 1)
+
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.queue_view)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.main_splitter.setStretchFactor(0, 11)
+        self.main_splitter.setStretchFactor(1, 9)
+        self.setCentralWidget(self.main_splitter)
+
+        self.log_view = QListWidget(self)
+        self.log_view.setObjectName("activityLog")
+        self.log_view.setAccessibleName(self.tr("Activity log"))
+        self.log_view.setWordWrap(False)
+        self.log_view.setUniformItemSizes(True)
+        self.log_dock = QDockWidget(self.tr("Activity"), self)
+        self.log_dock.setObjectName("activityDock")
+        self.log_dock.setWidget(self.log_view)
+        self.log_dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
+        self.log_dock.hide()
+
+        # Ctrl+Enter confirms a pending reject/escalate wherever the focus is in this window.
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.confirm_pending)
+
+    def _build_actions(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu(self.tr("&File"))
+        self.import_action = QAction(self.tr("&Import APKs…"), self)
+        self.import_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.import_action.setStatusTip(self.tr("Parse APK files in the background and file them as submissions"))
+        self.import_action.triggered.connect(self.choose_files_to_import)
+        self.refresh_action = QAction(self.tr("&Refresh"), self)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.setStatusTip(self.tr("Load the queue again"))
+        self.refresh_action.triggered.connect(self.refresh)
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        review_menu = menu_bar.addMenu(self.tr("Re&view"))
+        self.next_action = QAction(self.tr("Get &next"), self)
+        self.next_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.next_action.setToolTip(self.tr("Claim the most urgent submission and show it (Ctrl+N)"))
+        self.next_action.triggered.connect(self.get_next)
+        review_menu.addAction(self.next_action)
+        review_menu.addSeparator()
+        # The single-letter keys work in the queue only (so typing a message never decides anything);
+        # the menu shows them after a tab without registering them as shortcuts.
+        approve = review_menu.addAction(self.tr("&Approve selected") + "\tA")
+        approve.triggered.connect(self.approve_selected)
+        reject = review_menu.addAction(self.tr("&Reject selected…") + "\tR")
+        reject.triggered.connect(self.begin_reject)
+        escalate = review_menu.addAction(self.tr("&Escalate selected…") + "\tE")
+        escalate.triggered.connect(self.begin_escalate)
+
+        view_menu = menu_bar.addMenu(self.tr("Vie&w"))
+        self.toolbar = self.addToolBar(self.tr("Main toolbar"))
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.addAction(self.next_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.refresh_action)
+        self.toolbar.addAction(self.import_action)
+        view_menu.addAction(self.toolbar.toggleViewAction())
+        self.log_action = self.log_dock.toggleViewAction()
+        self.log_action.setText(self.tr("&Activity log"))
+        view_menu.addAction(self.log_action)
+        view_menu.addSeparator()
+        kinds_menu = view_menu.addMenu(self.tr("Show &kinds"))
+        self.kind_actions: dict[str, QAction] = {}
+        for kind in KINDS:
+            action = kinds_menu.addAction(kind_name(kind))
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(self._on_kinds_changed)
+            self.kind_actions[kind] = action
+        view_menu.addSeparator()
+        reset_layout = view_menu.addAction(self.tr("Reset &layout"))
+        reset_layout.triggered.connect(self._set_default_layout)
+
+        help_menu = menu_bar.addMenu(self.tr("&Help"))
+        keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))
+        keys.triggered.connect(self.show_shortcuts)
+        about = help_menu.addAction(self.tr("&About"))
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("importProgress")
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.hide()
+        self.cancel_import_button = QToolButton(self)
+        self.cancel_import_button.setText(self.tr("Cancel import"))
+        self.cancel_import_button.setAutoRaise(True)
+        self.cancel_import_button.clicked.connect(self.cancel_imports)
+        self.cancel_import_button.hide()
+        self.sla_label = QLabel(self)
+        self.sla_label.setObjectName("slaLabel")
+        self.sla_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.open_label = QLabel(self)
+        self.open_label.setObjectName("openLabel")
+        self.overdue_label = QLabel(self)
+        self.overdue_label.setObjectName("overdueLabel")
+        self.reviewer_label = QLabel(self)
+        self.reviewer_label.setObjectName("reviewerLabel")
+        self.reviewer_label.setTextFormat(Qt.TextFormat.PlainText)
+        for widget in (
+            self.progress_bar,
+            self.cancel_import_button,
+            self.sla_label,
+            self.open_label,
+            self.overdue_label,
+            self.reviewer_label,
+        ):
+            bar.addPermanentWidget(widget)
+        self._update_reviewer_label()
+
+    # -- layout persistence ----------------------------------------------------------------------
+
+    def _set_default_layout(self) -> None:
+        width = max(self.width(), 900)
+        queue_width = int(width * 0.62)
+        self.main_splitter.setSizes([queue_width, width - queue_width])
+        height = max(self.height() - 90, 500)
+        self.right_splitter.setSizes([height - 265, 265])
+
+    def save_layout(self) -> None:
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/mainSplitter", self.main_splitter.saveState())
+        settings.setValue("window/rightSplitter", self.right_splitter.saveState())
+        settings.setValue("queue/header", self.queue_view.horizontalHeader().saveState())
+        settings.sync()
+
+    def restore_layout(self) -> bool:
+        settings = app_settings()
+        restored = False
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", self.restoreState),
+            ("window/mainSplitter", self.main_splitter.restoreState),
+            ("window/rightSplitter", self.right_splitter.restoreState),
+            ("queue/header", self.queue_view.horizontalHeader().restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, (QByteArray, bytes)) and value:
+                restored = restore(QByteArray(value)) or restored
+        return restored
+
+    # -- queue -----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """F5: ids of the queue again (the selection stays on the same submission), counts again."""
+        self.model.reload()
+        self.refresh_stats()
+
+    def _auto_refresh(self) -> None:
+        if not self.model.loading:
+            self.model.reload()
+
+    def refresh_stats(self) -> None:
+        self.jobs.run(lambda service: service.queue_stats(), on_success=self._on_stats, label="queue stats")
+
+    def _tick(self) -> None:
+        self._update_sla_label()
+        self.refresh_stats()
+
+    def _on_stats(self, stats: dict) -> None:
+        self._stats = dict(stats)
+        self.open_label.setText(self.tr("Open: %1").replace("%1", str(stats.get("open", 0))))
+        overdue = int(stats.get("overdue", 0) or 0)
+        self.overdue_label.setText(self.tr("Overdue: %1").replace("%1", str(overdue)))
+        self.overdue_label.setStyleSheet("QLabel { color: #c62828; font-weight: bold; }" if overdue else "")
+        self.sig_stats.emit(self._stats)
+
+    def _on_kinds_changed(self) -> None:
+        kinds = [kind for kind, action in self.kind_actions.items() if action.isChecked()]
+        self.model.set_kinds(kinds if len(kinds) != len(KINDS) else None)
+
+    def _on_queue_loaded(self) -> None:
+        first_load, self._first_load_done = not self._first_load_done, True
+        if self._select_after_load is not None:
+            sid, self._select_after_load = self._select_after_load, None
+            if self.select_submission(sid):
+                return
+        if self._shown_id is not None:
+            row = self.model.row_of(self._shown_id)
+            if row >= 0 and self.current_submission_id() != self._shown_id:
+                self.queue_view.select_row(row)
+            elif row < 0 and self._shown_id not in self._decided:
+                # Decided on another workstation (or withdrawn): go on with the one that took its place.
+                gone = self._shown_id
+                if self.current_submission_id() is None and self.model.rowCount():
+                    current = self.queue_view.currentIndex()
+                    self.queue_view.select_row(min(current.row(), self.model.rowCount() - 1) if current.isValid() else 0)
+                self.decision_panel.show_status(
+                    self.tr("Submission %1 left the queue: it was decided elsewhere or withdrawn.").replace("%1", str(gone))
+                )
+        elif first_load and self.current_submission_id() is None and self.model.rowCount():
+            # Opening the window shows the most urgent submission, ready for the keyboard.
+            self.queue_view.select_row(0)
+            self._focus_queue()
+        self._update_sla_label()
+
+    def _on_model_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
+        if self._shown_id is None:
+            return
+        row = self.model.row_of(self._shown_id)
+        if top_left.row() <= row <= bottom_right.row():
+            self._update_sla_label()
+
+    def current_submission_id(self) -> int | None:
+        selection = self.queue_view.selectionModel()
+        if selection is None:
+            return None
+        rows = selection.selectedRows()
+        if not rows:
+            return None
+        return self.model.submission_id(rows[0].row())
+
+    def select_submission(self, submission_id: int) -> bool:
+        row = self.model.row_of(submission_id)
+        if row < 0:
+            return False
+        self.queue_view.select_row(row)
+        self._focus_queue()
+        return True
+
+    def _focus_queue(self) -> None:
+        self.queue_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- the selected submission -----------------------------------------------------------------
+
+    def _on_selection_changed(self, *_args) -> None:
+        sid = self.current_submission_id()
+        caption = self._caption(sid)
+        if self._keep_status_once:
+            self._set_panel_keep_status(sid, caption)
+        else:
+            self.decision_panel.set_submission(sid, caption)
+        self._update_sla_label()
+        self._detail_timer.start()
+
+    def _set_panel_keep_status(self, sid: int | None, caption: str) -> None:
+        text, style = self.decision_panel.status_text(), self.decision_panel.status_label.styleSheet()
+        self.decision_panel.set_submission(sid, caption)
+        self.decision_panel.status_label.setStyleSheet(style)
+        self.decision_panel.status_label.setText(text)
+
+    def _caption(self, sid: int | None) -> str:
+        if sid is None:
+            return ""
+        row = self.model.cached_row(sid)
+        name = (row.label or row.package) if row is not None else None
+        return f"#{sid}  {name}" if name else f"#{sid}"
+
+    def _load_current(self) -> None:
+        """Debounced: show the selected submission (claim it, read it) and let go of the one before."""
+        sid = self.current_submission_id()
+        if sid == self._shown_id and (sid is None or self.detail_panel.submission_id == sid):
+            return
+        self._release_held(except_id=sid)
+        self._shown_id = sid
+        token = self._detail_token = next(self._tokens)
+        if sid is None:
+            self.detail_panel.show_empty()
+            return
+        self.detail_panel.show_loading(sid, self.model.cached_row(sid))
+        self._held = sid
+        self.jobs.run(
+            lambda service: load_detail(service, sid),
+            on_success=partial(self._on_detail, token),
+            on_failure=partial(self._on_detail_failed, token, sid),
+            label="submission detail",
+        )
+
+    def reload_detail(self) -> None:
+        sid = self._shown_id
+        if sid is None:
+            return
+        token = self._detail_token = next(self._tokens)
+        self.jobs.run(
+            lambda service: load_detail(service, sid, claim=False),
+            on_success=partial(self._on_detail, token),
+            on_failure=partial(self._on_detail_failed, token, sid),
+            label="submission detail",
+        )
+
+    def _on_detail(self, token: int, data: DetailData) -> None:
+        row = data.view.row
+        self.model.update_row(row)
+        if token != self._detail_token or row.submission_id != self._shown_id:
+            return  # the reviewer has moved on
+        self.detail_panel.show_detail(data, self._clock())
+        self.decision_panel.subject_label.setText(self._caption(row.submission_id))
+        if data.claim_error and self._held == row.submission_id:
+            self._held = None  # not ours: nothing to renew or release
+        self._update_sla_label()
+        self.sig_detail_loaded.emit(row.submission_id)
+
+    def _on_detail_failed(self, token: int, sid: int, exc: BaseException) -> None:
+        if self._held == sid:
+            self._held = None
+        if token != self._detail_token:
+            return
+        self.detail_panel.show_error(sid, self.tr("Could not load submission %1: %2").replace("%1", str(sid)).replace("%2", one_line(exc)))
+        self.log(self.tr("Submission %1: %2").replace("%1", str(sid)).replace("%2", one_line(exc)), error=True)
+
+    def _release_held(self, except_id: int | None = None) -> None:
+        held = self._held
+        if held is None or held == except_id:
+            return
+        self._held = None
+        if held in self._decided or held in self._deciding:
+            return
+        self.jobs.run(
+            lambda service: service.release(held),
+            on_success=lambda _released: self.model.invalidate(held),
+            label="release claim",
+        )
+
+    def _renew_claim(self) -> None:
+        held = self._held
+        if held is None or held in self._deciding:
+            return
+        self.jobs.run(
+            lambda service: service.renew(held),
+            on_success=partial(self._on_renewed, held),
+            label="renew claim",
+        )
+
+    def _on_renewed(self, sid: int, still_held: bool) -> None:
+        if still_held or sid != self._held:
+            return
+        self._held = None
+        self.decision_panel.show_status(self.tr("Your claim on this submission has lapsed: someone else may be deciding it."), "error")
+        self.model.invalidate(sid)
+        self.reload_detail()
+
+    def _update_sla_label(self) -> None:
+        sid = self.current_submission_id()
+        row = self.model.cached_row(sid) if sid is not None else None
+        if row is None or row.deadline is None:
+            self.sla_label.setText("")
+            self.sla_label.setStyleSheet("")
+            return
+        left = row.deadline - self._clock()
+        if left.total_seconds() < 0:
+            self.sla_label.setText(self.tr("Selected: overdue by %1").replace("%1", time_left_text(-left)))
+            self.sla_label.setStyleSheet(f"QLabel {{ color: {OVERDUE_COLOR.name()}; font-weight: bold; }}")
+        else:
+            self.sla_label.setText(self.tr("Selected: %1 left").replace("%1", time_left_text(left)))
+            self.sla_label.setStyleSheet("")
+
+    # -- getting work ----------------------------------------------------------------------------
+
+    def get_next(self) -> None:
+        """Claim the most urgent submission (Ctrl+N) and select it."""
+        held = self._held if self._held not in self._decided else None
+
+        def claim_next(service):
+            if held is not None:
+                service.release(held)
+            return service.claim_next()
+
+        self.jobs.run(claim_next, on_success=self._on_claimed_next, label="get next")
+
+    def _on_claimed_next(self, claim: Any) -> None:
+        if claim is None:
+            self.statusBar().showMessage(self.tr("Nothing to claim: the queue is empty or everything is claimed."), 8000)
+            self.decision_panel.show_status(self.tr("Nothing to claim: the queue is empty or everything is claimed."))
+            return
+        sid = claim.submission_id
+        if sid == self._shown_id:
+            self._held = sid
+            self._focus_queue()
+            return
+        self._held = None  # the old one was released with the claim
+        if not self.select_submission(sid):
+            self._select_after_load = sid
+            self.model.reload()
+
+    # -- deciding --------------------------------------------------------------------------------
+
+    def approve_selected(self) -> None:
+        if self.current_submission_id() is None:
+            self.decision_panel.show_status(self.tr("Select a submission first."), "error")
+            return
+        self.decision_panel.approve()
+
+    def begin_reject(self) -> None:
+        if self.current_submission_id() is not None:
+            self.decision_panel.begin_reject()
+
+    def begin_escalate(self) -> None:
+        if self.current_submission_id() is not None:
+            self.decision_panel.begin_escalate()
+
+    def confirm_pending(self) -> None:
+        self.decision_panel.confirm()
+
+    def decide(self, verdict: str, reasons: Sequence[str] = (), message: str = "") -> bool:
+        """Record a decision on the selected submission, on the database worker."""
+        sid = self.current_submission_id()
+        if sid is None:
+            self.decision_panel.show_status(self.tr("Select a submission first."), "error")
+            return False
+        if sid in self._deciding:
+            return False
+        reasons = list(reasons)
+        caption = self._caption(sid)
+        self._deciding.add(sid)
+        self.decision_panel.set_busy(True)
+        self.decision_panel.show_status(self.tr("Saving…"), "busy")
+        self.jobs.run(
+            lambda service: service.decide(sid, verdict, reasons, message or None),
+            on_success=partial(self._on_decided, sid, verdict, caption),
+            on_failure=partial(self._on_decide_failed, sid),
+            label="decide",
+        )
+        return True
+
+    def _on_decided(self, sid: int, verdict: str, caption: str, outcome: Any) -> None:
+        self._deciding.discard(sid)
+        self.decision_panel.set_busy(False)
+        if outcome.ok:
+            self._decided.add(sid)
+            if self._held == sid:
+                self._held = None
+            text = self.tr("%1: %2").replace("%1", verdict_name(verdict)).replace("%2", caption)
+            self.log(text)
+            self.statusBar().showMessage(text, 6000)
+            self.decision_panel.show_status(text, "ok")
+            self._remove_and_advance(sid)
+            self.refresh_stats()
+            self.sig_decided.emit(sid, verdict)
+            return
+        error = outcome.error or ""
+        text = self.tr("Not recorded: %1").replace("%1", error)
+        self.decision_panel.show_status(text, "error")
+        self.log(f"{caption}: {text}", error=True)
+        self.sig_decision_refused.emit(sid, error)
+        if outcome.conflict:
+            self.statusBar().showMessage(text, 10000)
+            self.jobs.run(
+                lambda service: service.view(sid),
+                on_success=partial(self._after_conflict, sid),
+                on_failure=lambda _exc: self._remove_and_advance(sid, keep_status=True),
+                label="refresh after conflict",
+            )
+            self.model.reload()
+            self.refresh_stats()
+
+    def _after_conflict(self, sid: int, view: Any) -> None:
+        row = view.row
+        if row.status not in OPEN_STATUSES:
+            # Somebody else decided it: it leaves this queue, the error stays on screen.
+            self._decided.add(sid)
+            if self._held == sid:
+                self._held = None
+            self._remove_and_advance(sid, keep_status=True)
+        else:
+            self.model.update_row(row)
+            if sid == self._shown_id:
+                self.reload_detail()
+
+    def _on_decide_failed(self, sid: int, exc: BaseException) -> None:
+        self._deciding.discard(sid)
+        self.decision_panel.set_busy(False)
+        text = self.tr("Not recorded: %1").replace("%1", one_line(exc))
+        self.decision_panel.show_status(text, "error")
+        self.log(text, error=True)
+        self.sig_decision_refused.emit(sid, one_line(exc))
+
+    def _remove_and_advance(self, sid: int, keep_status: bool = True) -> None:
+        """Take a decided submission out of the queue and select the one that took its place."""
+        was_current = self.current_submission_id() == sid
+        row = self.model.row_of(sid)
+        if row < 0:
+            return
+        self._keep_status_once = keep_status and was_current
+        try:
+            self.model.remove_submission(sid)
+            if was_current:
+                count = self.model.rowCount()
+                if count:
+                    self.queue_view.select_row(min(row, count - 1))
+                else:
+                    self.queue_view.clearSelection()
+                    self._on_selection_changed()
+                self._focus_queue()
+        finally:
+            self._keep_status_once = False
+
+    # -- importing APKs --------------------------------------------------------------------------
+
+    def choose_files_to_import(self) -> None:
+        settings = app_settings()
+        start = str(settings.value("import/lastDir", str(Path.home())))
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, self.tr("Import APK files"), start, self.tr("Android packages (*.apk);;All files (*)")
+        )
+        if paths:
+            settings.setValue("import/lastDir", str(Path(paths[0]).parent))
+            self.ask_import(paths)
+
+    def ask_import(self, paths: Sequence[str]) -> ImportDialog:
+        """Ask kind, developer and tier (a window-modal dialog that does not block), then import."""
+        dialog = ImportDialog([str(p) for p in paths], self, developer=self._last_developer)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.import_files(dialog.paths, kind=dialog.kind, developer=dialog.developer, tier=dialog.tier)
+        )
+        dialog.open()
+        return dialog
+
+    def import_files(self, paths: Sequence[str], *, kind: str, developer: str, tier: int | None = None) -> int:
+        """Parse in the background, file each good APK on the database worker; returns the import id."""
+        paths = [str(p) for p in paths]
+        self._last_developer = developer
+        import_id = self.parser.start(paths)
+        self._imports[import_id] = {
+            "progress": ImportProgress(total=len(paths)),
+            "kind": kind,
+            "developer": developer,
+            "tier": tier,
+            "paths": paths,
+            "seen": set(),
+        }
+        self.log(self.tr("Importing %1 file(s) for %2…").replace("%1", str(len(paths))).replace("%2", developer))
+        self._update_import_progress()
+        return import_id
+
+    def cancel_imports(self) -> None:
+        for import_id in list(self._imports):
+            self.parser.cancel(import_id)
+        self.statusBar().showMessage(self.tr("Cancelling the import…"), 4000)
+
+    def _on_parsed(self, import_id: int, batch: list[ParsedFile]) -> None:
+        job = self._imports.get(import_id)
+        if job is None:
+            return
+        progress: ImportProgress = job["progress"]
+        good: list[ParsedFile] = []
+        for parsed in batch:
+            job["seen"].add(parsed.index)
+            progress.parsed += 1
+            facts = parsed.facts
+            if facts is not None and getattr(facts, "ok", False):
+                good.append(parsed)
+            else:
+                error = getattr(facts, "error", None) or self.tr("not a readable APK")
+                self._import_failure(progress, parsed.path, error)
+        if good:
+            progress.filing += len(good)
+            kind, developer, tier = job["kind"], job["developer"], job["tier"]
+
+            def file_all(service, good=good):
+                return [
+                    service.submit_facts(p.facts, p.path, kind=kind, developer=developer, tier=tier) for p in good
+                ]
+
+            self.jobs.run(
+                file_all,
+                on_success=partial(self._on_filed, import_id, good),
+                on_failure=partial(self._on_file_failed, import_id, good),
+                label="file submissions",
+            )
+        self._update_import_progress()
+
+    def _import_failure(self, progress: ImportProgress, path: str, error: str) -> None:
+        progress.fail(path, error)
+        name, reason = progress.failures[-1]
+        self.log(self.tr("%1: not imported: %2").replace("%1", name).replace("%2", reason or self.tr("unknown error")), error=True)
+
+    def _on_filed(self, import_id: int, good: list[ParsedFile], outcomes: list[Any]) -> None:
+        job = self._imports.get(import_id)
+        if job is None:
+            return
+        progress: ImportProgress = job["progress"]
+        progress.filing -= len(good)
+        for parsed, outcome in zip(good, outcomes):
+            if outcome.ok:
+                progress.filed += 1
+                progress.filed_ids.append(outcome.submission_id)
+                facts = parsed.facts
+                name = facts.label or facts.package or short_name(parsed.path)
+                self.log(self.tr("Filed %1 as submission %2").replace("%1", name).replace("%2", str(outcome.submission_id)))
+            else:
+                self._import_failure(progress, parsed.path, outcome.error or "")
+        self._update_import_progress()
+        self._finish_import_if_done(import_id)
+
+    def _on_file_failed(self, import_id: int, good: list[ParsedFile], exc: BaseException) -> None:
+        job = self._imports.get(import_id)
+        if job is None:
+            return
+        progress: ImportProgress = job["progress"]
+        progress.filing -= len(good)
+        for parsed in good:
+            self._import_failure(progress, parsed.path, one_line(exc))
+        self._update_import_progress()
+        self._finish_import_if_done(import_id)
+
+    def _on_parse_finished(self, import_id: int, error: str) -> None:
+        job = self._imports.get(import_id)
+        if job is None:
+            return
+        progress: ImportProgress = job["progress"]
+        progress.parse_done = True
+        missing = [p for i, p in enumerate(job["paths"]) if i not in job["seen"]]
+        for path in missing:
+            self._import_failure(progress, path, error or self.tr("cancelled"))
+        self._update_import_progress()
+        self._finish_import_if_done(import_id)
+
+    def _finish_import_if_done(self, import_id: int) -> None:
+        job = self._imports.get(import_id)
+        if job is None or not job["progress"].finished:
+            return
+        del self._imports[import_id]
+        progress: ImportProgress = job["progress"]
+        text = (
+            self.tr("Import finished: %1 of %2 filed, %3 failed.")
+            .replace("%1", str(progress.filed))
+            .replace("%2", str(progress.total))
+            .replace("%3", str(progress.failed))
+        )
+        self.log(text, error=bool(progress.failed))
+        self.statusBar().showMessage(text, 15000)
+        if progress.failed:
+            self.log_dock.show()
+        self._update_import_progress()
+        if progress.filed:
+            self.model.reload()
+            self.refresh_stats()
+        self.sig_import_finished.emit(import_id, progress.filed, progress.failed)
+
+    def _update_import_progress(self) -> None:
+        if not self._imports:
+            self.progress_bar.hide()
+            self.cancel_import_button.hide()
+            return
+        total = sum(job["progress"].total for job in self._imports.values())
+        parsed = sum(job["progress"].parsed for job in self._imports.values())
+        done = sum(job["progress"].done for job in self._imports.values())
+        self.progress_bar.setMaximum(max(total * 2, 1))
+        self.progress_bar.setValue(parsed + done)
+        self.progress_bar.setFormat(self.tr("Importing %1/%2").replace("%1", str(done)).replace("%2", str(total)))
+        self.progress_bar.show()
+        self.cancel_import_button.show()
+
+    @property
+    def importing(self) -> bool:
+        return bool(self._imports)
+
+    # -- drag and drop ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _apk_paths(urls: list[QUrl]) -> list[str]:
+        return [u.toLocalFile() for u in urls if u.isLocalFile() and u.toLocalFile().lower().endswith(".apk")]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and self._apk_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasUrls() and self._apk_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._apk_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Ask after the drop has finished, so the source application is not kept waiting.
+        QTimer.singleShot(0, lambda: self.ask_import(paths))
+
+    # -- messages --------------------------------------------------------------------------------
+
+    def log(self, text: str, error: bool = False) -> None:
+        """One line in the activity log (errors in red)."""
+        stamp = QTime.currentTime().toString("HH:mm:ss")
+        item = QListWidgetItem(f"{stamp}  {text}")
+        if error:
+            item.setForeground(QBrush(QColor("#b71c1c")))
+        self.log_view.addItem(item)
+        while self.log_view.count() > self.MAX_LOG_LINES:
+            self.log_view.takeItem(0)
+        self.log_view.scrollToBottom()
+
+    def log_lines(self) -> list[str]:
+        return [self.log_view.item(i).text() for i in range(self.log_view.count())]
+
+    def _on_job_failed(self, label: str, text: str) -> None:
+        message = self.tr("Background task failed: %1").replace("%1", text)
+        self.log(message, error=True)
+        self.statusBar().showMessage(message, 10000)
+
+    def _on_reviewer(self, name: str) -> None:
+        self._reviewer = name
+        self._update_reviewer_label()
+        self._update_title()
+
+    def _update_reviewer_label(self) -> None:
+        self.reviewer_label.setText(self.tr("Reviewer: %1").replace("%1", self._reviewer) if self._reviewer else "")
+
+    def _update_title(self) -> None:
+        title = self.tr("Reviewer workstation")
+        self.setWindowTitle(f"{title} — {self._reviewer}" if self._reviewer else title)
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Keyboard shortcuts"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "In the queue:\n"
+                "A  approve the selected submission\n"
+                "R  reject: tick reasons (Space), write a message, Ctrl+Enter\n"
+                "E  escalate: optional note, Ctrl+Enter\n"
+                "J / K or Down / Up  next / previous submission\n"
+                "Esc  leave the form, back to the queue\n\n"
+                "Ctrl+N  get the most urgent submission\n"
+                "Ctrl+O  import APK files\n"
+                "F5  refresh the queue"
+            )
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setModal(False)
+        box.show()
+
+    def show_about(self) -> None:
+        from reviewer_app import __version__
+
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("About"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr("Reviewer workstation %1\nEvidence side by side; decisions to the shared review database.").replace(
+                "%1", __version__
+            )
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setModal(False)
+        box.show()
+
+    # -- closing ---------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self.save_layout()
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop timers, give back the claim, let the worker finish and join both threads. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for timer in (self._detail_timer, self._renew_timer, self._stats_timer, self._refresh_timer):
+            timer.stop()
+        self.model.stop_timers()
+        held = self._held
+        if held is not None and held not in self._decided and held not in self._deciding:
+            self.jobs.run(lambda service: service.release(held), label="release claim")
+        self._held = None
+        self.parser.shutdown()
+        self.jobs.shutdown()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+

@@ -1,0 +1,151 @@
+"""Words shown to people for values that come from the domain (kinds, statuses, verdicts, reasons, times).
+
+The domain keeps English codes and titles; the GUI shows them through Qt's translation functions. The
+source texts below are marked with QT_TRANSLATE_NOOP so that lupdate collects them; the titles of the
+reason codes must stay identical to `reviewer_app.review.reasons.REASONS` (a test checks that).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from reviewer_app.review import REASONS
+
+KIND_NAMES = {
+    "new": QT_TRANSLATE_NOOP("Kinds", "New app"),
+    "update": QT_TRANSLATE_NOOP("Kinds", "Update"),
+    "metadata": QT_TRANSLATE_NOOP("Kinds", "Metadata"),
+    "sensitive": QT_TRANSLATE_NOOP("Kinds", "Sensitive"),
+}
+
+STATUS_NAMES = {
+    "pending": QT_TRANSLATE_NOOP("Statuses", "Pending"),
+    "escalated": QT_TRANSLATE_NOOP("Statuses", "Escalated"),
+    "approved": QT_TRANSLATE_NOOP("Statuses", "Approved"),
+    "rejected": QT_TRANSLATE_NOOP("Statuses", "Rejected"),
+}
+
+VERDICT_NAMES = {
+    "approve": QT_TRANSLATE_NOOP("Verdicts", "Approved"),
+    "reject": QT_TRANSLATE_NOOP("Verdicts", "Rejected"),
+    "escalate": QT_TRANSLATE_NOOP("Verdicts", "Escalated"),
+}
+
+SCHEME_STATES = {
+    "verified": QT_TRANSLATE_NOOP("Signatures", "verified"),
+    "failed": QT_TRANSLATE_NOOP("Signatures", "failed"),
+    "absent": QT_TRANSLATE_NOOP("Signatures", "absent"),
+}
+
+REASON_TITLES = {
+    "malware": QT_TRANSLATE_NOOP("Reasons", "Malware detected"),
+    "fee_deduction": QT_TRANSLATE_NOOP("Reasons", "Hidden charges"),
+    "counterfeit": QT_TRANSLATE_NOOP("Reasons", "Counterfeit / impersonation"),
+    "privacy": QT_TRANSLATE_NOOP("Reasons", "Excessive permissions"),
+    "signature": QT_TRANSLATE_NOOP("Reasons", "Signature problem"),
+    "crash": QT_TRANSLATE_NOOP("Reasons", "Crashes or does not start"),
+    "metadata": QT_TRANSLATE_NOOP("Reasons", "Misleading listing"),
+    "content": QT_TRANSLATE_NOOP("Reasons", "Prohibited content"),
+    "ads": QT_TRANSLATE_NOOP("Reasons", "Intrusive ads"),
+    "other": QT_TRANSLATE_NOOP("Reasons", "Other"),
+}
+
+REASON_DESCRIPTIONS = {
+    "malware": QT_TRANSLATE_NOOP("Reasons", "A scanner or a reviewer found malicious behaviour."),
+    "fee_deduction": QT_TRANSLATE_NOOP("Reasons", "Sends premium SMS or charges users without clear consent."),
+    "counterfeit": QT_TRANSLATE_NOOP("Reasons", "Copies another app's name or icon, signed by someone else."),
+    "privacy": QT_TRANSLATE_NOOP("Reasons", "Requests sensitive permissions its features do not need."),
+    "signature": QT_TRANSLATE_NOOP("Reasons", "The APK's signature does not verify or changed unexpectedly."),
+    "crash": QT_TRANSLATE_NOOP("Reasons", "Fails to install, launch or run on test devices."),
+    "metadata": QT_TRANSLATE_NOOP("Reasons", "Name, description or screenshots do not match the app."),
+    "content": QT_TRANSLATE_NOOP("Reasons", "Content not allowed by store policy."),
+    "ads": QT_TRANSLATE_NOOP("Reasons", "Ads that block use of the app or the device."),
+    "other": QT_TRANSLATE_NOOP("Reasons", "Explained in the message to the developer."),
+}
+
+_REASONS = {r.code: r for r in REASONS}
+
+
+def _tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def kind_name(kind: str) -> str:
+    return _tr("Kinds", KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
+
+def status_name(status: str) -> str:
+    return _tr("Statuses", STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+def verdict_name(verdict: str) -> str:
+    return _tr("Verdicts", VERDICT_NAMES[verdict]) if verdict in VERDICT_NAMES else verdict
+
+
+def scheme_state(state: str) -> str:
+    return _tr("Signatures", SCHEME_STATES[state]) if state in SCHEME_STATES else state
+
+
+def reason_title(code: str) -> str:
+    """The translated title of a reason code; a code this GUI does not know shows its English title."""
+    if code in REASON_TITLES:
+        return _tr("Reasons", REASON_TITLES[code])
+    reason = _REASONS.get(code)
+    return reason.title if reason else code
+
+
+def reason_description(code: str) -> str:
+    if code in REASON_DESCRIPTIONS:
+        return _tr("Reasons", REASON_DESCRIPTIONS[code])
+    reason = _REASONS.get(code)
+    return reason.description if reason else ""
+
+
+def stars(tier: int | None) -> str:
+    if not tier:
+        return ""
+    tier = max(0, min(5, int(tier)))
+    return "★" * tier + "☆" * (5 - tier)
+
+
+def time_left_text(left: timedelta) -> str:
+    """Like review.format_time_left ('1h 05m', '12m', '-3h 10m'), with translated units."""
+    seconds = int(left.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rem = divmod(seconds, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes = rem // 60
+    if days:
+        text = QCoreApplication.translate("TimeLeft", "%1d %2h").replace("%1", str(days)).replace("%2", str(hours))
+    elif hours:
+        text = QCoreApplication.translate("TimeLeft", "%1h %2m").replace("%1", str(hours)).replace("%2", f"{minutes:02d}")
+    else:
+        text = QCoreApplication.translate("TimeLeft", "%1m").replace("%1", str(minutes))
+    return sign + text
+
+
+def local_time_text(moment: datetime | None) -> str:
+    """A moment in the workstation's time zone, to the minute."""
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def short_time_text(moment: datetime | None) -> str:
+    """Month, day and time in the workstation's time zone: compact enough for a table column."""
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%m-%d %H:%M")
+
+
+def version_text(version_name: str | None, version_code: int | None) -> str:
+    if version_name and version_code is not None:
+        return f"{version_name} ({version_code})"
+    if version_name:
+        return version_name
+    if version_code is not None:
+        return f"({version_code})"
+    return ""

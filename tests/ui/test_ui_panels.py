@@ -1,0 +1,163 @@
+"""The evidence panel and the decision form: models, permission flags, asynchronous loading."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+
+from reviewer_app.apk.facts import ApkFacts
+from reviewer_app.review import REASONS, format_time_left
+from reviewer_app.ui.decision_panel import ReasonListModel, decision_problem
+from reviewer_app.ui.detail_panel import PermissionListModel
+from reviewer_app.ui.text import REASON_DESCRIPTIONS, REASON_TITLES, time_left_text
+from reviewer_app.ui.viewdata import PermissionEntry, permission_entries
+
+
+def test_qtmodeltester_on_the_reason_list(qtmodeltester):
+    model = ReasonListModel()
+    qtmodeltester.check(model, force_py=True)
+    model.set_checked("privacy")
+    model.set_checked("malware")
+    qtmodeltester.check(model, force_py=True)
+    assert model.checked_codes() == ["malware", "privacy"]  # in the order of REASONS
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsUserCheckable
+    model.clear()
+    assert model.checked_codes() == []
+
+
+def test_qtmodeltester_on_the_permission_list(qtmodeltester):
+    model = PermissionListModel()
+    qtmodeltester.check(model, force_py=True)
+    model.set_entries(
+        [
+            PermissionEntry("android.permission.SEND_SMS", dangerous=True, added=True),
+            PermissionEntry("android.permission.INTERNET"),
+            PermissionEntry("android.permission.READ_EXTERNAL_STORAGE", implied=True, max_sdk=28),
+        ]
+    )
+    qtmodeltester.check(model, force_py=True)
+    sms = model.index(0, 0)
+    assert "dangerous" in model.data(sms) and "new" in model.data(sms)
+    assert model.data(sms, Qt.ItemDataRole.FontRole).bold()
+    assert model.data(sms, Qt.ItemDataRole.ForegroundRole).color().name() == "#c62828"
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_every_reason_code_has_a_translatable_title():
+    assert set(REASON_TITLES) == {r.code for r in REASONS} == set(REASON_DESCRIPTIONS)
+    for reason in REASONS:
+        assert REASON_TITLES[reason.code] == reason.title, "keep ui/text.py in step with review/reasons.py"
+        assert REASON_DESCRIPTIONS[reason.code] == reason.description
+
+
+def test_permissions_dangerous_first_and_added_since_the_last_approved_version():
+    dangerous = {"android.permission.CAMERA", "android.permission.READ_CONTACTS", "android.permission.SEND_SMS"}
+    previous = ApkFacts(file="v1", permissions=["android.permission.INTERNET", "android.permission.SEND_SMS", "x.OLD"])
+    current = ApkFacts(
+        file="v2",
+        permissions=[
+            "android.permission.INTERNET",
+            "android.permission.SEND_SMS",
+            "android.permission.READ_CONTACTS",
+            "android.permission.CAMERA",
+            "android.permission.VIBRATE",
+        ],
+        implied_permissions=["android.permission.READ_PHONE_STATE"],
+    )
+    requested, implied, removed = permission_entries(current, previous, dangerous.__contains__)
+    assert [e.name for e in requested] == [
+        "android.permission.CAMERA",
+        "android.permission.READ_CONTACTS",
+        "android.permission.SEND_SMS",
+        "android.permission.INTERNET",
+        "android.permission.VIBRATE",
+    ]
+    assert {e.name for e in requested if e.added} == {
+        "android.permission.CAMERA",
+        "android.permission.READ_CONTACTS",
+        "android.permission.VIBRATE",
+    }
+    assert [(e.name, e.implied, e.added) for e in implied] == [("android.permission.READ_PHONE_STATE", True, True)]
+    assert removed == ["x.OLD"]
+    # Without a previous version nothing is "added".
+    requested, _, removed = permission_entries(current, None, dangerous.__contains__)
+    assert not any(e.added for e in requested) and removed == []
+
+
+def test_decision_problems_are_translated_sentences():
+    assert decision_problem("reject", [], "msg")
+    assert decision_problem("reject", ["malware"], "  ")
+    assert decision_problem("reject", ["malware"], "msg") is None
+    assert decision_problem("escalate", [], "") is None
+    assert decision_problem("approve", [], "") is None
+
+
+def test_detail_panel_shows_the_evidence_of_an_update(qtbot, make_window, service, demo_apks, demo_facts, select_and_load):
+    v1 = service.submit_facts(demo_facts["com.example.notes_1.apk"], demo_apks["com.example.notes_1.apk"], kind="new", developer="Acme Apps", tier=5)
+    assert service.decide(v1.submission_id, "approve").ok
+    v2 = service.submit_facts(demo_facts["com.example.notes_2.apk"], demo_apks["com.example.notes_2.apk"], kind="update", developer="Acme Apps", tier=5)
+    legacy = service.submit_facts(demo_facts["com.example.legacy_9.apk"], demo_apks["com.example.legacy_9.apk"], kind="new", developer="Old Corp", tier=2)
+    window = make_window(expect_rows=2)
+    assert window.model.submission_id(0) == v2.submission_id  # tier 5: the two-hour deadline comes first
+
+    select_and_load(window, 0)
+    panel = window.detail_panel
+    assert panel.title_label.text() == "Notes"
+    assert panel.package_label.text() == "com.example.notes"
+    assert "1.1" in panel.version_label.text()
+    assert not panel.icon_label.pixmap().isNull()
+    assert panel.icon_label.pixmap().width() <= 96
+    entries = panel.permission_model.entries()
+    assert [e.name for e in entries][:2] == ["android.permission.CAMERA", "android.permission.READ_CONTACTS"]
+    assert all(e.dangerous and e.added for e in entries[:2])
+    internet = next(e for e in entries if e.name == "android.permission.INTERNET")
+    assert not internet.dangerous and not internet.added
+    assert "CAMERA" in panel.changes_label.text()
+    assert "1.0" in panel.banner.text()  # the last approved version
+    facts = demo_facts["com.example.notes_2.apk"]
+    assert facts.sha256 in panel.hashes_label.text() and facts.md5 in panel.hashes_label.text()
+    assert panel.hashes_label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert "Acme Apps" in panel.signers_label.text()
+    assert "min 21" in panel.sdk_value.text()
+    assert panel.components_tree.topLevelItemCount() == 4
+    assert panel.warnings_label.isHidden()
+
+    select_and_load(window, 1)
+    assert window.detail_panel.submission_id == legacy.submission_id
+    assert not panel.warnings_label.isHidden()
+    assert "v1" in panel.warnings_label.text()
+    assert panel.title_label.text() == "Legacy Tool"
+
+
+def test_stale_detail_results_are_dropped(qtbot, make_window, file_submission, wait_idle):
+    first = file_submission(label="First", due_in=timedelta(hours=1))
+    second = file_submission(label="Second", due_in=timedelta(hours=2))
+    window = make_window(expect_rows=2)
+    wait_idle(window)
+    shown = []
+    window.sig_detail_loaded.connect(shown.append)
+    window.queue_view.select_row(0)
+    window._load_current()  # asks for the first at once (no debounce)...
+    window.queue_view.select_row(1)
+    window._load_current()  # ...and for the second before the first has answered
+    qtbot.waitUntil(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == second)
+    wait_idle(window)
+    assert shown == [second]
+    assert window.detail_panel.title_label.text() == "Second"
+    assert first != second
+
+
+def test_untrusted_labels_are_shown_as_plain_text(qtbot, make_window, file_submission, select_and_load):
+    file_submission(label="<b>Bold</b><img src='x'>", due_in=timedelta(hours=1))
+    window = make_window(expect_rows=1)
+    select_and_load(window, 0)
+    assert window.detail_panel.title_label.textFormat() == Qt.TextFormat.PlainText
+    assert window.detail_panel.title_label.text() == "<b>Bold</b><img src='x'>"
+
+
+def test_time_left_reads_like_the_cli_in_english():
+    for minutes in (0, 5, 59, 60, 61, 125, 24 * 60 - 1, 24 * 60, 3 * 24 * 60 + 7, -5, -65, -3000):
+        left = timedelta(minutes=minutes, seconds=20)
+        assert time_left_text(left) == format_time_left(left)
