@@ -1,4 +1,4 @@
-"""Where the files shipped beside the code live (resources/ in a checkout, reviewer_app.resources once installed)."""
+"""Where the files shipped beside the code live: reviewer_app.resources once installed, resources/ in a checkout."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ import reviewer_app
 
 @lru_cache(maxsize=1)
 def resources_dir() -> Path:
-    checkout = Path(reviewer_app.__file__).resolve().parent.parent / "resources"
-    if checkout.is_dir():
-        return checkout
-    try:
-        from importlib.resources import files
+    from importlib.util import find_spec
 
-        installed = Path(str(files("reviewer_app.resources")))
-        if installed.is_dir():
-            return installed
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return checkout
+    try:
+        spec = find_spec("reviewer_app.resources")  # a folder without __init__.py: a namespace package
+    except (ModuleNotFoundError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location).is_dir():
+            return Path(location)
+    return Path(reviewer_app.__file__).resolve().parent.parent / "resources"
 
 
 def resource_path(*parts: str) -> Path:

@@ -7,24 +7,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-import reviewer_app
+from reviewer_app.paths import resources_dir
 
 LANG_ENV = "REVIEWER_APP_LANG"
 CATALOG = "reviewer_app"
-
-
-def resources_dir() -> Path:
-    """The resources folder: the installed package `reviewer_app.resources`, else the source tree's."""
-    try:
-        from importlib.resources import files
-
-        root = files("reviewer_app.resources")
-        path = Path(str(root))
-        if path.is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError, ValueError):
-        pass
-    return Path(reviewer_app.__file__).resolve().parent.parent / "resources"
 
 
 def translations_dir() -> Path:
