@@ -87,7 +87,10 @@ def _read_file(path: Path, limits: ParseLimits) -> bytes:
         if size > limits.max_file_size:
             raise ApkError(f"file exceeds size limit ({size} > {limits.max_file_size} bytes)")
         with path.open("rb") as fh:
-            return fh.read(limits.max_file_size + 1)
+            data = fh.read(size + 1)  # what stat() promised; a file still growing is read only that far
+        if len(data) > limits.max_file_size:
+            raise ApkError(f"file exceeds size limit ({len(data)} > {limits.max_file_size} bytes)")
+        return data
     except FileNotFoundError:
         raise ApkError("no such file") from None
     except PermissionError:
