@@ -117,14 +117,30 @@ def test_pool_keeps_order_and_isolates_bad_files(tmp_path, demo_apk):
     assert results[0].package and results[0].sha256 == results[2].sha256
 
 
-def test_pool_stops_a_parse_that_runs_too_long(demo_apk):
-    with FactsPool(workers=1, limits=ParseLimits(timeout_seconds=0.0001)) as pool:
-        (facts,) = pool.inspect([str(demo_apk)])
-    assert not facts.ok and facts.error == "parse time exceeds limit"
+def with_huge_resources(path: Path, demo_apk: Path, mib: int) -> Path:
+    """The demo APK with a resources.arsc that inflates to `mib` MiB of zeros."""
+    with zipfile.ZipFile(demo_apk) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "resources.arsc":
+                dst.writestr(info.filename, src.read(info))
+        with dst.open("resources.arsc", "w") as out:
+            zero = bytes(MiB)
+            for _ in range(mib):
+                out.write(zero)
+    return path
+
+
+def test_pool_stops_a_parse_that_runs_too_long(tmp_path, demo_apk):
+    """240 MiB of resources: legal under the size caps, slow to read."""
+    slow = with_huge_resources(tmp_path / "slow.apk", demo_apk, 240)
+    with FactsPool(workers=1, limits=ParseLimits(timeout_seconds=0.2)) as pool:
+        slow_facts, good = pool.inspect([str(slow), str(demo_apk)])
+    assert not slow_facts.ok and slow_facts.error == "parse time exceeds limit"
+    assert good.ok  # the worker that ran out of time was replaced
 
 
 def test_pool_caps_memory_of_a_worker(tmp_path, demo_apk):
-    bomb = write_bomb(tmp_path / "mem.apk", "AndroidManifest.xml", 600 * MiB)
+    bomb = with_huge_resources(tmp_path / "mem.apk", demo_apk, 400)
     limits = ParseLimits(memory_bytes=128 * MiB, max_entry_size=1024 * MiB)
     with FactsPool(workers=1, limits=limits) as pool:
         bomb_facts, good = pool.inspect([str(bomb), str(demo_apk)])
