@@ -40,6 +40,26 @@ def test_migrations_on_postgresql_match_the_models(pg_team):
     assert diff == []
 
 
+def test_migrations_on_postgresql_go_down_to_empty_and_up_again(pg_server):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from reviewer_app.store import database
+
+    reader, writer = database.make_engines(pg_server.url(database=pg_server.create_database()))
+    try:
+        assert database.upgrade(writer)[1] == database.head_revision()
+        cfg = database._alembic_config()
+        with writer.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+        assert set(inspect(reader).get_table_names()) <= {"alembic_version"}
+        database.upgrade(writer)
+        assert database.current_revision(reader) == database.head_revision()
+    finally:
+        writer.dispose()
+
+
 # -- roles: each refused by the server what it must not do, allowed what it may ---------------------
 
 
