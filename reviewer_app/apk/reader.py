@@ -119,6 +119,7 @@ class _ApkReader:
         self._arsc: ARSCParser | None = None
         self._arsc_loaded = False
         self.warnings: list[str] = []
+        self.target_sandbox_version: int | None = None
 
     def run(self) -> None:
         zf, facts = self.zf, self.facts
@@ -178,6 +179,7 @@ class _ApkReader:
         facts.version_code = ((major or 0) << 32) | (code & 0xFFFFFFFF)
         name = self._attr(manifest, "versionName")
         facts.version_name = self._resolve_string(name) if name is not None else None
+        self.target_sandbox_version = self._resolve_int(self._attr(manifest, "targetSandboxVersion"))
 
     def _sdk(self, manifest) -> None:
         facts = self.facts
@@ -452,7 +454,14 @@ class _ApkReader:
         from reviewer_app.apk.signing import verify_signatures
 
         facts = self.facts
-        report = verify_signatures(self.zf, facts.min_sdk or 1, facts.max_sdk)
+        # Like `apksigner verify`: every platform version from min SDK up (Android ignores maxSdkVersion).
+        report = verify_signatures(
+            self.zf,
+            facts.min_sdk or 1,
+            None,
+            target_sdk=facts.target_sdk,
+            target_sandbox_version=self.target_sandbox_version,
+        )
         facts.signers = list(report.signers)
         facts.signature_schemes = {
             name: ("verified" if result.verified else "failed" if result.present else "absent")
