@@ -100,3 +100,21 @@ def test_icons_are_the_highest_density_bitmap(facts_by_file):
         assert facts.icon_png and facts.icon_png.startswith(b"\x89PNG")
         checked += 1
     assert checked >= 15
+
+
+def test_inspect_signers_are_apksigners_signers(apksigner_verdicts, facts_by_file):
+    """What `inspect` reports as signers is what `apksigner verify --print-certs` prints, file by file."""
+    compared = 0
+    for path, facts in facts_by_file.items():
+        verdict = apksigner_verdicts.get((path, None))
+        if verdict is None or verdict.verifies is None or not facts.ok:
+            continue
+        if "v31-" in path.name:
+            continue  # Debian's apksigner predates APK Signature Scheme v3.1 (see test_signing.py)
+        if verdict.verifies:
+            assert [(s.subject, s.sha256) for s in facts.signers] == verdict.signers, path.name
+            assert not any("does not verify" in w for w in facts.warnings), path.name
+        else:
+            assert any("does not verify" in w or "not signed" in w for w in facts.warnings) or not facts.signers, path.name
+        compared += 1
+    assert compared > 250
