@@ -9,6 +9,103 @@
     </message>
 </context>
 <context>
+    <name>Conflicts</name>
+    <message>
+        <source>Already decided by %1 (%2) at %3.</source>
+        <translation>已由 %1 于 %3 作出结论（%2）。</translation>
+    </message>
+    <message>
+        <source>Already decided by %1 at %2.</source>
+        <translation>已由 %1 于 %2 作出结论。</translation>
+    </message>
+    <message>
+        <source>Already decided by %1.</source>
+        <translation>已由 %1 作出结论。</translation>
+    </message>
+    <message>
+        <source>Held by %1 until %2.</source>
+        <translation>已被 %1 领取至 %2。</translation>
+    </message>
+    <message>
+        <source>Held by %1.</source>
+        <translation>已被 %1 领取。</translation>
+    </message>
+    <message>
+        <source>Refused by the database.</source>
+        <translation>被数据库拒绝。</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>Decision conflicts</source>
+        <translation>结论冲突</translation>
+    </message>
+    <message>
+        <source>These decisions were made while the database did not answer. When they were sent, someone else had already decided the submission or held it, so the database kept theirs. Yours are kept here until you dismiss them.</source>
+        <translation>这些结论是在数据库无响应时作出的。发送时，已有其他人对该提交作出结论或正在领取它，因此数据库保留了对方的结论。你的结论会保留在这里，直到你将其忽略。</translation>
+    </message>
+    <message>
+        <source>Submission</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Your decision</source>
+        <translation>你的结论</translation>
+    </message>
+    <message>
+        <source>Decided at</source>
+        <translation>作出时间</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>发生了什么</translation>
+    </message>
+    <message>
+        <source>No conflicts.</source>
+        <translation>没有冲突。</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>I have seen it: stop showing this conflict</source>
+        <translation>我已知晓：不再显示此冲突</translation>
+    </message>
+</context>
+<context>
+    <name>Connection</name>
+    <message>
+        <source>Database password</source>
+        <translation>数据库密码</translation>
+    </message>
+    <message>
+        <source>Password for %1:</source>
+        <translation>%1 的密码：</translation>
+    </message>
+    <message>
+        <source>The database refused the password: %1</source>
+        <translation>数据库拒绝了该密码：%1</translation>
+    </message>
+    <message>
+        <source>The review database wants a password.</source>
+        <translation>审核数据库需要密码。</translation>
+    </message>
+    <message>
+        <source>It is kept in the system keyring, not in a file.</source>
+        <translation>密码保存在系统密钥环中，不会写入文件。</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+</context>
+<context>
     <name>DecisionPanel</name>
     <message>
         <source>Choose at least one reason before rejecting.</source>
@@ -216,6 +313,10 @@
         <translation>显示类型(&amp;K)</translation>
     </message>
     <message>
+        <source>Decision &amp;conflicts…</source>
+        <translation>结论冲突(&amp;C)…</translation>
+    </message>
+    <message>
         <source>Reset &amp;layout</source>
         <translation>重置布局(&amp;L)</translation>
     </message>
@@ -236,6 +337,98 @@
         <translation>取消导入</translation>
     </message>
     <message>
+        <source>Decisions the database refused because someone else got there first</source>
+        <translation>因他人先作出结论而被数据库拒绝的结论</translation>
+    </message>
+    <message>
+        <source>The password works but could not be kept in the system keyring (%1); it is used until the window closes.</source>
+        <translation>密码正确，但无法保存到系统密钥环（%1）；在窗口关闭前会继续使用该密码。</translation>
+    </message>
+    <message>
+        <source>Not connected: %1. Trying again every few seconds.</source>
+        <translation>未连接：%1。每隔几秒会重试一次。</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>未连接：%1</translation>
+    </message>
+    <message>
+        <source>Not connected: no password given. Press F5 to try again.</source>
+        <translation>未连接：未提供密码。按 F5 重试。</translation>
+    </message>
+    <message>
+        <source>Sent 1 decision that waited.</source>
+        <translation>已发送 1 条等待中的结论。</translation>
+    </message>
+    <message>
+        <source>Sent %1 decisions that waited.</source>
+        <translation>已发送 %1 条等待中的结论。</translation>
+    </message>
+    <message>
+        <source>Your decision on submission %1 (%2) was refused: someone else got there first. See Decision conflicts.</source>
+        <translation>你对提交 %1 的结论（%2）被拒绝：其他人先作出了结论。请查看“结论冲突”。</translation>
+    </message>
+    <message>
+        <source>Conflicts: %1</source>
+        <translation>冲突：%1</translation>
+    </message>
+    <message>
+        <source>Could not dismiss the conflict: %1</source>
+        <translation>无法忽略该冲突：%1</translation>
+    </message>
+    <message>
+        <source>The database answers again.</source>
+        <translation>数据库已恢复响应。</translation>
+    </message>
+    <message>
+        <source>The database does not answer (%1). Decisions are kept on this computer and sent when it answers again.</source>
+        <translation>数据库无响应（%1）。结论会保存在本机，待数据库恢复响应后发送。</translation>
+    </message>
+    <message>
+        <source>The database does not answer. Decisions are kept on this computer and sent when it answers again.</source>
+        <translation>数据库无响应。结论会保存在本机，待数据库恢复响应后发送。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Waiting for the password</source>
+        <translation>正在等待输入密码</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Not connected to the review database. Press F5 to try again.</source>
+        <translation>未连接到审核数据库。按 F5 重试。</translation>
+    </message>
+    <message>
+        <source>Offline — 1 decision waiting</source>
+        <translation>离线 — 1 条结论等待发送</translation>
+    </message>
+    <message>
+        <source>Offline — %1 decisions waiting</source>
+        <translation>离线 — %1 条结论等待发送</translation>
+    </message>
+    <message>
+        <source>The database does not answer. Your decisions are kept on this computer and sent, in order, when it answers again.</source>
+        <translation>数据库无响应。你的结论会保存在本机，待数据库恢复响应后按顺序发送。</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Connected to the review database.</source>
+        <translation>已连接到审核数据库。</translation>
+    </message>
+    <message>
+        <source>Live updates stopped: %1. Press F5 to refresh the queue.</source>
+        <translation>实时更新已停止：%1。按 F5 刷新队列。</translation>
+    </message>
+    <message>
         <source>Open: %1</source>
         <translation>待审：%1</translation>
     </message>
@@ -246,6 +439,14 @@
     <message>
         <source>Submission %1 left the queue: it was decided elsewhere or withdrawn.</source>
         <translation>提交 %1 已离开队列：已在别处处理或已撤回。</translation>
+    </message>
+    <message>
+        <source>Offline: submission %1 was not loaded before the database stopped answering. A decision on it is kept on this computer and sent when the database answers again.</source>
+        <translation>离线：数据库停止响应前未加载提交 %1。对它作出的结论会保存在本机，待数据库恢复响应后发送。</translation>
+    </message>
+    <message>
+        <source>Offline: shown as loaded at %1; it may have changed since.</source>
+        <translation>离线：显示的是 %1 加载的内容，之后可能已有变化。</translation>
     </message>
     <message>
         <source>Could not load submission %1: %2</source>
@@ -268,6 +469,10 @@
         <translation>所选：剩余 %1</translation>
     </message>
     <message>
+        <source>Get next needs the database, which does not answer now.</source>
+        <translation>“下一个”需要数据库，但数据库当前无响应。</translation>
+    </message>
+    <message>
         <source>Nothing to claim: the queue is empty or everything is claimed.</source>
         <translation>没有可领取的提交：队列为空或都已被领取。</translation>
     </message>
@@ -282,6 +487,10 @@
     <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 (kept on this computer; sent when the database answers)</source>
+        <translation>%1（已保存在本机；数据库恢复响应后发送）</translation>
     </message>
     <message>
         <source>Not recorded: %1</source>

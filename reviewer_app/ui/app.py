@@ -19,13 +19,16 @@ from reviewer_app.ui.main_window import APPLICATION, ORGANIZATION, MainWindow
 log = logging.getLogger(__name__)
 
 
-def default_service_factory(settings: Any) -> Callable[[], Any]:
-    """A factory the database worker calls on its own thread (opening runs the migrations)."""
+def default_service_factory(settings: Any) -> Callable[..., Any]:
+    """A factory the database worker calls on its own thread (opening runs the migrations).
 
-    def open_service():
+    Called with `password=` when the reviewer typed one (the keyring had none, or a wrong one).
+    """
+
+    def open_service(password: str | None = None):
         from reviewer_app.review import ReviewService
 
-        return ReviewService(settings)
+        return ReviewService(settings, password=password)
 
     return open_service
 
@@ -62,7 +65,8 @@ def create_main_window(
     """Build the window and its two background threads without running an event loop (tests use this).
 
     `service_factory()` runs on the database thread and returns a ReviewService (or an object with the
-    same methods). Closing the window stops both threads.
+    same methods); it is called with `password=` after the reviewer typed one. Closing the window stops
+    the background threads (database, parsing, live updates).
     """
     if settings is None:
         from reviewer_app.config import load_settings

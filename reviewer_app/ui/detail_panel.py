@@ -413,6 +413,14 @@ class SubmissionDetailPanel(QScrollArea):
         self.banner.setText(message)
         self.banner.show()
 
+    def add_notice(self, text: str) -> None:
+        """One more line in the banner above the evidence (shown as last loaded while offline, say)."""
+        current = self.banner.text() if self.banner.isVisibleTo(self) else ""
+        if not current:
+            self.banner.setStyleSheet(WARNING_STYLE)
+        self.banner.setText(f"{current}\n{text}" if current else text)
+        self.banner.show()
+
     def _clear(self) -> None:
         self.icon_label.clear()
         for label in (self.title_label, self.package_label, self.version_label, self.summary_label):

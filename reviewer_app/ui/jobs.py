@@ -5,6 +5,11 @@ hands it callables `fn(service)`; they run one at a time in the order given, and
 exception comes back on the main thread through the callbacks given with the job. Nothing that touches
 the database, a file or the parser runs on the GUI thread.
 
+The bridge also keeps the last known reachability of the database: a job that fails because the
+database does not answer (`DatabaseUnavailable`) marks it unreachable, a job that reached it marks it
+reachable again, and `sig_reachability` tells the window when that changes. `reopen()` closes the
+service and opens it again for the next job (with a password the reviewer just typed, say).
+
 APK parsing has its own thread that drives a `FactsPool` (capped worker processes) and posts parsed
 facts back in batches, so that a slow or hostile file never holds up queue loading or decisions.
 """
@@ -32,7 +37,28 @@ OnFailure = Callable[[BaseException], None]
 
 
 class ServiceUnavailable(Exception):
-    """The database could not be opened; every job fails with this until the window is restarted."""
+    """The database could not be opened; every job fails with this until `DbJobs.reopen()` is called.
+
+    `reason` is the exception the service factory raised (a `CredentialsRequired`, say).
+    """
+
+    def __init__(self, message: str, reason: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def is_unreachable(exc: BaseException | None) -> bool:
+    """True for the errors that mean "the database does not answer" (work may be retried later)."""
+    from reviewer_app.review import DatabaseUnavailable
+
+    return isinstance(exc, DatabaseUnavailable)
+
+
+def open_error(exc: BaseException | None) -> BaseException | None:
+    """What made opening the service fail, for a `ServiceUnavailable`; None for other errors."""
+    if isinstance(exc, ServiceUnavailable):
+        return exc.reason if exc.reason is not None else exc.__cause__
+    return None
 
 
 def one_line(exc: BaseException) -> str:
@@ -44,9 +70,11 @@ def one_line(exc: BaseException) -> str:
 class Job:
     """A handle on a queued call: `cancel()` drops it if it has not started, and silences its callbacks."""
 
-    __slots__ = ("id", "label", "fn", "on_success", "on_failure", "cancelled", "done")
+    __slots__ = ("id", "label", "fn", "on_success", "on_failure", "cancelled", "done", "local")
 
-    def __init__(self, job_id: int, label: str, fn: Callable[[Any], Any], on_success, on_failure) -> None:
+    def __init__(
+        self, job_id: int, label: str, fn: Callable[[Any], Any], on_success, on_failure, local: bool = False
+    ) -> None:
         self.id = job_id
         self.label = label
         self.fn = fn
@@ -54,12 +82,21 @@ class Job:
         self.on_failure = on_failure
         self.cancelled = False
         self.done = False
+        self.local = local  # its success says nothing about the database answering (journal, cached values)
 
     def cancel(self) -> None:
         self.cancelled = True
 
 
 _CLOSE = object()
+_KEEP = object()
+
+
+class _Reopen:
+    __slots__ = ("password",)
+
+    def __init__(self, password: Any) -> None:
+        self.password = password
 
 
 class _DbWorker(QObject):
@@ -70,6 +107,7 @@ class _DbWorker(QObject):
     def __init__(self, factory: ServiceFactory) -> None:
         super().__init__()
         self._factory = factory
+        self._password: str | None = None
         self._service: Any = None
         self._open_error: BaseException | None = None
         self._opened = False
@@ -78,18 +116,34 @@ class _DbWorker(QObject):
         if not self._opened:
             self._opened = True
             try:
-                self._service = self._factory()
-            except Exception as exc:  # reported with every job from now on
-                log.exception("could not open the review database")
+                if self._password is not None:
+                    self._service = self._factory(password=self._password)
+                else:
+                    self._service = self._factory()
+            except Exception as exc:  # reported with every job until the service is opened again
+                if is_unreachable(exc):  # no server, or it wants a password: the window deals with it
+                    log.warning("could not open the review database: %s", one_line(exc))
+                else:
+                    log.exception("could not open the review database")
                 self._open_error = exc
         if self._open_error is not None:
-            raise ServiceUnavailable(one_line(self._open_error)) from self._open_error
+            raise ServiceUnavailable(one_line(self._open_error), self._open_error) from self._open_error
         return self._service
+
+    def _reopen(self, request: _Reopen) -> None:
+        self._close_service()
+        if request.password is not _KEEP:
+            self._password = request.password
+        self._opened = False
+        self._open_error = None
 
     @Slot(object)
     def run(self, job: Any) -> None:
         if job is _CLOSE:
             self._close()
+            return
+        if isinstance(job, _Reopen):
+            self._reopen(job)
             return
         if job.cancelled:
             self.sig_finished.emit(job.id, False, None)
@@ -97,12 +151,15 @@ class _DbWorker(QObject):
         try:
             result = job.fn(self._ensure_service())
         except Exception as exc:
-            log.warning("background job %r failed:\n%s", job.label, traceback.format_exc())
+            if is_unreachable(exc):  # expected while the database is down: one line, no traceback
+                log.info("background job %r: %s", job.label, one_line(exc))
+            else:
+                log.warning("background job %r failed:\n%s", job.label, traceback.format_exc())
             self.sig_finished.emit(job.id, False, exc)
         else:
             self.sig_finished.emit(job.id, True, result)
 
-    def _close(self) -> None:
+    def _close_service(self) -> None:
         try:
             if self._service is not None:
                 self._service.close()
@@ -110,18 +167,25 @@ class _DbWorker(QObject):
             log.exception("closing the review database failed")
         finally:
             self._service = None
-            QThread.currentThread().quit()
+
+    def _close(self) -> None:
+        self._close_service()
+        self._password = None
+        QThread.currentThread().quit()
 
 
 class DbJobs(QObject):
     """Main-thread side of the database worker: queue `fn(service)` calls, get callbacks on the GUI thread.
 
     Every exception raised by a job is caught on the worker and handed to the job's `on_failure`, or, when
-    the job has none, reported through `sig_job_failed` (the window shows it); the window never crashes
-    because of a background error. Exceptions in callbacks are caught and reported the same way.
+    the job has none, reported through `sig_job_failed` (the window shows it), or `sig_job_unreachable`
+    when the database did not answer; the window never crashes because of a background error.
+    Exceptions in callbacks are caught and reported the same way.
     """
 
     sig_job_failed = Signal(str, str)  # job label, one-line error
+    sig_job_unreachable = Signal(str, str)  # job label, one-line error: the database did not answer
+    sig_reachability = Signal(bool, str)  # the database answers (True) or not (False, with why); on change
     sig_idle = Signal()  # the queue of jobs ran empty
     _sig_run = Signal(object)
 
@@ -130,6 +194,7 @@ class DbJobs(QObject):
         self._ids = itertools.count(1)
         self._jobs: dict[int, Job] = {}
         self._closed = False
+        self._reachable = True
         self._thread = QThread()
         self._thread.setObjectName("reviewer-db")
         self._worker = _DbWorker(service_factory)
@@ -146,15 +211,40 @@ class DbJobs(QObject):
         on_success: OnSuccess | None = None,
         on_failure: OnFailure | None = None,
         label: str = "",
+        local: bool = False,
     ) -> Job:
-        """Queue `fn(service)` on the database thread. Callbacks run later, on the main thread."""
-        job = Job(next(self._ids), label or getattr(fn, "__name__", "job"), fn, on_success, on_failure)
+        """Queue `fn(service)` on the database thread. Callbacks run later, on the main thread.
+
+        `local`: the job's success does not prove that the database answers (it reads the local journal,
+        or its result says so itself); its failure for want of the database still counts.
+        """
+        job = Job(next(self._ids), label or getattr(fn, "__name__", "job"), fn, on_success, on_failure, local)
         if self._closed:
             job.cancel()
             return job
         self._jobs[job.id] = job
         self._sig_run.emit(job)
         return job
+
+    def reopen(self, password: Any = _KEEP) -> None:
+        """Close the service; the next job opens it again (with `password`, when one is given).
+
+        Jobs queued before this call still run on the old service (or fail as before).
+        """
+        if not self._closed:
+            self._sig_run.emit(_Reopen(password))
+
+    # -- reachability ----------------------------------------------------------------------------
+
+    @property
+    def reachable(self) -> bool:
+        """Whether the database answered the last time a job needed it."""
+        return self._reachable
+
+    def set_reachable(self, reachable: bool, why: str = "") -> None:
+        if reachable != self._reachable and not self._closed:
+            self._reachable = reachable
+            self.sig_reachability.emit(reachable, why)
 
     @property
     def pending(self) -> int:
@@ -184,12 +274,18 @@ class DbJobs(QObject):
         try:
             if job.cancelled or self._closed:
                 return
+            if ok and not job.local:
+                self.set_reachable(True)
+            elif not ok and is_unreachable(value):
+                self.set_reachable(False, one_line(value))
             if ok:
                 if job.on_success is not None:
                     job.on_success(value)
             elif value is not None:
                 if job.on_failure is not None:
                     job.on_failure(value)
+                elif is_unreachable(value):
+                    self.sig_job_unreachable.emit(job.label, one_line(value))
                 else:
                     self.sig_job_failed.emit(job.label, one_line(value))
         except Exception as exc:

@@ -3,12 +3,22 @@
 All work on the database goes through `DbJobs` (one worker thread that owns the ReviewService); APK
 parsing goes through `ParseJobs` (its own thread and worker processes). Callbacks come back on the GUI
 thread; results for a submission that is no longer selected are dropped.
+
+The shared database may stop answering. Decisions then go to the local journal (the service does that)
+and count as made: the row leaves the queue, the status bar says how many wait, the journal is flushed
+every few seconds and as soon as any job reaches the database again. The window keeps working on what it
+holds (cached rows, details it loaded before). A journaled decision that someone else beat on the server
+is listed in the Decision conflicts dialog until the reviewer dismisses it. Other workstations' changes
+arrive through a watcher thread of their own (`live.QueueWatcher`), throttled. When the database wants a
+password, the window asks for it, keeps it in the system keyring and opens the service again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -45,11 +55,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer_app.credentials import account
 from reviewer_app.review import KINDS, OPEN_STATUSES, utc_now
+from reviewer_app.ui.conflicts import ConflictFacts, ConflictsDialog, conflict_items, describe_conflicts, outcome_text
+from reviewer_app.ui.connection import (
+    Session,
+    SyncResult,
+    dismiss_conflict,
+    needs_password,
+    open_session,
+    password_dialog,
+    sync_journal,
+)
 from reviewer_app.ui.decision_panel import DecisionPanel, is_confirm_key
 from reviewer_app.ui.detail_panel import DetailData, SubmissionDetailPanel, load_detail
 from reviewer_app.ui.import_dialog import ImportDialog
-from reviewer_app.ui.jobs import DbJobs, ParsedFile, ParseJobs, one_line
+from reviewer_app.ui.jobs import DbJobs, Job, ParsedFile, ParseJobs, is_unreachable, one_line, open_error
+from reviewer_app.ui.live import ChangeThrottle, QueueWatcher
 from reviewer_app.ui.queue_model import (
     COL_CLAIMED,
     COL_DEADLINE,
@@ -64,7 +86,7 @@ from reviewer_app.ui.queue_model import (
     OVERDUE_COLOR,
     SubmissionQueueModel,
 )
-from reviewer_app.ui.text import kind_name, time_left_text, verdict_name
+from reviewer_app.ui.text import kind_name, local_time_text, time_left_text, verdict_name
 from reviewer_app.ui.viewdata import ImportProgress, short_name
 
 log = logging.getLogger(__name__)
@@ -85,6 +107,12 @@ COLUMN_WIDTHS = {
     COL_CLAIMED: 62,
     COL_DEADLINE: 84,
 }
+
+
+OFFLINE_STYLE = "QLabel { background: #fff4e0; color: #6d4300; border: 1px solid #f0b552; padding: 0 6px; }"
+ONLINE_STYLE = "QLabel { color: #1b5e20; padding: 0 6px; }"
+NOT_CONNECTED_STYLE = "QLabel { color: #b71c1c; font-weight: bold; padding: 0 6px; }"
+CONFLICTS_STYLE = "QToolButton { color: #b71c1c; font-weight: bold; }"
 
 
 def app_settings() -> QSettings:
@@ -183,9 +211,12 @@ class MainWindow(QMainWindow):
     sig_decision_refused = Signal(int, str)  # submission id, one-line reason (conflict or invalid)
     sig_import_finished = Signal(int, int, int)  # import id, filed, failed
     sig_stats = Signal(dict)
+    sig_connected = Signal(str)  # the service is open: the reviewer's name
+    sig_journal = Signal(int, int)  # decisions waiting in the journal, conflicts to show
 
     DETAIL_DELAY_MS = 80  # J/K held down does not load every row it passes
     MAX_LOG_LINES = 2000
+    MAX_CACHED_DETAILS = 200  # what the reviewer can still read while the database does not answer
 
     def __init__(
         self,
@@ -197,6 +228,10 @@ class MainWindow(QMainWindow):
         renew_ms: int | None = None,
         stats_ms: int = 30_000,
         refresh_ms: int = 60_000,
+        sync_ms: int = 10_000,
+        live_updates: bool = True,
+        watch_interval: float = 1.0,
+        reload_throttle_ms: int = 1000,
         restore: bool = True,
     ) -> None:
         super().__init__()
@@ -210,6 +245,7 @@ class MainWindow(QMainWindow):
         self._tokens = itertools.count(1)
         self._detail_token = 0
         self._shown_id: int | None = None
+        self._selected_id: int | None = None  # the last submission the reviewer selected
         self._held: int | None = None  # claim asked for (released when the reviewer moves on)
         self._decided: set[int] = set()
         self._deciding: set[int] = set()
@@ -219,6 +255,24 @@ class MainWindow(QMainWindow):
         self._stats: dict[str, Any] = {}
         self._last_developer = ""
         self._first_load_done = False
+        # connection, journal and live updates
+        self._live = live_updates
+        self._connected = False
+        self._connecting = False
+        self._retry_connect = False  # the database did not answer when opening: try again every sync
+        self._password_given = False
+        self.password_dialog: Any = None
+        self.conflicts_dialog: ConflictsDialog | None = None
+        self._online = True
+        self._pending = 0
+        self._conflict_entries: list[Any] = []
+        self._conflict_facts: dict[str, ConflictFacts] = {}
+        self._conflicts_announced: set[str] = set()
+        self._describing: set[str] = set()
+        self._sync_job: Job | None = None
+        self._release_later: set[int] = set()
+        self._details: OrderedDict[int, tuple[DetailData, datetime]] = OrderedDict()
+        self._detail_offline = False
 
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
@@ -236,8 +290,13 @@ class MainWindow(QMainWindow):
             self.restore_layout()
 
         self.jobs.sig_job_failed.connect(self._on_job_failed)
+        self.jobs.sig_job_unreachable.connect(self._on_job_unreachable)
+        self.jobs.sig_reachability.connect(self._on_reachability)
         self.model.sig_loaded.connect(self._on_queue_loaded)
         self.model.sig_error.connect(lambda text: self._on_job_failed("queue", text))
+        self.model.sig_unreachable.connect(lambda text: self._on_job_unreachable("queue", text))
+        self.model.sig_rows_refreshed.connect(self._on_rows_refreshed)
+        self.model.sig_left.connect(lambda _ids: self._reloads.add(None))
         self.model.dataChanged.connect(self._on_model_data_changed)
         self.parser.sig_parsed.connect(self._on_parsed)
         self.parser.sig_finished.connect(self._on_parse_finished)
@@ -255,11 +314,22 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setInterval(refresh_ms)
         self._refresh_timer.timeout.connect(self._auto_refresh)
         self._refresh_timer.start()
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(sync_ms)
+        self._sync_timer.timeout.connect(self._sync_tick)
+        self._sync_timer.start()
+
+        self.watcher = QueueWatcher(self, interval=watch_interval)
+        self.watcher.sig_changed.connect(self._on_remote_change)
+        self.watcher.sig_failed.connect(self._on_watch_failed)
+        self._changes = ChangeThrottle(reload_throttle_ms, self)  # changed ids, gathered
+        self._changes.sig_due.connect(self._apply_remote_changes)
+        self._reloads = ChangeThrottle(reload_throttle_ms, self)  # at most one queue reload per interval
+        self._reloads.sig_due.connect(lambda _ids: self._live_reload())
 
         self._update_title()
-        self.jobs.run(lambda service: service.reviewer, on_success=self._on_reviewer, label="reviewer")
-        self.model.reload()
-        self.refresh_stats()
+        self._update_connection_label()
+        self._connect()
 
     # -- construction ----------------------------------------------------------------------------
 
@@ -377,6 +447,8 @@ class MainWindow(QMainWindow):
             action.setChecked(True)
             action.toggled.connect(self._on_kinds_changed)
             self.kind_actions[kind] = action
+        self.conflicts_action = view_menu.addAction(self.tr("Decision &conflicts…"))
+        self.conflicts_action.triggered.connect(self.show_conflicts)
         view_menu.addSeparator()
         reset_layout = view_menu.addAction(self.tr("Reset &layout"))
         reset_layout.triggered.connect(self._set_default_layout)
@@ -410,12 +482,24 @@ class MainWindow(QMainWindow):
         self.reviewer_label = QLabel(self)
         self.reviewer_label.setObjectName("reviewerLabel")
         self.reviewer_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.conflicts_button = QToolButton(self)
+        self.conflicts_button.setObjectName("conflictsButton")
+        self.conflicts_button.setAutoRaise(True)
+        self.conflicts_button.setStyleSheet(CONFLICTS_STYLE)
+        self.conflicts_button.setToolTip(self.tr("Decisions the database refused because someone else got there first"))
+        self.conflicts_button.clicked.connect(self.show_conflicts)
+        self.conflicts_button.hide()
+        self.connection_label = QLabel(self)
+        self.connection_label.setObjectName("connectionLabel")
+        self.connection_label.setTextFormat(Qt.TextFormat.PlainText)
         for widget in (
             self.progress_bar,
             self.cancel_import_button,
             self.sla_label,
             self.open_label,
             self.overdue_label,
+            self.conflicts_button,
+            self.connection_label,
             self.reviewer_label,
         ):
             bar.addPermanentWidget(widget)
@@ -457,20 +541,357 @@ class MainWindow(QMainWindow):
     # -- queue -----------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """F5: ids of the queue again (the selection stays on the same submission), counts again."""
+        """F5: ids of the queue again (the selection stays on the same submission), counts again.
+
+        Not connected: try to connect again (asking for a password if the database wants one).
+        """
+        if not self._connected:
+            if not self._connecting and self.password_dialog is None:
+                self._connect(reopen=True)
+            return
+        if not self._online:
+            self.sync_now()
         self.model.reload()
         self.refresh_stats()
 
     def _auto_refresh(self) -> None:
-        if not self.model.loading:
+        if self._connected and self._online and not self.model.loading:
             self.model.reload()
 
     def refresh_stats(self) -> None:
+        if not self._connected:
+            return
         self.jobs.run(lambda service: service.queue_stats(), on_success=self._on_stats, label="queue stats")
 
     def _tick(self) -> None:
         self._update_sla_label()
+        if self._online:
+            self.refresh_stats()
+
+    # -- connecting ------------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """The service is open (the database answered at least once, with the right password)."""
+        return self._connected
+
+    @property
+    def online(self) -> bool:
+        """Connected, and the database answered the last time it was needed."""
+        return self._connected and self._online
+
+    @property
+    def pending_decisions(self) -> int:
+        return self._pending
+
+    @property
+    def conflict_count(self) -> int:
+        return len(self._conflict_entries)
+
+    def _database_url(self) -> str:
+        return str(getattr(self.settings, "database_url", "") or "")
+
+    def _connect(self, *, reopen: bool = False, password: str | None = None) -> None:
+        """Open the service on the worker (its first job); a password, when given, is tried and kept."""
+        if self._closed or self._connecting:
+            return
+        self._connecting = True
+        if password is not None:
+            self.jobs.reopen(password)
+        elif reopen:
+            self.jobs.reopen()
+        url = self._database_url() if password is not None else None
+        live = self._live
+
+        def connect(service):
+            return open_session(service, live=live, url=url, password=password)
+
+        self.jobs.run(connect, on_success=self._on_connected, on_failure=self._on_connect_failed, label="connect")
+        self._update_connection_label()
+
+    def _on_connected(self, session: Session) -> None:
+        self._connecting = False
+        self._connected = True
+        self._retry_connect = False
+        self._on_reviewer(session.reviewer)
+        if session.keyring_error:
+            text = self.tr("The password works but could not be kept in the system keyring (%1); it is used until the window closes.").replace(
+                "%1", session.keyring_error
+            )
+            self.log(text, error=True)
+            self.statusBar().showMessage(text, 15000)
+        self._apply_journal(session.pending, session.conflicts)
+        if session.watch is not None and self._live:
+            self.watcher.start(session.watch)
+        self.model.reload()
         self.refresh_stats()
+        if session.pending:
+            self.sync_now()
+        self._update_connection_label()
+        self.sig_connected.emit(session.reviewer)
+
+    def _on_connect_failed(self, exc: BaseException) -> None:
+        self._connecting = False
+        self._connected = False
+        reason = open_error(exc) or exc
+        text = one_line(reason)
+        url = self._database_url()
+        if needs_password(reason) and account(url):
+            tried = self._password_given or "authentication failed" in text
+            self._ask_password(text if tried else "")
+            return
+        if is_unreachable(reason):
+            if not self._retry_connect:
+                self.log(self.tr("Not connected: %1. Trying again every few seconds.").replace("%1", text), error=True)
+            self._retry_connect = True
+        else:
+            self.log(self.tr("Not connected: %1").replace("%1", text), error=True)
+        self.statusBar().showMessage(self.tr("Not connected: %1").replace("%1", text), 15000)
+        self._update_connection_label()
+
+    def _ask_password(self, problem: str = "") -> None:
+        if self._closed or self.password_dialog is not None:
+            return
+        dialog = password_dialog(self, account(self._database_url()) or self._database_url(), problem)
+        dialog.textValueSelected.connect(self._on_password_given)
+        dialog.rejected.connect(self._on_password_cancelled)
+        self.password_dialog = dialog
+        self._update_connection_label()
+        dialog.open()
+
+    def _on_password_given(self, password: str) -> None:
+        self.password_dialog = None
+        if self._closed:
+            return
+        self._password_given = True
+        self._connect(password=password)
+
+    def _on_password_cancelled(self) -> None:
+        self.password_dialog = None
+        if self._closed:
+            return
+        self.log(self.tr("Not connected: no password given. Press F5 to try again."), error=True)
+        self.statusBar().showMessage(self.tr("Not connected: no password given. Press F5 to try again."), 15000)
+        self._update_connection_label()
+
+    # -- the offline journal ---------------------------------------------------------------------
+
+    def _sync_tick(self) -> None:
+        if self._closed:
+            return
+        if not self._connected:
+            if self._retry_connect and not self._connecting and self.password_dialog is None:
+                self._connect(reopen=True)
+            return
+        self.sync_now()
+
+    def sync_now(self) -> None:
+        """Push the decisions that wait in the journal (on the worker) and find out whether the database answers."""
+        if self._closed or not self._connected:
+            return
+        if self._sync_job is not None:
+            return
+        probe = not self._online
+        self._sync_job = self.jobs.run(
+            lambda service: sync_journal(service, probe),
+            on_success=self._on_synced,
+            on_failure=self._on_sync_failed,
+            label="send waiting decisions",
+            local=True,
+        )
+
+    def _on_synced(self, result: SyncResult) -> None:
+        try:
+            self.jobs.set_reachable(result.online)
+            self._apply_journal(result.pending, result.conflicts)
+        finally:
+            self._sync_job = None
+        if result.stats is not None:
+            self._on_stats(result.stats)
+        self._update_connection_label()
+
+    def _on_sync_failed(self, exc: BaseException) -> None:
+        self._sync_job = None
+        if not is_unreachable(exc) and open_error(exc) is None:
+            self._on_job_failed("send waiting decisions", one_line(exc))
+
+    def _apply_journal(self, pending: int, conflicts: Sequence[Any]) -> None:
+        """What the journal holds now: decisions waiting, conflicts to show."""
+        before, self._pending = self._pending, int(pending)
+        if self._online and self._pending < before:
+            sent = before - self._pending
+            self.log(
+                self.tr("Sent 1 decision that waited.") if sent == 1
+                else self.tr("Sent %1 decisions that waited.").replace("%1", str(sent))
+            )
+        self._conflict_entries = list(conflicts)
+        present = {entry.decision_id for entry in self._conflict_entries}
+        new = [entry for entry in self._conflict_entries if entry.decision_id not in self._conflicts_announced]
+        for entry in new:
+            self._conflicts_announced.add(entry.decision_id)
+            text = (
+                self.tr("Your decision on submission %1 (%2) was refused: someone else got there first. See Decision conflicts.")
+                .replace("%1", str(entry.submission_id))
+                .replace("%2", verdict_name(entry.verdict))
+            )
+            self.log(text, error=True)
+            self.statusBar().showMessage(text, 15000)
+        for decision_id in list(self._conflict_facts):
+            if decision_id not in present:
+                del self._conflict_facts[decision_id]
+        self._describe_conflicts()
+        self._update_conflicts()
+        self._update_connection_label()
+        self.sig_journal.emit(self._pending, len(self._conflict_entries))
+
+    def _describe_conflicts(self) -> None:
+        """Find out, on the worker, who got there first for each conflict not described yet (the
+        stored error text shows meanwhile, and for good if the database cannot tell)."""
+        todo = [
+            entry for entry in self._conflict_entries
+            if entry.decision_id not in self._conflict_facts and entry.decision_id not in self._describing
+        ]
+        if not todo or not self.online:
+            return
+        asked = {entry.decision_id for entry in todo}
+        self._describing |= asked
+
+        def described(facts: dict[str, ConflictFacts]) -> None:
+            self._describing -= asked
+            present = {entry.decision_id for entry in self._conflict_entries}
+            self._conflict_facts.update({k: v for k, v in facts.items() if k in present})
+            self._update_conflicts()
+
+        def failed(_exc: BaseException) -> None:
+            self._describing -= asked  # asked again with the next journal status
+
+        self.jobs.run(
+            lambda service: describe_conflicts(service, todo),
+            on_success=described,
+            on_failure=failed,
+            label="describe conflicts",
+        )
+
+    def _update_conflicts(self) -> None:
+        count = len(self._conflict_entries)
+        self.conflicts_button.setText(self.tr("Conflicts: %1").replace("%1", str(count)))
+        self.conflicts_button.setVisible(count > 0)
+        if self.conflicts_dialog is not None:
+            self.conflicts_dialog.set_items(conflict_items(self._conflict_entries, self._conflict_facts))
+
+    def show_conflicts(self) -> ConflictsDialog:
+        """The non-modal list of refused decisions, each with a Dismiss button."""
+        if self.conflicts_dialog is None:
+            self.conflicts_dialog = ConflictsDialog(self)
+            self.conflicts_dialog.sig_dismiss.connect(self.dismiss_conflict)
+        self.conflicts_dialog.set_items(conflict_items(self._conflict_entries, self._conflict_facts))
+        self.conflicts_dialog.show()
+        self.conflicts_dialog.raise_()
+        self.conflicts_dialog.activateWindow()
+        return self.conflicts_dialog
+
+    def dismiss_conflict(self, decision_id: str) -> None:
+        def failed(exc: BaseException) -> None:
+            if self.conflicts_dialog is not None:
+                self.conflicts_dialog.dismiss_failed(decision_id)
+            self.log(self.tr("Could not dismiss the conflict: %1").replace("%1", one_line(exc)), error=True)
+
+        self.jobs.run(
+            lambda service: dismiss_conflict(service, decision_id),
+            on_success=lambda result: self._apply_journal(result.pending, result.conflicts),
+            on_failure=failed,
+            label="dismiss conflict",
+            local=True,
+        )
+
+    def _on_reachability(self, reachable: bool, why: str) -> None:
+        """DbJobs saw the database stop answering, or answer again."""
+        self._online = reachable
+        self.model.set_paused(not reachable)
+        if reachable:
+            self.log(self.tr("The database answers again."))
+            self.sync_now()
+            for sid in list(self._release_later):
+                self._release_later.discard(sid)
+                if sid != self._held and sid not in self._decided:
+                    self.jobs.run(lambda service, sid=sid: service.release(sid), label="release claim")
+            if self._connected:
+                self.model.reload()
+                self.refresh_stats()
+                if self._shown_id is not None and self._detail_offline:
+                    self._load_current(force=True)
+        else:
+            text = (
+                self.tr("The database does not answer (%1). Decisions are kept on this computer and sent when it answers again.").replace("%1", why)
+                if why
+                else self.tr("The database does not answer. Decisions are kept on this computer and sent when it answers again.")
+            )
+            self.log(text, error=True)
+        self._update_connection_label()
+
+    def _update_connection_label(self) -> None:
+        label = self.connection_label
+        if not self._connected:
+            if self._connecting:
+                text, style = self.tr("Connecting…"), ""
+            elif self.password_dialog is not None:
+                text, style = self.tr("Waiting for the password"), ""
+            else:
+                text, style = self.tr("Not connected"), NOT_CONNECTED_STYLE
+            tip = self.tr("Not connected to the review database. Press F5 to try again.")
+        elif not self._online or self._pending > 0:
+            if self._pending == 1:
+                text = self.tr("Offline — 1 decision waiting")
+            else:
+                text = self.tr("Offline — %1 decisions waiting").replace("%1", str(self._pending))
+            style = OFFLINE_STYLE
+            tip = self.tr("The database does not answer. Your decisions are kept on this computer and sent, in order, when it answers again.")
+        else:
+            text, style = self.tr("Online"), ONLINE_STYLE
+            tip = self.tr("Connected to the review database.")
+        label.setText(text)
+        label.setStyleSheet(style)
+        label.setToolTip(tip)
+
+    def _on_job_unreachable(self, label: str, text: str) -> None:
+        """A background load failed because the database does not answer: the reachability line in the
+        activity log says so once for the whole spell; no line per failure."""
+        log.info("%s: %s (offline)", label, text)
+        self._update_connection_label()
+
+    # -- live updates ----------------------------------------------------------------------------
+
+    def _on_remote_change(self, ids: Any) -> None:
+        if not self._closed:
+            self._changes.add(ids)
+
+    def _on_watch_failed(self, text: str) -> None:
+        self.log(self.tr("Live updates stopped: %1. Press F5 to refresh the queue.").replace("%1", text), error=True)
+
+    def _apply_remote_changes(self, ids: set[int] | None) -> None:
+        """Throttled: rows changed on other workstations are fetched again; the ids only when needed."""
+        if self._closed or not self._connected:
+            return
+        if ids is None:
+            self._reloads.add(None)
+            return
+        unknown = {sid for sid in ids if self.model.row_of(sid) < 0} - self._decided - self._deciding
+        if unknown:
+            self._reloads.add(None)  # new or reopened submissions: their place comes with the ids
+        self.model.refresh_rows(sid for sid in ids if sid not in unknown)
+
+    def _live_reload(self) -> None:
+        if self._closed or not self._connected:
+            return
+        self.model.reload()
+        if self._online:
+            self.refresh_stats()
+
+    def _on_rows_refreshed(self, rows: list[Any]) -> None:
+        for row in rows:
+            if row.submission_id == self._shown_id and row.claimed_by != self._reviewer and not self._detail_offline:
+                self.reload_detail()  # someone else holds it now: the banner says so
+        self._update_sla_label()
 
     def _on_stats(self, stats: dict) -> None:
         self._stats = dict(stats)
@@ -492,9 +913,12 @@ class MainWindow(QMainWindow):
                 return
         if self._shown_id is not None:
             row = self.model.row_of(self._shown_id)
-            if row >= 0 and self.current_submission_id() != self._shown_id:
-                self.queue_view.select_row(row)
-            elif row < 0 and self._shown_id not in self._decided:
+            # A reset loses the selection: put it back on the submission the reviewer chose last (which
+            # may not be shown yet). A selection that survived the reload is the reviewer's: left alone.
+            wanted = self._selected_id if self._selected_id is not None else self._shown_id
+            if self.current_submission_id() is None and self.model.row_of(wanted) >= 0:
+                self.queue_view.select_row(self.model.row_of(wanted))
+            if row < 0 and self._shown_id not in self._decided:
                 # Decided on another workstation (or withdrawn): go on with the one that took its place.
                 gone = self._shown_id
                 if self.current_submission_id() is None and self.model.rowCount():
@@ -540,6 +964,8 @@ class MainWindow(QMainWindow):
 
     def _on_selection_changed(self, *_args) -> None:
         sid = self.current_submission_id()
+        if sid is not None:
+            self._selected_id = sid
         caption = self._caption(sid)
         if self._keep_status_once:
             self._set_panel_keep_status(sid, caption)
@@ -561,17 +987,25 @@ class MainWindow(QMainWindow):
         name = (row.label or row.package) if row is not None else None
         return f"#{sid}  {name}" if name else f"#{sid}"
 
-    def _load_current(self) -> None:
-        """Debounced: show the selected submission (claim it, read it) and let go of the one before."""
+    def _load_current(self, force: bool = False) -> None:
+        """Debounced: show the selected submission (claim it, read it) and let go of the one before.
+
+        While the database does not answer, a submission loaded before shows as it was then.
+        """
         sid = self.current_submission_id()
-        if sid == self._shown_id and (sid is None or self.detail_panel.submission_id == sid):
+        if not force and sid == self._shown_id and (sid is None or self.detail_panel.submission_id == sid):
             return
         self._release_held(except_id=sid)
         self._shown_id = sid
         token = self._detail_token = next(self._tokens)
         if sid is None:
+            self._detail_offline = False
             self.detail_panel.show_empty()
             return
+        if not self.online:
+            self._show_offline_detail(sid)
+            return
+        self._detail_offline = False
         self.detail_panel.show_loading(sid, self.model.cached_row(sid))
         self._held = sid
         self.jobs.run(
@@ -593,11 +1027,47 @@ class MainWindow(QMainWindow):
             label="submission detail",
         )
 
+    def _remember_detail(self, data: DetailData) -> None:
+        sid = data.view.row.submission_id
+        self._details[sid] = (data, self._clock())
+        self._details.move_to_end(sid)
+        while len(self._details) > self.MAX_CACHED_DETAILS:
+            self._details.popitem(last=False)
+
+    def cached_detail(self, submission_id: int) -> DetailData | None:
+        entry = self._details.get(submission_id)
+        return entry[0] if entry is not None else None
+
+    def _show_offline_detail(self, sid: int) -> None:
+        """The database does not answer: show what was loaded before, or say why there is nothing."""
+        self._detail_offline = True
+        if self._held == sid:
+            self._held = None
+        cached = self._details.get(sid)
+        if cached is None:
+            self.detail_panel.show_loading(sid, self.model.cached_row(sid))
+            self.detail_panel.show_error(
+                sid,
+                self.tr("Offline: submission %1 was not loaded before the database stopped answering. "
+                        "A decision on it is kept on this computer and sent when the database answers again.").replace("%1", str(sid)),
+            )
+            return
+        data, loaded_at = cached
+        self.detail_panel.show_detail(data, self._clock())
+        self.detail_panel.add_notice(
+            self.tr("Offline: shown as loaded at %1; it may have changed since.").replace("%1", local_time_text(loaded_at))
+        )
+        self.decision_panel.subject_label.setText(self._caption(sid))
+        self._update_sla_label()
+        self.sig_detail_loaded.emit(sid)
+
     def _on_detail(self, token: int, data: DetailData) -> None:
         row = data.view.row
         self.model.update_row(row)
+        self._remember_detail(data)
         if token != self._detail_token or row.submission_id != self._shown_id:
             return  # the reviewer has moved on
+        self._detail_offline = False
         self.detail_panel.show_detail(data, self._clock())
         self.decision_panel.subject_label.setText(self._caption(row.submission_id))
         if data.claim_error and self._held == row.submission_id:
@@ -610,6 +1080,9 @@ class MainWindow(QMainWindow):
             self._held = None
         if token != self._detail_token:
             return
+        if is_unreachable(exc):
+            self._show_offline_detail(sid)
+            return
         self.detail_panel.show_error(sid, self.tr("Could not load submission %1: %2").replace("%1", str(sid)).replace("%2", one_line(exc)))
         self.log(self.tr("Submission %1: %2").replace("%1", str(sid)).replace("%2", one_line(exc)), error=True)
 
@@ -620,15 +1093,26 @@ class MainWindow(QMainWindow):
         self._held = None
         if held in self._decided or held in self._deciding:
             return
+        if not self.online:
+            self._release_later.add(held)  # let go when the database answers again
+            return
+
+        def released_failed(exc: BaseException) -> None:
+            if is_unreachable(exc):
+                self._release_later.add(held)
+            else:
+                self._on_job_failed("release claim", one_line(exc))
+
         self.jobs.run(
             lambda service: service.release(held),
             on_success=lambda _released: self.model.invalidate(held),
+            on_failure=released_failed,
             label="release claim",
         )
 
     def _renew_claim(self) -> None:
         held = self._held
-        if held is None or held in self._deciding:
+        if held is None or held in self._deciding or not self.online:
             return
         self.jobs.run(
             lambda service: service.renew(held),
@@ -663,6 +1147,11 @@ class MainWindow(QMainWindow):
 
     def get_next(self) -> None:
         """Claim the most urgent submission (Ctrl+N) and select it."""
+        if not self.online:
+            text = self.tr("Get next needs the database, which does not answer now.") if self._connected else self.tr("Not connected")
+            self.statusBar().showMessage(text, 8000)
+            self.decision_panel.show_status(text, "error")
+            return
         held = self._held if self._held not in self._decided else None
 
         def claim_next(service):
@@ -719,36 +1208,75 @@ class MainWindow(QMainWindow):
         self._deciding.add(sid)
         self.decision_panel.set_busy(True)
         self.decision_panel.show_status(self.tr("Saving…"), "busy")
+
+        def run_decision(service):
+            outcome = service.decide(sid, verdict, reasons, message or None)
+            status = service.journal_status() if hasattr(service, "journal_status") else None
+            return outcome, status
+
         self.jobs.run(
-            lambda service: service.decide(sid, verdict, reasons, message or None),
+            run_decision,
             on_success=partial(self._on_decided, sid, verdict, caption),
             on_failure=partial(self._on_decide_failed, sid),
             label="decide",
+            local=True,  # a decision kept in the journal succeeds without the database: the outcome says
         )
         return True
 
-    def _on_decided(self, sid: int, verdict: str, caption: str, outcome: Any) -> None:
+    def _on_decided(self, sid: int, verdict: str, caption: str, result: Any) -> None:
+        outcome, status = result if isinstance(result, tuple) else (result, None)
         self._deciding.discard(sid)
         self.decision_panel.set_busy(False)
+        if outcome.ok and outcome.queued:
+            self.jobs.set_reachable(False)
+        elif outcome.ok or outcome.conflict:
+            self.jobs.set_reachable(True)
+        if status is not None:
+            self._apply_journal(status.pending, status.conflicts)
         if outcome.ok:
             self._decided.add(sid)
+            self._release_later.discard(sid)
             if self._held == sid:
                 self._held = None
             text = self.tr("%1: %2").replace("%1", verdict_name(verdict)).replace("%2", caption)
+            if outcome.queued:
+                text = self.tr("%1 (kept on this computer; sent when the database answers)").replace("%1", text)
             self.log(text)
             self.statusBar().showMessage(text, 6000)
             self.decision_panel.show_status(text, "ok")
             self._remove_and_advance(sid)
-            self.refresh_stats()
+            if not outcome.queued:
+                self.refresh_stats()
             self.sig_decided.emit(sid, verdict)
             return
-        error = outcome.error or ""
+        error = outcome_text(outcome) if outcome.conflict else (outcome.error or "")
         text = self.tr("Not recorded: %1").replace("%1", error)
         self.decision_panel.show_status(text, "error")
         self.log(f"{caption}: {text}", error=True)
         self.sig_decision_refused.emit(sid, error)
-        if outcome.conflict:
-            self.statusBar().showMessage(text, 10000)
+        if not outcome.conflict:
+            return
+        self.statusBar().showMessage(text, 10000)
+        kind = getattr(outcome, "conflict_kind", None)
+        if kind == "decided":
+            # Somebody else decided it: it leaves this queue, the error stays on screen.
+            self._decided.add(sid)
+            if self._held == sid:
+                self._held = None
+            self._remove_and_advance(sid, keep_status=True)
+            self.refresh_stats()
+        elif kind == "held":
+            # Somebody else holds it: the row says who, the detail banner too.
+            if self._held == sid:
+                self._held = None
+            row = self.model.cached_row(sid)
+            if row is not None:
+                self.model.update_row(
+                    dataclasses.replace(row, claimed_by=outcome.conflict_by, lease_until=outcome.conflict_at)
+                )
+            if sid == self._shown_id:
+                self.reload_detail()
+        else:
             self.jobs.run(
                 lambda service: service.view(sid),
                 on_success=partial(self._after_conflict, sid),
@@ -759,9 +1287,9 @@ class MainWindow(QMainWindow):
             self.refresh_stats()
 
     def _after_conflict(self, sid: int, view: Any) -> None:
+        """A conflict without structured facts: the submission as the database has it now tells."""
         row = view.row
         if row.status not in OPEN_STATUSES:
-            # Somebody else decided it: it leaves this queue, the error stays on screen.
             self._decided.add(sid)
             if self._held == sid:
                 self._held = None
@@ -1066,12 +1594,20 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop timers, give back the claim, let the worker finish and join both threads. Idempotent."""
+        """Stop timers and the live-updates watcher, give back the claim, let the worker finish and join
+        the threads. Idempotent."""
         if self._closed:
             return
         self._closed = True
-        for timer in (self._detail_timer, self._renew_timer, self._stats_timer, self._refresh_timer):
+        for timer in (self._detail_timer, self._renew_timer, self._stats_timer, self._refresh_timer, self._sync_timer):
             timer.stop()
+        self._changes.stop()
+        self._reloads.stop()
+        self.watcher.stop()
+        for dialog in (self.password_dialog, self.conflicts_dialog):
+            if dialog is not None:
+                dialog.close()
+        self.password_dialog = None
         self.model.stop_timers()
         held = self._held
         if held is not None and held not in self._decided and held not in self._deciding:

@@ -7,6 +7,10 @@ placeholder and asks the database worker for the block of rows around it; when t
 
 `QueueState` is the plain-Python part (ids, positions, row cache, in-flight bookkeeping);
 `SubmissionQueueModel` adapts it to Qt and never calls the service itself.
+
+While the database does not answer the model can be paused: rows it holds stay shown, missing ones keep
+their placeholder instead of being asked for again and again. Changes made on other workstations come in
+through `refresh_rows` (rows to fetch again now) and `reload` (ids again).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from reviewer_app.review import utc_now
+from reviewer_app.review import OPEN_STATUSES, utc_now
+from reviewer_app.ui.jobs import is_unreachable
 from reviewer_app.ui.text import (
     kind_name,
     local_time_text,
@@ -212,6 +217,9 @@ class SubmissionQueueModel(QAbstractTableModel):
     sig_loaded = Signal()  # ids (re)loaded
     sig_rows_arrived = Signal(int)  # how many rows one fetch brought
     sig_error = Signal(str)
+    sig_unreachable = Signal(str)  # a fetch failed because the database does not answer
+    sig_rows_refreshed = Signal(object)  # list of QueueRow whose holder or status changed (refresh_rows)
+    sig_left = Signal(object)  # set of ids that left the queue or changed their order (refresh_rows): reload
 
     MAX_INCREMENTAL_RUNS = 200
 
@@ -236,6 +244,7 @@ class SubmissionQueueModel(QAbstractTableModel):
         self._loading = None
         self._reload_again = False
         self._loaded_once = False
+        self._paused = False
         self._now = clock()
         self._urgency_seen: dict[int, Urgency] = {}
         self.fetch_count = 0  # fetches sent to the worker (for diagnostics and tests)
@@ -278,6 +287,72 @@ class SubmissionQueueModel(QAbstractTableModel):
     def set_kinds(self, kinds: Sequence[str] | None) -> None:
         self._kinds = list(kinds) if kinds else None
         self.reload()
+
+    @property
+    def kinds(self) -> list[str] | None:
+        return list(self._kinds) if self._kinds else None
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_paused(self, paused: bool) -> None:
+        """Paused: rows are not asked for (the database does not answer); cached ones stay shown.
+
+        Resuming asks again for every row that is looked at (they may have changed meanwhile).
+        """
+        if paused == self._paused:
+            return
+        self._paused = paused
+        if not paused:
+            self._state.mark_stale()
+            if self._state.ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._state.ids) - 1, COLUMN_COUNT - 1))
+
+    def refresh_rows(self, submission_ids: Iterable[int]) -> list[int]:
+        """Fetch these rows again now, if they are in the queue and cached (changed on another workstation).
+
+        Rows still open come back into the cache (`sig_rows_refreshed` lists those whose holder or status
+        changed); ids that left the queue (decided, filtered out, gone) are reported by `sig_left`, for the
+        caller to reload the ids. Returns the ids asked for.
+        """
+        ids = [sid for sid in dict.fromkeys(submission_ids)
+               if self._state.row_of(sid) >= 0 and self._state.row(sid) is not None]
+        if not ids or self._paused:
+            return []
+        self.fetch_count += 1
+        self._jobs.run(
+            lambda service: service.queue_rows(ids),
+            on_success=lambda rows: self._on_refreshed(ids, rows),
+            on_failure=self._on_refresh_failed,
+            label="queue rows",
+        )
+        return ids
+
+    def _on_refreshed(self, ids: list[int], rows: list[Any]) -> None:
+        kinds = set(self._kinds) if self._kinds else None
+        changed, left = [], set(ids) - {row.submission_id for row in rows}
+        for row in rows:
+            sid = row.submission_id
+            if self._state.row_of(sid) < 0:
+                continue
+            if row.status not in OPEN_STATUSES or (kinds is not None and row.kind not in kinds):
+                left.add(sid)
+                continue
+            old = self._state.row(sid)
+            if old is not None and old.deadline != row.deadline:
+                left.add(sid)  # the order changed: only a reload puts it in its place
+            if old is None or (old.claimed_by, old.lease_until, old.status) != (row.claimed_by, row.lease_until, row.status):
+                changed.append(row)
+            self._state.put(row)
+        self._emit_rows_changed(row.submission_id for row in rows)
+        if changed:
+            self.sig_rows_refreshed.emit(changed)
+        if left:
+            self.sig_left.emit(left)
+
+    def _on_refresh_failed(self, exc: BaseException) -> None:
+        self._report_failure(exc)
 
     def row_of(self, submission_id: int) -> int:
         return self._state.row_of(submission_id)
@@ -408,7 +483,7 @@ class SubmissionQueueModel(QAbstractTableModel):
         if role == SubmissionIdRole:
             return sid
         row = self._state.row(sid)
-        if self._state.needs_fetch(sid):
+        if not self._paused and self._state.needs_fetch(sid):
             self._want(sid)
         if role == QueueRowRole:
             return row
@@ -496,6 +571,8 @@ class SubmissionQueueModel(QAbstractTableModel):
     def _flush(self) -> None:
         self._flush_scheduled = False
         wanted, self._wanted = self._wanted, []
+        if self._paused:
+            return
         for sid in dict.fromkeys(wanted):
             if not self._state.needs_fetch(sid):
                 continue
@@ -520,7 +597,13 @@ class SubmissionQueueModel(QAbstractTableModel):
 
     def _on_rows_failed(self, ids: list[int], exc: BaseException) -> None:
         self._state.forget_pending(ids)
-        self.sig_error.emit(str(exc))
+        self._report_failure(exc)
+
+    def _report_failure(self, exc: BaseException) -> None:
+        if is_unreachable(exc):
+            self.sig_unreachable.emit(str(exc))
+        else:
+            self.sig_error.emit(str(exc))
 
     def _emit_rows_changed(self, submission_ids: Iterable[int]) -> None:
         rows = sorted({r for r in (self._state.row_of(sid) for sid in submission_ids) if r >= 0})
@@ -542,7 +625,7 @@ class SubmissionQueueModel(QAbstractTableModel):
     def _on_ids_failed(self, exc: BaseException) -> None:
         self._loading = None
         self._reload_again = False
-        self.sig_error.emit(str(exc))
+        self._report_failure(exc)
 
     def _apply_ids(self, new: list[int]) -> None:
         old = self._state.ids

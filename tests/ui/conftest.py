@@ -63,10 +63,10 @@ def demo_facts(demo_apks):
     return facts
 
 
-def _open_service(settings):
+def _open_service(settings, password=None):
     from reviewer_app.review import ReviewService
 
-    return ReviewService(settings)
+    return ReviewService(settings, password=password)
 
 
 @pytest.fixture
@@ -144,20 +144,27 @@ def file_submission(service, demo_facts, tmp_path) -> Callable[..., int]:
 
 @pytest.fixture
 def make_window(qtbot, settings):
-    """Build main windows on the test database; each is closed (threads joined) at the end of the test."""
+    """Build main windows on the test database; each is closed (threads joined) at the end of the test.
+
+    `settings=` opens the window on another database (as another reviewer); `wait_loaded=False` returns
+    before the queue has loaded (a window that asks for a password first).
+    """
     from reviewer_app.ui.app import create_main_window
 
     windows = []
 
-    def make(*, expect_rows: int | None = None, service_factory=None, show: bool = True, **options):
-        factory = service_factory or (lambda: _open_service(settings))
+    def make(*, expect_rows: int | None = None, service_factory=None, show: bool = True, settings=settings,
+             wait_loaded: bool = True, **options):
+        factory = service_factory or (lambda password=None: _open_service(settings, password))
+        options.setdefault("watch_interval", 0.2)  # the live-updates thread notices a close within that
         window = create_main_window(factory, settings, **options)
         windows.append(window)
         qtbot.addWidget(window)
         if show:
             window.show()
             qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: window.model.loaded, timeout=10_000)
+        if wait_loaded:
+            qtbot.waitUntil(lambda: window.model.loaded, timeout=10_000)
         if expect_rows is not None:
             qtbot.waitUntil(lambda: window.model.rowCount() == expect_rows, timeout=10_000)
         return window
@@ -168,6 +175,7 @@ def make_window(qtbot, settings):
         assert window.closed
         assert not window.jobs.thread.isRunning(), "database thread still running after close"
         assert not window.parser.thread.isRunning(), "parsing thread still running after close"
+        assert not window.watcher.running, "live-updates thread still running after close"
 
 
 @pytest.fixture

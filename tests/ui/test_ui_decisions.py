@@ -187,6 +187,8 @@ def test_conflict_names_the_other_reviewer_and_the_row_leaves(
     qtbot.waitUntil(lambda: window.model.row_of(first) == -1, timeout=10_000)
     wait_idle(window)
     assert "bob" in window.decision_panel.status_text()  # the error stays on screen
+    # told from the structured conflict (who, when, translated), not the service's English sentence
+    assert "Already decided by bob at " in window.decision_panel.status_text()
     assert window.current_submission_id() == second
     assert [(d.reviewer, d.verdict) for d in stored_decisions(settings, first)] == [("bob", "approve")]
 
@@ -204,6 +206,7 @@ def test_a_submission_held_by_someone_else_is_refreshed_not_removed(
     with qtbot.waitSignal(window.sig_decision_refused, timeout=10_000) as refused:
         qtbot.keyClick(window.queue_view, Qt.Key.Key_A)
     assert "bob" in refused.args[1]
+    assert refused.args[1].startswith("Held by bob until ")
     wait_idle(window)
     assert window.model.row_of(first) == 0
     assert window.model.queue_row(0).claimed_by == "bob"

@@ -197,3 +197,59 @@ def test_the_installed_binding_keeps_true_alive_across_many_emits():
         emitter.sig_value.emit(n)
     assert sys.getrefcount(True) >= before
 
+
+
+def test_reopen_opens_the_service_again_with_the_password_given(qtbot):
+    from reviewer_app.store import CredentialsRequired
+    from reviewer_app.ui.jobs import open_error
+
+    attempts = []
+
+    def factory(password=None):
+        attempts.append(password)
+        if password != "right":
+            raise CredentialsRequired("the database wants a password: fe_sendauth: no password supplied")
+        return Recorder()
+
+    bridge = DbJobs(factory)
+    try:
+        failures, answers = [], []
+        bridge.run(lambda s: 1, on_failure=failures.append)
+        qtbot.waitUntil(lambda: len(failures) == 1, timeout=10_000)
+        assert isinstance(failures[0], ServiceUnavailable)
+        assert isinstance(open_error(failures[0]), CredentialsRequired)
+        bridge.reopen("right")
+        bridge.run(lambda s: s.work(2), on_success=answers.append)
+        qtbot.waitUntil(lambda: answers == [4], timeout=10_000)
+        assert attempts == [None, "right"]
+        bridge.reopen()  # again, keeping the password it has
+        bridge.run(lambda s: s.work(3), on_success=answers.append)
+        qtbot.waitUntil(lambda: answers == [4, 6], timeout=10_000)
+        assert attempts == [None, "right", "right"]
+    finally:
+        assert bridge.shutdown()
+
+
+def test_reachability_follows_the_jobs_that_need_the_database(qtbot, jobs):
+    from reviewer_app.review import DatabaseUnavailable
+
+    def down(_service):
+        raise DatabaseUnavailable("database unavailable: connection refused")
+
+    changes, failed, unreachable, done = [], [], [], []
+    jobs.sig_reachability.connect(lambda ok, why: changes.append((ok, why)))
+    jobs.sig_job_failed.connect(lambda label, text: failed.append(label))
+    jobs.sig_job_unreachable.connect(lambda label, text: unreachable.append(label))
+
+    jobs.run(down, label="load")
+    jobs.run(down, label="load again")
+    qtbot.waitUntil(lambda: len(unreachable) == 2, timeout=10_000)
+    assert changes == [(False, "database unavailable: connection refused")]  # told once, on the change
+    assert failed == [] and not jobs.reachable  # not reported as a failure to show
+
+    jobs.run(lambda s: s.work(1), on_success=done.append, local=True)  # the journal, say: proves nothing
+    qtbot.waitUntil(lambda: done == [2], timeout=10_000)
+    assert changes == [(False, "database unavailable: connection refused")]
+    jobs.run(lambda s: s.work(2), on_success=done.append)
+    qtbot.waitUntil(lambda: done == [2, 4], timeout=10_000)
+    assert changes[-1] == (True, "") and jobs.reachable

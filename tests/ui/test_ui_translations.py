@@ -116,6 +116,8 @@ def test_switching_to_zh_cn_shows_chinese_texts(qtbot, chinese, make_window, fil
     assert time_left.startswith("-1小时30分") or time_left.startswith("-1小时29分")
     qtbot.waitUntil(lambda: window.overdue_label.text() == "超时：1", timeout=10_000)
     assert "已超时" in window.sla_label.text()
+    qtbot.waitUntil(lambda: window.connection_label.text() == "在线", timeout=10_000)
+    assert window.show_conflicts().windowTitle() == "结论冲突"
 
 
 def test_lang_environment_variable_picks_the_language(qapp, monkeypatch):

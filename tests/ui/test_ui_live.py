@@ -1,0 +1,160 @@
+"""Live updates and the offline journal without a server: the throttle, the watcher thread, and a window
+whose database is unplugged for a while (SQLite), so these run wherever the tests run."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from PySide6.QtCore import QElapsedTimer, Qt
+
+from reviewer_app.review import DatabaseUnavailable, ReviewService
+from reviewer_app.ui.live import ChangeThrottle, QueueWatcher
+
+
+def test_changes_are_gathered_and_handed_on_at_most_once_per_interval(qtbot):
+    throttle = ChangeThrottle(300)
+    got = []
+    throttle.sig_due.connect(got.append)
+
+    throttle.add({1})
+    qtbot.waitUntil(lambda: got == [{1}], timeout=2_000)  # the first change after a quiet spell: at once
+    since = QElapsedTimer()
+    since.start()
+    throttle.add({2})
+    throttle.add([3, 2])
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=2_000)
+    assert got[1] == {2, 3}
+    assert since.elapsed() >= 250  # not before the interval has passed
+
+    throttle.add({4})
+    throttle.add(None)  # "everything" swallows the ids around it
+    throttle.add({5})
+    qtbot.waitUntil(lambda: len(got) == 3, timeout=2_000)
+    assert got[2] is None
+    assert throttle.emitted == 3 and not throttle.waiting
+
+
+def test_the_watcher_runs_on_its_own_thread_and_reports_on_the_gui_thread(qtbot):
+    watch_threads = []
+
+    def watch(on_change, stop, interval):
+        watch_threads.append(threading.current_thread())
+        on_change({7, 8})
+        on_change(None)
+        stop.wait()
+
+    watcher = QueueWatcher(interval=0.05)
+    got = []
+    watcher.sig_changed.connect(lambda ids: got.append((ids, threading.current_thread())))
+    watcher.start(watch)
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=5_000)
+    main = threading.main_thread()
+    assert got == [({7, 8}, main), (None, main)]
+    assert watch_threads and watch_threads[0] is not main
+    assert watcher.running
+    assert watcher.stop()
+    assert not watcher.running and not watch_threads[0].is_alive()
+
+
+def test_a_watch_that_breaks_is_reported_not_raised(qtbot):
+    def watch(on_change, stop, interval):
+        raise RuntimeError("listener exploded")
+
+    watcher = QueueWatcher()
+    with qtbot.waitSignal(watcher.sig_failed, timeout=5_000) as failed:
+        watcher.start(watch)
+    assert "listener exploded" in failed.args[0]
+    assert watcher.stop()
+
+
+class Unpluggable:
+    """A Store whose database can be unplugged: every call then fails the way a dead server's does."""
+
+    LOCAL = {"close", "blob_path"}
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self.unplugged = False
+        self.calls_while_unplugged = 0
+
+    def __getattr__(self, name):
+        attr = getattr(self._store, name)
+        if not callable(attr) or name in self.LOCAL:
+            return attr
+
+        def call(*args, **kwargs):
+            if self.unplugged:
+                self.calls_while_unplugged += 1
+                raise DatabaseUnavailable("database unavailable: unplugged by the test")
+            return attr(*args, **kwargs)
+
+        return call
+
+
+def test_a_window_whose_database_stops_answering_keeps_deciding_and_sends_later(
+    qtbot, make_window, settings, file_submission, select_and_load, wait_idle
+):
+    from reviewer_app.store import Store
+
+    first = file_submission(label="First", due_in=timedelta(hours=1))
+    second = file_submission(label="Second", due_in=timedelta(hours=2))
+    third = file_submission(label="Third", due_in=timedelta(hours=3))
+    stores: list[Unpluggable] = []
+
+    def factory(password=None):
+        store = Unpluggable(Store(settings.database_url, settings.blob_dir, reviewer=settings.reviewer_name))
+        stores.append(store)
+        return ReviewService(settings, store=store)
+
+    window = make_window(expect_rows=3, service_factory=factory, sync_ms=300)
+    qtbot.waitUntil(lambda: all(window.model.queue_row(r) is not None for r in range(3)), timeout=10_000)
+    select_and_load(window, 1)
+    assert select_and_load(window, 0) == first
+    wait_idle(window)
+    assert window.connection_label.text() == "Online"
+
+    stores[0].unplugged = True
+    qtbot.keyClick(window.queue_view, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10_000)
+    assert window.current_submission_id() == second
+    # Read before the database went away: still shown, marked as such.
+    qtbot.waitUntil(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == second,
+                    timeout=10_000)
+    assert "Offline" in window.detail_panel.banner.text()
+    assert window.connection_label.text() == "Offline — 1 decision waiting"
+    assert window.connection_label.styleSheet()  # amber, not the plain look of "Online"
+    qtbot.wait(700)  # two sync ticks while offline: probes fail quietly
+    window.refresh()
+    wait_idle(window)
+    assert stores[0].calls_while_unplugged >= 2
+    assert len([line for line in window.log_lines() if "does not answer" in line]) == 1
+    fresh = ReviewService(settings)
+    try:
+        assert fresh.store.decisions(first) == []  # only in the journal so far
+    finally:
+        fresh.close()
+
+    stores[0].unplugged = False  # the periodic sync notices and sends
+    qtbot.waitUntil(lambda: window.connection_label.text() == "Online", timeout=10_000)
+    assert window.pending_decisions == 0
+    fresh = ReviewService(settings)
+    try:
+        assert [(d.reviewer, d.verdict) for d in fresh.store.decisions(first)] == [("alice", "approve")]
+    finally:
+        fresh.close()
+    assert window.model.row_of(third) == 1
+
+
+def test_a_reload_between_a_selection_and_its_loading_keeps_the_new_selection(
+    qtbot, make_window, file_submission, select_and_load
+):
+    first = file_submission(label="First", due_in=timedelta(hours=1))
+    second = file_submission(label="Second", due_in=timedelta(hours=2))
+    window = make_window(expect_rows=2)
+    assert select_and_load(window, 0) == first
+    window._detail_timer.setInterval(3_000)  # the reviewer's move is not loaded yet...
+    window.queue_view.select_row(1)
+    with qtbot.waitSignal(window.model.sig_loaded, timeout=10_000):
+        window.model.reload()  # ...when a live update reloads the queue
+    assert window.current_submission_id() == second
