@@ -162,11 +162,11 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_queue(args: argparse.Namespace) -> int:
-    from reviewer_app.review import format_time_left
+    from reviewer_app.review import OPEN_STATUSES, format_time_left
 
     service = _service(args)
     try:
-        rows = service.queue(kinds=args.kind)
+        rows = service.queue(kinds=args.kind, statuses=OPEN_STATUSES)
         now = service.clock()
     finally:
         service.close()

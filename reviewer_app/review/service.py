@@ -99,6 +99,17 @@ class SubmissionView:
         return self.detail.row
 
 
+def _conflict_facts(exc: StoreError) -> tuple[str | None, str | None, datetime | None, str | None]:
+    """(kind, by whom, when, their verdict) of what refused a decision."""
+    if isinstance(exc, AlreadyDecided):
+        decision = exc.decision
+        return ("decided", decision.reviewer, decision.decided_at, decision.verdict) if decision else (
+            "decided", None, None, None)
+    if isinstance(exc, HeldByOther):
+        return "held", exc.holder, exc.lease_until, None
+    return None, None, None, None
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
@@ -128,8 +139,8 @@ class ReviewService:
         self.journal_key = without_password(url)
         self.online = True
         self._reviewer: str = self.store.whoami()  # asked once, while connected: decisions work offline
+        self._role: str | None = None
         self._pushed: dict[str, tuple[DecisionRecord, str]] = {}
-        self._conflicts: dict[str, StoreError] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -216,11 +227,23 @@ class ReviewService:
 
     # -- queue -----------------------------------------------------------------------------------
 
-    def queue(self, kinds: Sequence[str] | None = None, statuses: Sequence[str] = OPEN_STATUSES) -> list[QueueRow]:
-        return self.store.queue(statuses=statuses, kinds=kinds)
+    @property
+    def role(self) -> str:
+        if self._role is None:
+            self._role = self.store.role_of(self.reviewer)
+        return self._role
 
-    def queue_ids(self, kinds: Sequence[str] | None = None, statuses: Sequence[str] = OPEN_STATUSES) -> list[int]:
-        return self.store.queue_ids(statuses=statuses, kinds=kinds)
+    @property
+    def work_statuses(self) -> tuple[str, ...]:
+        """What this user works on: escalations go to leads."""
+        return OPEN_STATUSES if self.role in ("lead", "admin") else ("pending",)
+
+    def queue(self, kinds: Sequence[str] | None = None, statuses: Sequence[str] | None = None) -> list[QueueRow]:
+        """Open submissions, most urgent first; by default those this user works on."""
+        return self.store.queue(statuses=statuses or self.work_statuses, kinds=kinds)
+
+    def queue_ids(self, kinds: Sequence[str] | None = None, statuses: Sequence[str] | None = None) -> list[int]:
+        return self.store.queue_ids(statuses=statuses or self.work_statuses, kinds=kinds)
 
     def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
         return self.store.queue_rows(ids)
@@ -236,8 +259,12 @@ class ReviewService:
 
     # -- claims ----------------------------------------------------------------------------------
 
-    def claim_next(self, kinds: Sequence[str] | None = None, include_escalated: bool = False) -> ClaimRecord | None:
-        statuses = ("pending", "escalated") if include_escalated else ("pending",)
+    def claim_next(self, kinds: Sequence[str] | None = None, include_escalated: bool | None = None) -> ClaimRecord | None:
+        """The most urgent submission this user works on (leads: escalations too), or the one they hold."""
+        if include_escalated is None:
+            statuses = self.work_statuses
+        else:
+            statuses = OPEN_STATUSES if include_escalated else ("pending",)
         return self.store.claim_next(self.reviewer, self.clock(), self.lease, kinds=kinds, statuses=statuses)
 
     def claim(self, submission_id: int) -> ClaimRecord:
@@ -297,8 +324,8 @@ class ReviewService:
             self.online = False
             raise
         except StoreError as exc:
-            self.journal.mark_conflict(entry.decision_id, str(exc))
-            self._conflicts[entry.decision_id] = exc
+            kind, by, at, verdict = _conflict_facts(exc)
+            self.journal.mark_conflict(entry.decision_id, str(exc), kind, by, at, verdict)
         else:
             self.journal.mark_pushed(entry.decision_id)
         self.online = True
@@ -306,10 +333,14 @@ class ReviewService:
     def flush_journal(self) -> JournalStatus:
         """Push waiting decisions in the order they were made; stop at the first unreachable moment."""
         try:
-            for entry in self.journal.pending(self.journal_key):
+            pending = self.journal.pending(self.journal_key)
+            for entry in pending:
                 self._push(entry)
+            if not pending:
+                self.store.ping()  # nothing to push: still find out whether the database answers
+                self.online = True
         except DatabaseUnavailable:
-            pass
+            self.online = False
         return self.journal_status()
 
     def journal_status(self) -> JournalStatus:
@@ -334,16 +365,9 @@ class ReviewService:
         if entry is None or entry.state == "pending":
             return DecideOutcome(submission_id, True, None, decision_id, "queued", queued=True)
         if entry.state == "conflict":
-            exc = self._conflicts.pop(decision_id, None)
-            kind = by = at = None
-            if isinstance(exc, AlreadyDecided):
-                kind = "decided"
-                if exc.decision is not None:
-                    by, at = exc.decision.reviewer, exc.decision.decided_at
-            elif isinstance(exc, HeldByOther):
-                kind, by, at = "held", exc.holder, exc.lease_until
             return DecideOutcome(submission_id, False, entry.error, decision_id, conflict=True,
-                                 conflict_kind=kind, conflict_by=by, conflict_at=at)
+                                 conflict_kind=entry.conflict_kind, conflict_by=entry.conflict_by,
+                                 conflict_at=entry.conflict_at)
         pushed = self._pushed.pop(decision_id, None)
         if pushed is None:  # pushed earlier (the same decision sent again)
             decision = self.store.decision(decision_id)

@@ -26,7 +26,11 @@ CREATE TABLE IF NOT EXISTS journal (
     message TEXT,
     decided_at TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'pushed', 'conflict', 'dismissed')),
-    error TEXT
+    error TEXT,
+    conflict_kind TEXT,
+    conflict_by TEXT,
+    conflict_at TEXT,
+    conflict_verdict TEXT
 )
 """
 
@@ -43,6 +47,12 @@ class JournalEntry:
     decided_at: datetime
     state: str = "pending"
     error: str | None = None
+    # What beat this decision on the server: "decided" (by whom, when, with which verdict) or "held"
+    # (by whom, until when). Kept so the reviewer sees it in their own language.
+    conflict_kind: str | None = None
+    conflict_by: str | None = None
+    conflict_at: datetime | None = None
+    conflict_verdict: str | None = None
 
 
 class DecisionJournal:
@@ -80,12 +90,13 @@ class DecisionJournal:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT decision_id, database, submission_id, reviewer, verdict, reason_codes, message, decided_at,"
-                f" state, error FROM journal WHERE {where} ORDER BY seq",
+                " state, error, conflict_kind, conflict_by, conflict_at, conflict_verdict"
+                f" FROM journal WHERE {where} ORDER BY seq",
                 params,
             ).fetchall()
         return [
             JournalEntry(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], datetime.fromisoformat(r[7]),
-                         r[8], r[9])
+                         r[8], r[9], r[10], r[11], datetime.fromisoformat(r[12]) if r[12] else None, r[13])
             for r in rows
         ]
 
@@ -112,8 +123,21 @@ class DecisionJournal:
     def mark_pushed(self, decision_id: str) -> None:
         self._set_state(decision_id, "pushed")
 
-    def mark_conflict(self, decision_id: str, error: str) -> None:
-        self._set_state(decision_id, "conflict", error)
+    def mark_conflict(
+        self,
+        decision_id: str,
+        error: str,
+        kind: str | None = None,
+        by: str | None = None,
+        at: datetime | None = None,
+        verdict: str | None = None,
+    ) -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE journal SET state = 'conflict', error = ?, conflict_kind = ?, conflict_by = ?,"
+                " conflict_at = ?, conflict_verdict = ? WHERE decision_id = ?",
+                (error, kind, by, at.isoformat() if at else None, verdict, decision_id),
+            )
 
     def dismiss(self, decision_id: str) -> None:
         """The reviewer has seen the conflict; keep the entry, stop showing it."""

@@ -84,6 +84,11 @@ class Store:
                 return session.execute(select(func.current_user())).scalar_one()
         return self._reviewer or "reviewer"
 
+    def ping(self) -> None:
+        """One cheap round trip; raises DatabaseUnavailable when the database does not answer."""
+        with self._reading() as session:
+            session.execute(select(literal(1))).scalar_one()
+
     def close(self) -> None:
         self.reader.dispose()
         if self.writer is not self.reader:
@@ -602,6 +607,17 @@ class Store:
             else:
                 setting.value = users
                 setting.updated_at = now
+
+    def role_of(self, name: str) -> str:
+        """reviewer, lead or admin. PostgreSQL asks the server; SQLite reads the local roles setting, where
+        the single user of an unconfigured workstation is everything at once (lead)."""
+        if self.backend == "postgresql":
+            from reviewer_app.store.roles import role_of
+
+            with translate_errors():
+                return role_of(self.reader, name) or "reviewer"
+        users = self.user_roles()
+        return users.get(name, "reviewer" if users else "lead")
 
     def user_roles(self) -> dict[str, str]:
         with self._reading() as s:

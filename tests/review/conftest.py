@@ -44,7 +44,12 @@ class Team:
             for name, role in USERS.items():
                 admin.add_user(owner, name, role, None)
         else:
+            from reviewer_app.review import admin
+
             self.database = str(tmp_path / "team.sqlite3")
+            owner = Settings(data_dir=tmp_path / "owner", db_url=self.url("owner"))
+            for name, role in USERS.items():
+                admin.add_user(owner, name, role, None)
 
     def url(self, name: str) -> str:
         if self.backend == "postgresql":

@@ -221,7 +221,9 @@ def test_a_decision_that_conflicts_on_flush_is_kept_and_shown(pg_team):
     sid = pg_team.file("com.conflict", tier=3)
     alice, bob = pg_team["alice"], pg_team["bob"]
     try:
+        assert alice.flush_journal().online
         server.stop("immediate")
+        assert not alice.flush_journal().online  # nothing to push, yet it notices the database is gone
         queued = alice.decide(sid, "approve")
         assert queued.queued
     finally:
@@ -231,6 +233,7 @@ def test_a_decision_that_conflicts_on_flush_is_kept_and_shown(pg_team):
     assert status.pending == 0
     (conflict,) = status.conflicts
     assert conflict.decision_id == queued.decision_id and "bob" in conflict.error
+    assert (conflict.conflict_kind, conflict.conflict_by, conflict.conflict_verdict) == ("decided", "bob", "reject")
     alice.dismiss_conflict(conflict.decision_id)
     assert alice.journal_status().conflicts == ()
     assert [d.reviewer for d in alice.store.decisions(sid)] == ["bob"]

@@ -129,10 +129,13 @@ def test_decide_on_a_submission_held_by_someone_else_fails(team, alice, bob):
 def test_escalated_work_goes_to_leads(team, alice):
     sid = team.file("com.unclaimed", tier=3)
     assert alice.decide(sid, "escalate", message="Looks like a bank clone").status == "escalated"
-    assert sid in alice.queue_ids()  # escalated work stays open...
-    assert alice.claim_next() is None  # ...but not in the reviewers' "get next"
+    assert alice.role == "reviewer" and team["lena"].role == "lead"
+    assert sid in alice.queue_ids(statuses=("pending", "escalated"))  # escalated work stays open...
+    assert sid not in alice.queue_ids()  # ...but leaves the reviewers' queue
+    assert alice.claim_next() is None  # ...and their "get next"
     lead = team["lena"]
-    assert lead.claim_next(include_escalated=True).submission_id == sid
+    assert sid in lead.queue_ids()
+    assert lead.claim_next().submission_id == sid
     assert lead.decide(sid, "reject", ["counterfeit"], "Impersonates a bank").status == "rejected"
 
 

@@ -154,7 +154,8 @@ def test_a_decision_beaten_on_the_server_while_offline_is_listed_until_dismissed
     assert dialog.windowTitle() == "Decision conflicts"
     # Told from who decided, in the reviewer's language ("Rejected" is the translated verdict; the
     # journal's stored English error says "(reject)").
-    qtbot.waitUntil(lambda: "Rejected" in dialog.row_texts()[0][3], timeout=WAIT)
+    qtbot.waitUntil(lambda: "Rejected" in dialog.row_texts()[0][3] and "com.conflict.p0" in dialog.row_texts()[0][0],
+                    timeout=WAIT)
     [(subject, verdict, _when, what)] = dialog.row_texts()
     assert subject.startswith(f"#{ids[0]}") and "com.conflict.p0" in subject
     assert verdict == "Approved"
