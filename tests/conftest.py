@@ -109,3 +109,19 @@ def pg_server():
 def pg_url(pg_server):
     """A fresh empty database on the test server, as its superuser."""
     return pg_server.url(database=pg_server.create_database())
+
+
+@pytest.fixture
+def test_keyring(tmp_path, monkeypatch):
+    """The system keyring, as a file this test owns (no desktop session here, hence no Secret Service);
+    subprocesses use it too, through PYTHON_KEYRING_BACKEND."""
+    import keyring
+
+    from tests.support.keyring_backend import TestKeyring
+
+    previous = keyring.get_keyring()
+    monkeypatch.setenv("REVIEWER_APP_TEST_KEYRING", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backend.TestKeyring")
+    keyring.set_keyring(TestKeyring())
+    yield tmp_path / "keyring.json"
+    keyring.set_keyring(previous)

@@ -25,14 +25,18 @@ def time_left(deadline: datetime, now: datetime) -> timedelta:
     return deadline - now
 
 
-def format_time_left(left: timedelta) -> str:
-    """Compact and sortable by eye: '1h 05m', '12m', '-3h 10m' (overdue)."""
+def split_time_left(left: timedelta) -> tuple[str, int, int, int]:
+    """(sign, days, hours, minutes) of a time left; the sign is "-" when overdue."""
     seconds = int(left.total_seconds())
     sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rem = divmod(seconds, 86400)
+    days, rem = divmod(abs(seconds), 86400)
     hours, rem = divmod(rem, 3600)
-    minutes = rem // 60
+    return sign, days, hours, rem // 60
+
+
+def format_time_left(left: timedelta) -> str:
+    """Compact and sortable by eye: '1h 05m', '12m', '-3h 10m' (overdue)."""
+    sign, days, hours, minutes = split_time_left(left)
     if days:
         return f"{sign}{days}d {hours}h"
     if hours:

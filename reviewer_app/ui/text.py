@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from reviewer_app.review import REASONS
+from reviewer_app.review.sla import split_time_left
 
 KIND_NAMES = {
     "new": QT_TRANSLATE_NOOP("Kinds", "New app"),
@@ -112,12 +113,7 @@ def stars(tier: int | None) -> str:
 
 def time_left_text(left: timedelta) -> str:
     """Like review.format_time_left ('1h 05m', '12m', '-3h 10m'), with translated units."""
-    seconds = int(left.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rem = divmod(seconds, 86400)
-    hours, rem = divmod(rem, 3600)
-    minutes = rem // 60
+    sign, days, hours, minutes = split_time_left(left)
     if days:
         text = QCoreApplication.translate("TimeLeft", "%1d %2h").replace("%1", str(days)).replace("%2", str(hours))
     elif hours:

@@ -14,20 +14,6 @@ from tests.conftest import ROOT
 from tests.pg_server import PASSWORD_USER
 
 
-@pytest.fixture
-def test_keyring(tmp_path, monkeypatch):
-    import keyring
-
-    from tests.support.keyring_backend import TestKeyring
-
-    previous = keyring.get_keyring()
-    monkeypatch.setenv("REVIEWER_APP_TEST_KEYRING", str(tmp_path / "keyring.json"))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backend.TestKeyring")
-    keyring.set_keyring(TestKeyring())
-    yield tmp_path / "keyring.json"
-    keyring.set_keyring(previous)
-
-
 def test_a_password_in_the_config_file_is_refused(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('db = "postgresql+psycopg://alice:hunter2@db.example/review"\n')

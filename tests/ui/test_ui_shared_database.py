@@ -213,20 +213,6 @@ def test_claims_and_decisions_of_other_reviewers_show_up_without_any_action(
 # -- passwords -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def test_keyring(tmp_path, monkeypatch):
-    import keyring
-
-    from tests.support.keyring_backend import TestKeyring
-
-    previous = keyring.get_keyring()
-    monkeypatch.setenv("REVIEWER_APP_TEST_KEYRING", str(tmp_path / "keyring.json"))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backend.TestKeyring")
-    keyring.set_keyring(TestKeyring())
-    yield tmp_path / "keyring.json"
-    keyring.set_keyring(previous)
-
-
 PASSWORD = "window horse battery"
 
 
