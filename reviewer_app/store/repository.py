@@ -425,21 +425,22 @@ class Store:
                 row = s.execute(renew).first() or s.execute(take()).first()
             return ClaimRecord(row[0], reviewer, row[1]) if row is not None else None
 
+    @staticmethod
+    def _takeable(submission_id: int, reviewer: str, now_sql) -> tuple:
+        """Open, and free, expired or already the caller's: the rule for taking one given submission."""
+        return (
+            Submission.id == submission_id,
+            Submission.status.in_(list(OPEN_STATUSES)),
+            or_(Submission.claimed_by.is_(None), Submission.claimed_by == reviewer, Submission.lease_until < now_sql),
+        )
+
     def claim(self, submission_id: int, reviewer: str, now: datetime, lease: timedelta) -> ClaimRecord:
         """Take (or renew) one given submission; refuses one held by somebody else or already decided."""
         now_sql, until_sql = self._clock(now, lease)
         with self._writing() as s:
             taken = s.execute(
                 update(Submission)
-                .where(
-                    Submission.id == submission_id,
-                    Submission.status.in_(list(OPEN_STATUSES)),
-                    or_(
-                        Submission.claimed_by.is_(None),
-                        Submission.claimed_by == reviewer,
-                        Submission.lease_until < now_sql,
-                    ),
-                )
+                .where(*self._takeable(submission_id, reviewer, now_sql))
                 .values(claimed_by=reviewer, lease_until=until_sql, row_version=Submission.row_version + 1)
                 .returning(Submission.lease_until)
             ).first()
@@ -538,15 +539,7 @@ class Store:
                 # database enforces for reviewers on PostgreSQL.
                 taken = s.execute(
                     update(Submission)
-                    .where(
-                        Submission.id == submission_id,
-                        Submission.status.in_(list(OPEN_STATUSES)),
-                        or_(
-                            Submission.claimed_by.is_(None),
-                            Submission.claimed_by == reviewer,
-                            Submission.lease_until < now_sql,
-                        ),
-                    )
+                    .where(*self._takeable(submission_id, reviewer, now_sql))
                     .values(claimed_by=reviewer, lease_until=until_sql)
                     .returning(Submission.id)
                 ).scalar_one_or_none()
