@@ -63,7 +63,6 @@ def _fill(service: ReviewService) -> str:
             kind=entry["kind"],
             developer=entry["developer"],
             tier=entry["tier"],
-            note=entry.get("notes"),
             submitted_at=now - timedelta(minutes=minutes),
         )
         filed += outcome.ok

@@ -1,0 +1,66 @@
+"""Regenerate docs/screenshot.png: the real window on the demo workspace (offscreen, 1400x850).
+
+    python docs/screenshot.py [--row N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("REVIEWER_APP_LANG", "en")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--row", type=int, default=1, help="queue row to select")
+    args = parser.parse_args()
+
+    from reviewer_app.config import Settings
+    from reviewer_app.review.demo import create_demo_workspace
+
+    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="screenshot-")), reviewer="alice")
+    create_demo_workspace(settings)
+
+    from PySide6.QtCore import QEventLoop
+
+    from reviewer_app.ui.app import create_main_window, ensure_application
+    from reviewer_app.ui.i18n import install_translators
+
+    app = ensure_application([])
+    install_translators(app)
+    window = create_main_window(settings=settings)
+    window.resize(1400, 850)
+    window.show()
+
+    def wait(condition, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    wait(lambda: window.model.loaded and window.model.rowCount() > args.row)
+    window.queue_view.setFocus()
+    window.queue_view.select_row(args.row)
+    sid = window.current_submission_id()
+    wait(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == sid)
+    wait(lambda: window.jobs.idle)
+    for _ in range(20):
+        app.processEvents()
+    out = ROOT / "docs" / "screenshot.png"
+    window.grab().save(str(out))
+    window.close()
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
