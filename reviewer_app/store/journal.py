@@ -64,13 +64,16 @@ class DecisionJournal:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute(SCHEMA)
+        self._conn.execute("CREATE INDEX IF NOT EXISTS journal_waiting ON journal (database, state, seq)")
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
 
     def append(self, entry: JournalEntry) -> None:
+        """Durable on return, power loss included (the WAL is synced)."""
         with self._lock:
+            self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute(
                 "INSERT OR IGNORE INTO journal (decision_id, database, submission_id, reviewer, verdict, reason_codes,"
                 " message, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -118,7 +121,12 @@ class DecisionJournal:
 
     def _set_state(self, decision_id: str, state: str, error: str | None = None) -> None:
         with self._lock:
+            self._relaxed()
             self._conn.execute("UPDATE journal SET state = ?, error = ? WHERE decision_id = ?", (state, error, decision_id))
+
+    def _relaxed(self) -> None:
+        # A state change lost to a power cut costs one more idempotent push; no need to wait for the disk.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
 
     def mark_pushed(self, decision_id: str) -> None:
         self._set_state(decision_id, "pushed")
@@ -133,6 +141,7 @@ class DecisionJournal:
         verdict: str | None = None,
     ) -> None:
         with self._lock:
+            self._relaxed()
             self._conn.execute(
                 "UPDATE journal SET state = 'conflict', error = ?, conflict_kind = ?, conflict_by = ?,"
                 " conflict_at = ?, conflict_verdict = ? WHERE decision_id = ?",

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import and_, exists, func, literal, or_, select, update
+from sqlalchemy import Connection, Interval, and_, bindparam, exists, func, literal, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,6 +62,7 @@ class Store:
         self.blobs = BlobStore(blob_dir)
         self._reviewer = reviewer
         self._read = sessionmaker(self.reader, expire_on_commit=False)
+        self._statements: dict[tuple, Any] = {}
         self._write = sessionmaker(self.writer, expire_on_commit=False)
         if migrate:
             try:
@@ -357,12 +358,31 @@ class Store:
 
     # -- claims ----------------------------------------------------------------------------------
 
-    def _clock(self, now: datetime, lease: timedelta):
-        """(now, lease end) as SQL expressions. PostgreSQL uses the server's clock, so workstations whose
-        clocks drift still agree on whose lease has run out; SQLite has one machine and uses its clock."""
+    def _clock(self):
+        """(now, lease end) as SQL. PostgreSQL uses the server's clock, so workstations whose clocks drift
+        still agree on whose lease has run out; SQLite has one machine and uses its clock.
+        The values come from `_clock_params`."""
         if self.backend == "postgresql":
-            return func.now(), func.now() + lease
-        return literal(now, UTCDateTime), literal(now + lease, UTCDateTime)
+            return func.now(), func.now() + bindparam("lease", type_=Interval())
+        return bindparam("now", type_=UTCDateTime()), bindparam("until", type_=UTCDateTime())
+
+    def _clock_params(self, now: datetime, lease: timedelta) -> dict[str, Any]:
+        if self.backend == "postgresql":
+            return {"lease": lease}
+        return {"now": now, "until": now + lease}
+
+    def _prepared(self, key: tuple, build) -> Any:
+        """Statements of the hot paths are built once per shape; executions only bind values."""
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = self._statements[key] = build()
+        return statement
+
+    @contextmanager
+    def _core_writing(self) -> Iterator[Connection]:
+        """A write transaction on a plain connection: the claim and decide paths skip the ORM's overhead."""
+        with translate_errors(), self.writer.begin() as conn:
+            yield conn
 
     def claim_next(
         self,
@@ -373,14 +393,23 @@ class Store:
         statuses: Sequence[str] = ("pending",),
     ) -> ClaimRecord | None:
         """Atomically take the most urgent unclaimed submission (or renew the one the caller already holds)."""
-        now_sql, until_sql = self._clock(now, lease)
+        key = ("claim_next", tuple(statuses), tuple(kinds) if kinds else None)
+        statements = self._prepared(key, lambda: self._claim_next_statements(statuses, kinds))
+        params = {"reviewer": reviewer, **self._clock_params(now, lease)}
+        with self._core_writing() as conn:
+            row = None
+            for statement in statements:
+                row = conn.execute(statement, params).first()
+                if row is not None:
+                    break
+            return ClaimRecord(row[0], reviewer, row[1]) if row is not None else None
+
+    def _claim_next_statements(self, statuses: Sequence[str], kinds: Sequence[str] | None) -> tuple:
+        now_sql, until_sql = self._clock()
+        reviewer = bindparam("reviewer")
         held = (
             select(Submission.id)
-            .where(
-                self._queue_filter(statuses, kinds),
-                Submission.claimed_by == reviewer,
-                Submission.lease_until >= now_sql,
-            )
+            .where(self._queue_filter(statuses, kinds), Submission.claimed_by == reviewer, Submission.lease_until >= now_sql)
             .order_by(Submission.deadline, Submission.id)
             .limit(1)
             .scalar_subquery()
@@ -412,37 +441,35 @@ class Store:
                 .returning(Submission.id, Submission.lease_until)
             )
 
-        with self._writing() as s:
-            if self.backend == "postgresql":
-                # One round trip: renew what I hold, else take the next one (SKIP LOCKED: never wait on,
-                # never double-take, a row another workstation is claiming this very moment).
-                renewed = renew.cte("renewed")
-                taken = take(~exists(select(renewed.c.id))).cte("taken")
-                row = s.execute(
-                    select(renewed.c.id, renewed.c.lease_until).union_all(select(taken.c.id, taken.c.lease_until))
-                ).first()
-            else:
-                row = s.execute(renew).first() or s.execute(take()).first()
-            return ClaimRecord(row[0], reviewer, row[1]) if row is not None else None
+        if self.backend == "postgresql":
+            # One round trip: renew what I hold, else take the next one (SKIP LOCKED: never wait on, never
+            # double-take, a row another workstation is claiming this very moment).
+            renewed = renew.cte("renewed")
+            taken = take(~exists(select(renewed.c.id))).cte("taken")
+            return (select(renewed.c.id, renewed.c.lease_until).union_all(select(taken.c.id, taken.c.lease_until)),)
+        return renew, take()
 
     @staticmethod
-    def _takeable(submission_id: int, reviewer: str, now_sql) -> tuple:
-        """Open, and free, expired or already the caller's: the rule for taking one given submission."""
+    def _takeable(now_sql) -> tuple:
+        """Open, and free, expired or already the caller's: the rule for taking one given submission
+        (bind `submission_id` and `reviewer`)."""
+        reviewer = bindparam("reviewer")
         return (
-            Submission.id == submission_id,
+            Submission.id == bindparam("submission_id"),
             Submission.status.in_(list(OPEN_STATUSES)),
             or_(Submission.claimed_by.is_(None), Submission.claimed_by == reviewer, Submission.lease_until < now_sql),
         )
 
     def claim(self, submission_id: int, reviewer: str, now: datetime, lease: timedelta) -> ClaimRecord:
         """Take (or renew) one given submission; refuses one held by somebody else or already decided."""
-        now_sql, until_sql = self._clock(now, lease)
+        now_sql, until_sql = self._clock()
         with self._writing() as s:
             taken = s.execute(
                 update(Submission)
-                .where(*self._takeable(submission_id, reviewer, now_sql))
-                .values(claimed_by=reviewer, lease_until=until_sql, row_version=Submission.row_version + 1)
-                .returning(Submission.lease_until)
+                .where(*self._takeable(now_sql))
+                .values(claimed_by=bindparam("reviewer"), lease_until=until_sql, row_version=Submission.row_version + 1)
+                .returning(Submission.lease_until),
+                {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)},
             ).first()
             if taken is not None:
                 return ClaimRecord(submission_id, reviewer, taken[0])
@@ -461,19 +488,24 @@ class Store:
 
     def renew(self, submission_id: int, reviewer: str, now: datetime, lease: timedelta) -> bool:
         """Heartbeat: extend a lease the caller still holds. False when it was lost."""
-        now_sql, until_sql = self._clock(now, lease)
-        with self._writing() as s:
-            result = s.execute(
+
+        def build():
+            now_sql, until_sql = self._clock()
+            return (
                 update(Submission)
                 .where(
-                    Submission.id == submission_id,
-                    Submission.claimed_by == reviewer,
+                    Submission.id == bindparam("submission_id"),
+                    Submission.claimed_by == bindparam("reviewer"),
                     Submission.lease_until >= now_sql,
                     Submission.status.in_(list(OPEN_STATUSES)),
                 )
                 .values(lease_until=until_sql)
             )
-            return result.rowcount == 1
+
+        statement = self._prepared(("renew",), build)
+        with self._core_writing() as conn:
+            params = {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)}
+            return conn.execute(statement, params).rowcount == 1
 
     def release(self, submission_id: int, reviewer: str) -> bool:
         with self._writing() as s:
@@ -487,7 +519,7 @@ class Store:
             return result.rowcount == 1
 
     def held_by(self, reviewer: str, now: datetime) -> list[int]:
-        now_sql, _ = self._clock(now, timedelta(0))
+        now_sql = func.now() if self.backend == "postgresql" else literal(now, UTCDateTime)
         with self._reading() as s:
             return list(
                 s.execute(
@@ -523,7 +555,6 @@ class Store:
         """
         if verdict not in VERDICT_STATUS:
             raise ValueError(f"unknown verdict {verdict!r}")
-        now_sql, until_sql = self._clock(now, lease)
         record = DecisionRecord(
             decision_id=decision_id,
             submission_id=submission_id,
@@ -533,39 +564,42 @@ class Store:
             reason_codes=tuple(reason_codes),
             message=message,
         )
+        take, insert = self._prepared(("decide",), self._decide_statements)
+        params = {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)}
         try:
-            with self._writing() as s:
+            with self._core_writing() as conn:
                 # Claim it for the caller (or keep the caller's claim) before deciding: the same rule the
                 # database enforces for reviewers on PostgreSQL.
-                taken = s.execute(
-                    update(Submission)
-                    .where(*self._takeable(submission_id, reviewer, now_sql))
-                    .values(claimed_by=reviewer, lease_until=until_sql)
-                    .returning(Submission.id)
-                ).scalar_one_or_none()
-                if taken is None:
-                    existing = s.get(Decision, decision_id)
-                    if existing is not None:  # pushed before: the journal is sending it again
-                        return _decision(existing), s.get(Submission, existing.submission_id).status
-                    self._raise_unclaimable(s, submission_id)
-                # A trigger moves the submission on in the same transaction (migration 0002).
-                s.execute(
-                    Decision.__table__.insert().values(
-                        id=decision_id,
-                        submission_id=submission_id,
-                        reviewer=reviewer,
-                        decided_at=record.decided_at,
-                        verdict=verdict,
-                        reason_codes=list(record.reason_codes),
-                        message=message,
-                    )
-                )
-                return record, VERDICT_STATUS[verdict]
+                if conn.execute(take, params).first() is not None:
+                    # A trigger moves the submission on in the same transaction (migration 0002).
+                    conn.execute(insert, {
+                        "id": decision_id,
+                        "submission_id": submission_id,
+                        "reviewer": reviewer,
+                        "decided_at": record.decided_at,
+                        "verdict": verdict,
+                        "reason_codes": list(record.reason_codes),
+                        "message": message,
+                    })
+                    return record, VERDICT_STATUS[verdict]
         except IntegrityError:
-            existing = self.decision(decision_id)  # an escalation pushed twice: still open, same id
-            if existing is None:
-                raise
+            pass  # an escalation pushed twice: still open, same id (below)
+        existing = self.decision(decision_id)
+        if existing is not None:  # pushed before: the journal is sending it again
             return existing, self.submission_status(existing.submission_id) or ""
+        with self._reading() as s:
+            self._raise_unclaimable(s, submission_id)
+        raise AssertionError("unreachable")
+
+    def _decide_statements(self) -> tuple:
+        now_sql, until_sql = self._clock()
+        take = (
+            update(Submission)
+            .where(*self._takeable(now_sql))
+            .values(claimed_by=bindparam("reviewer"), lease_until=until_sql)
+            .returning(Submission.id)
+        )
+        return take, Decision.__table__.insert()
 
     def decision(self, decision_id: str) -> DecisionRecord | None:
         with self._reading() as s:

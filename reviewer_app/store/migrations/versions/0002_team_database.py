@@ -118,8 +118,14 @@ def _postgresql_triggers() -> None:
         "PERFORM pg_notify('reviewer_app_queue', NEW.id::text); RETURN NULL; END $$"
     )
     op.execute(
-        "CREATE TRIGGER submissions_notify AFTER INSERT OR UPDATE ON submissions "
+        "CREATE TRIGGER submissions_notify AFTER INSERT ON submissions "
         "FOR EACH ROW EXECUTE FUNCTION notify_queue()"
+    )
+    # A lease renewal (the heartbeat) changes nothing another workstation shows: no notification for it.
+    op.execute(
+        "CREATE TRIGGER submissions_notify_change AFTER UPDATE ON submissions FOR EACH ROW "
+        "WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.claimed_by IS DISTINCT FROM NEW.claimed_by) "
+        "EXECUTE FUNCTION notify_queue()"
     )
 
 
@@ -131,6 +137,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     elif bind.dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS submissions_notify ON submissions")
+        op.execute("DROP TRIGGER IF EXISTS submissions_notify_change ON submissions")
         op.execute("DROP TRIGGER IF EXISTS decisions_apply ON decisions")
         op.execute("DROP TRIGGER IF EXISTS decisions_require_open ON decisions")
         op.execute("DROP FUNCTION IF EXISTS notify_queue()")
