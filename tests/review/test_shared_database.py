@@ -9,13 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
 
 from reviewer_app.config import Settings
 from reviewer_app.review import admin
-from reviewer_app.store.schema import Base
 from reviewer_app.store.watch import watch_changes
 from tests.review.conftest import Clock, Team
 
@@ -30,34 +26,6 @@ def pg_team(tmp_path, pg_server):
 def connect(team: Team, user: str) -> psycopg.Connection:
     return psycopg.connect(host="127.0.0.1", port=team.pg_server.port, dbname=team.database, user=user,
                            autocommit=True)
-
-
-def test_migrations_on_postgresql_match_the_models(pg_team):
-    engine = create_engine(pg_team.pg_server.url(database=pg_team.database))
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
-    engine.dispose()
-    assert diff == []
-
-
-def test_migrations_on_postgresql_go_down_to_empty_and_up_again(pg_server):
-    from alembic import command
-    from sqlalchemy import inspect
-
-    from reviewer_app.store import database
-
-    reader, writer = database.make_engines(pg_server.url(database=pg_server.create_database()))
-    try:
-        assert database.upgrade(writer)[1] == database.head_revision()
-        cfg = database._alembic_config()
-        with writer.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "base")
-        assert set(inspect(reader).get_table_names()) <= {"alembic_version"}
-        database.upgrade(writer)
-        assert database.current_revision(reader) == database.head_revision()
-    finally:
-        writer.dispose()
 
 
 # -- roles: each refused by the server what it must not do, allowed what it may ---------------------

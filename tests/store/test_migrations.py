@@ -1,4 +1,4 @@
-"""Migrations build the schema from empty, match the models, and run again without harm."""
+"""Migrations build the schema from empty, match the models, and run again without harm, on both back ends."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ from reviewer_app.store import database
 from reviewer_app.store.schema import Base
 
 
-@pytest.fixture
-def engines(tmp_path):
-    reader, writer = database.make_engines(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engines(request, tmp_path):
+    if request.param == "postgresql":
+        pg_server = request.getfixturevalue("pg_server")
+        url = pg_server.url(database=pg_server.create_database())
+    else:
+        url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    reader, writer = database.make_engines(url)
     yield reader, writer
     reader.dispose()
     writer.dispose()
@@ -59,9 +64,10 @@ def test_downgrade_to_base_and_up_again(engines):
     assert database.current_revision(reader) == database.head_revision()
 
 
-def test_decisions_are_append_only_and_move_their_submission_even_with_raw_sql(tmp_path, engines):
-    _, writer = engines
+def test_decisions_are_append_only_and_move_their_submission_even_with_raw_sql(tmp_path):
+    _, writer = database.make_engines(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     database.upgrade(writer)
+    writer.dispose()
     path = tmp_path / "db.sqlite3"
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO developers (name, tier, created_at) VALUES ('d', 3, '2026-01-01')")
