@@ -188,9 +188,11 @@ def cmd_claim(args: argparse.Namespace) -> int:
         claim = service.claim_next(kinds=args.kind)
     finally:
         service.close()
+    from reviewer_app.review import iso_utc
+
     record = {
         "submission_id": claim.submission_id if claim else None,
-        "lease_until": claim.lease_until.isoformat().replace("+00:00", "Z") if claim else None,
+        "lease_until": iso_utc(claim.lease_until) if claim else None,
     }
     if args.json:
         _emit(record)

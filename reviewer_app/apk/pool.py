@@ -116,7 +116,3 @@ class FactsPool:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def inspect_files(paths: Iterable[str | os.PathLike[str]], limits: ParseLimits | None = None) -> Iterator[ApkFacts]:
-    with FactsPool(limits=limits) as pool:
-        yield from pool.inspect(paths)

@@ -9,7 +9,7 @@ from reviewer_app.review.service import (
     SubmitOutcome,
     utc_now,
 )
-from reviewer_app.review.sla import SlaPolicy, format_time_left, time_left
+from reviewer_app.review.sla import SlaPolicy, format_time_left
 from reviewer_app.store import (
     KINDS,
     OPEN_STATUSES,
@@ -23,6 +23,7 @@ from reviewer_app.store import (
     NotFound,
     QueueRow,
     StoreError,
+    iso_utc,
 )
 
 __all__ = [
@@ -48,6 +49,6 @@ __all__ = [
     "SubmissionView",
     "SubmitOutcome",
     "format_time_left",
-    "time_left",
+    "iso_utc",
     "utc_now",
 ]

@@ -28,6 +28,7 @@ from reviewer_app.store import (
     Store,
     StoreError,
     SubmissionDetail,
+    iso_utc,
 )
 from reviewer_app.store.journal import DecisionJournal, JournalEntry
 
@@ -57,7 +58,7 @@ class SubmitOutcome:
             "ok": self.ok,
             "error": self.error,
             "submission_id": self.submission_id,
-            "deadline": _iso(self.deadline),
+            "deadline": iso_utc(self.deadline),
         }
 
 
@@ -108,10 +109,6 @@ def _conflict_facts(exc: StoreError) -> tuple[str | None, str | None, datetime |
     if isinstance(exc, HeldByOther):
         return "held", exc.holder, exc.lease_until, None
     return None, None, None, None
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,6 @@ class SlaPolicy:
         return submitted_at + self.allowance(tier)
 
 
-def time_left(deadline: datetime, now: datetime) -> timedelta:
-    """Negative when overdue."""
-    return deadline - now
-
-
 def split_time_left(left: timedelta) -> tuple[str, int, int, int]:
     """(sign, days, hours, minutes) of a time left; the sign is "-" when overdue."""
     seconds = int(left.total_seconds())

@@ -16,6 +16,7 @@ from reviewer_app.store.records import (
     QueueRow,
     StoreError,
     SubmissionDetail,
+    iso_utc,
 )
 from reviewer_app.store.repository import Store
 
@@ -43,4 +44,5 @@ __all__ = [
     "StoreError",
     "SubmissionDetail",
     "VERDICTS",
+    "iso_utc",
 ]

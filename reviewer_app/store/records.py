@@ -33,11 +33,11 @@ class QueueRow:
             "label": self.label,
             "developer": self.developer,
             "tier": self.tier,
-            "submitted_at": _iso(self.submitted_at),
-            "deadline": _iso(self.deadline),
+            "submitted_at": iso_utc(self.submitted_at),
+            "deadline": iso_utc(self.deadline),
             "status": self.status,
             "claimed_by": self.claimed_by,
-            "lease_until": _iso(self.lease_until),
+            "lease_until": iso_utc(self.lease_until),
             "version_code": self.version_code,
             "version_name": self.version_name,
         }
@@ -58,7 +58,7 @@ class DecisionRecord:
             "decision_id": self.decision_id,
             "submission_id": self.submission_id,
             "reviewer": self.reviewer,
-            "decided_at": _iso(self.decided_at),
+            "decided_at": iso_utc(self.decided_at),
             "verdict": self.verdict,
             "reason_codes": list(self.reason_codes),
             "message": self.message,
@@ -86,7 +86,8 @@ class ClaimRecord:
     lease_until: datetime
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, as the command line promises (CLI.md)."""
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 

@@ -6,7 +6,6 @@ import os
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import Connection, Interval, and_, bindparam, exists, func, literal, or_, select, update
@@ -659,8 +658,6 @@ class Store:
         with self._reading() as s:
             return s.execute(select(Developer.tier).where(Developer.name == name)).scalar_one_or_none()
 
-    def blob_path(self, sha256: str) -> Path:
-        return self.blobs.path(sha256)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -71,7 +71,7 @@ def test_a_watch_that_breaks_is_reported_not_raised(qtbot):
 class Unpluggable:
     """A Store whose database can be unplugged: every call then fails the way a dead server's does."""
 
-    LOCAL = {"close", "blob_path"}
+    LOCAL = {"close"}
 
     def __init__(self, store) -> None:
         self._store = store
