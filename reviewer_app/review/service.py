@@ -298,8 +298,8 @@ class ReviewService:
             message=message,
             decided_at=self.clock(),
         )
-        self.journal.append(entry)  # durable before anything else can fail
-        self.flush_journal()
+        self.journal.append(entry)  # kept before anything else can fail
+        self._push_pending()
         return self._outcome(entry.decision_id, submission_id)
 
     def _push(self, entry: JournalEntry) -> None:
@@ -323,21 +323,31 @@ class ReviewService:
         except StoreError as exc:
             kind, by, at, verdict = _conflict_facts(exc)
             self.journal.mark_conflict(entry.decision_id, str(exc), kind, by, at, verdict)
+            self.journal.make_durable()  # the reviewer must still find it after a power cut
         else:
             self.journal.mark_pushed(entry.decision_id)
         self.online = True
 
-    def flush_journal(self) -> JournalStatus:
-        """Push waiting decisions in the order they were made; stop at the first unreachable moment."""
+    def _push_pending(self) -> bool:
+        """Push waiting decisions in the order they were made; stop at the first unreachable moment.
+        What could not be pushed is made durable locally before anybody is told it is saved."""
         try:
             pending = self.journal.pending(self.journal_key)
             for entry in pending:
                 self._push(entry)
-            if not pending:
-                self.store.ping()  # nothing to push: still find out whether the database answers
-                self.online = True
         except DatabaseUnavailable:
             self.online = False
+            self.journal.make_durable()
+        return bool(pending)
+
+    def flush_journal(self) -> JournalStatus:
+        """Push what waits; with nothing to push, still find out whether the database answers."""
+        if not self._push_pending():
+            try:
+                self.store.ping()
+                self.online = True
+            except DatabaseUnavailable:
+                self.online = False
         return self.journal_status()
 
     def journal_status(self) -> JournalStatus:

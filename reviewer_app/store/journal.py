@@ -1,8 +1,13 @@
 """The offline journal: every decision is written here first, then pushed to the (shared) database.
 
-A local SQLite file in the data directory, written with full durability. Entries are pushed in the order
-they were made; a push is idempotent by decision id, so an entry whose commit reached the server but
-whose acknowledgement was lost is simply marked pushed the next time.
+A local SQLite file in the data directory. Entries are pushed in the order they were made; a push is
+idempotent by decision id, so an entry whose commit reached the server but whose acknowledgement was lost
+is simply marked pushed the next time.
+
+Durability: an entry is written without waiting for the disk (it survives the program dying, not the
+machine), then pushed. A reviewer is told a decision is saved only once it is durable somewhere: the
+server's commit, or `make_durable` here when the push could not be made. Waiting for the local disk on
+every decision would add a disk flush to each one while the server already keeps it safe.
 """
 
 from __future__ import annotations
@@ -62,7 +67,8 @@ class DecisionJournal:
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
+        # Commits reach the operating system, not the disk; make_durable() syncs (see above).
+        self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute(SCHEMA)
         self._conn.execute("CREATE INDEX IF NOT EXISTS journal_waiting ON journal (database, state, seq)")
 
@@ -71,9 +77,8 @@ class DecisionJournal:
             self._conn.close()
 
     def append(self, entry: JournalEntry) -> None:
-        """Durable on return, power loss included (the WAL is synced)."""
+        """Kept on return if the program dies; call make_durable() for a power loss too."""
         with self._lock:
-            self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute(
                 "INSERT OR IGNORE INTO journal (decision_id, database, submission_id, reviewer, verdict, reason_codes,"
                 " message, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -119,14 +124,20 @@ class DecisionJournal:
                 "SELECT count(*) FROM journal WHERE state = 'pending' AND database = ?", (database,)
             ).fetchone()[0]
 
-    def _set_state(self, decision_id: str, state: str, error: str | None = None) -> None:
+    def make_durable(self) -> None:
+        """Everything written so far survives a power loss on return (the WAL is synced to disk)."""
         with self._lock:
-            self._relaxed()
-            self._conn.execute("UPDATE journal SET state = ?, error = ? WHERE decision_id = ?", (state, error, decision_id))
+            # A commit in synchronous=FULL syncs the WAL, and with it every commit before it.
+            self._conn.execute("PRAGMA synchronous=FULL")
+            try:
+                self._conn.execute("UPDATE journal SET state = state WHERE seq = (SELECT max(seq) FROM journal)")
+            finally:
+                self._conn.execute("PRAGMA synchronous=NORMAL")
 
-    def _relaxed(self) -> None:
+    def _set_state(self, decision_id: str, state: str, error: str | None = None) -> None:
         # A state change lost to a power cut costs one more idempotent push; no need to wait for the disk.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
+        with self._lock:
+            self._conn.execute("UPDATE journal SET state = ?, error = ? WHERE decision_id = ?", (state, error, decision_id))
 
     def mark_pushed(self, decision_id: str) -> None:
         self._set_state(decision_id, "pushed")
@@ -141,7 +152,6 @@ class DecisionJournal:
         verdict: str | None = None,
     ) -> None:
         with self._lock:
-            self._relaxed()
             self._conn.execute(
                 "UPDATE journal SET state = 'conflict', error = ?, conflict_kind = ?, conflict_by = ?,"
                 " conflict_at = ?, conflict_verdict = ? WHERE decision_id = ?",
