@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Interval, and_, bindparam, exists, func, literal, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Integer,
+    Interval,
+    String,
+    Text,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reviewer_app.store import database
 from reviewer_app.store.blobs import BlobStore
+from reviewer_app.store.hot import HotConnection, HotStatement, utc
 from reviewer_app.store.records import (
     AlreadyDecided,
     ClaimRecord,
@@ -42,6 +59,9 @@ from reviewer_app.store.schema import (
 
 VERDICT_STATUS = {"approve": "approved", "reject": "rejected", "escalate": "escalated"}
 CHUNK = 500
+ANALYZE_AFTER = 1000  # rows added in one bulk import
+# For this transaction only: its commit returns before the server's disk has it (see claim_next).
+ASYNC_COMMIT = func.set_config("synchronous_commit", "off", True)
 
 
 class Store:
@@ -63,6 +83,7 @@ class Store:
         self._read = sessionmaker(self.reader, expire_on_commit=False)
         self._statements: dict[tuple, Any] = {}
         self._write = sessionmaker(self.writer, expire_on_commit=False)
+        self._hot_connection = HotConnection(self.writer)
         if migrate:
             try:
                 with translate_errors():
@@ -90,6 +111,7 @@ class Store:
             session.execute(select(literal(1))).scalar_one()
 
     def close(self) -> None:
+        self._hot_connection.close()
         self.reader.dispose()
         if self.writer is not self.reader:
             self.writer.dispose()
@@ -191,6 +213,11 @@ class Store:
                 for item in items
             ]
             s.execute(Submission.__table__.insert(), rows)
+        if len(rows) >= ANALYZE_AFTER and self.backend == "postgresql":
+            # Fresh planner statistics now, not when autovacuum next looks (up to a minute): with the
+            # queue's size unknown, "what do I hold?" is planned as a scan of the whole queue.
+            with self._writing() as s:
+                s.execute(select(func.refresh_queue_statistics()))
         return len(rows)
 
     def _developer(self, s: Session, name: str, tier: int | None, now: datetime) -> Developer:
@@ -383,6 +410,14 @@ class Store:
         with translate_errors(), self.writer.begin() as conn:
             yield conn
 
+    def _hot(self, key: tuple, build, values: dict[str, Any]):
+        """Run one of the all-day statements on PostgreSQL (see hot.py): built and compiled once per shape."""
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = self._statements[key] = HotStatement(build(), self.writer, dict.fromkeys(values))
+        with translate_errors():
+            return self._hot_connection.run(statement, values)
+
     def claim_next(
         self,
         reviewer: str,
@@ -393,8 +428,11 @@ class Store:
     ) -> ClaimRecord | None:
         """Atomically take the most urgent unclaimed submission (or renew the one the caller already holds)."""
         key = ("claim_next", tuple(statuses), tuple(kinds) if kinds else None)
-        statements = self._prepared(key, lambda: self._claim_next_statements(statuses, kinds))
         params = {"reviewer": reviewer, **self._clock_params(now, lease)}
+        if self.backend == "postgresql":  # one statement (below)
+            row = self._hot(key, lambda: self._claim_next_statements(statuses, kinds)[0], params)
+            return ClaimRecord(row[0], reviewer, utc(row[1])) if row is not None else None
+        statements = self._prepared(key, lambda: self._claim_next_statements(statuses, kinds))
         with self._core_writing() as conn:
             row = None
             for statement in statements:
@@ -445,7 +483,12 @@ class Store:
             # double-take, a row another workstation is claiming this very moment).
             renewed = renew.cte("renewed")
             taken = take(~exists(select(renewed.c.id))).cte("taken")
-            return (select(renewed.c.id, renewed.c.lease_until).union_all(select(taken.c.id, taken.c.lease_until)),)
+            # A claim is a lease, so its commit does not wait for the disk (decisions do): a server crash
+            # may forget the last fraction of a second of claims, and the workstation learns that at its
+            # next heartbeat or decision, both of which the database judges against what it still has.
+            claimed = select(renewed.c.id, renewed.c.lease_until).union_all(
+                select(taken.c.id, taken.c.lease_until)).subquery("claimed")
+            return (select(claimed.c.id, claimed.c.lease_until, ASYNC_COMMIT),)
         return renew, take()
 
     @staticmethod
@@ -501,9 +544,11 @@ class Store:
                 .values(lease_until=until_sql)
             )
 
+        params = {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)}
+        if self.backend == "postgresql":
+            return self._hot(("renew",), build, params) == 1
         statement = self._prepared(("renew",), build)
         with self._core_writing() as conn:
-            params = {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)}
             return conn.execute(statement, params).rowcount == 1
 
     def release(self, submission_id: int, reviewer: str) -> bool:
@@ -563,24 +608,32 @@ class Store:
             reason_codes=tuple(reason_codes),
             message=message,
         )
-        take, insert = self._prepared(("decide",), self._decide_statements)
-        params = {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)}
+        values = {
+            "id": decision_id,
+            "submission_id": submission_id,
+            "reviewer": reviewer,
+            "decided_at": record.decided_at,
+            "verdict": verdict,
+            "reason_codes": list(record.reason_codes),
+            "message": message,
+        }
         try:
-            with self._core_writing() as conn:
-                # Claim it for the caller (or keep the caller's claim) before deciding: the same rule the
-                # database enforces for reviewers on PostgreSQL.
-                if conn.execute(take, params).first() is not None:
-                    # A trigger moves the submission on in the same transaction (migration 0002).
-                    conn.execute(insert, {
-                        "id": decision_id,
-                        "submission_id": submission_id,
-                        "reviewer": reviewer,
-                        "decided_at": record.decided_at,
-                        "verdict": verdict,
-                        "reason_codes": list(record.reason_codes),
-                        "message": message,
-                    })
+            if self.backend == "postgresql":
+                # Take-or-keep the claim and insert, in one call (migration 0004).
+                pushed = self._hot(("decide",), self._decide_call, {
+                    **values, "reason_codes": json.dumps(values["reason_codes"]), "lease": lease})
+                if pushed[0]:
                     return record, VERDICT_STATUS[verdict]
+            else:
+                take, insert = self._prepared(("decide",), self._decide_statements)
+                with self._core_writing() as conn:
+                    # Claim it for the caller (or keep the caller's claim) before deciding: the same rule
+                    # the database enforces for reviewers on PostgreSQL.
+                    if conn.execute(take, {"submission_id": submission_id, "reviewer": reviewer,
+                                           **self._clock_params(now, lease)}).first() is not None:
+                        # A trigger moves the submission on in the same transaction (migration 0002).
+                        conn.execute(insert, values)
+                        return record, VERDICT_STATUS[verdict]
         except IntegrityError:
             pass  # an escalation pushed twice: still open, same id (below)
         existing = self.decision(decision_id)
@@ -599,6 +652,19 @@ class Store:
             .returning(Submission.id)
         )
         return take, Decision.__table__.insert()
+
+    @staticmethod
+    def _decide_call():
+        return select(func.record_decision(
+            bindparam("id", type_=String()),
+            bindparam("submission_id", type_=Integer()),
+            bindparam("reviewer", type_=String()),
+            bindparam("decided_at", type_=UTCDateTime()),
+            bindparam("verdict", type_=String()),
+            bindparam("reason_codes", type_=JSON()),
+            bindparam("message", type_=Text()),
+            bindparam("lease", type_=Interval()),
+        ))
 
     def decision(self, decision_id: str) -> DecisionRecord | None:
         with self._reading() as s:

@@ -66,6 +66,57 @@ def test_reviewer_decides_only_in_own_name_on_held_work(pg_team):
     alice.close()
 
 
+def test_the_one_call_decision_function_gives_a_reviewer_no_more_rights(pg_team):
+    held = pg_team.file("com.fn.held", tier=3)
+    other = pg_team.file("com.fn.other", tier=3)
+    free = pg_team.file("com.fn.free", tier=3)
+    pg_team["alice"].claim(held)
+    pg_team["bob"].claim(other)
+    alice = connect(pg_team, "alice")
+    call = "SELECT record_decision(%s, %s, %s, now(), 'approve', '[]', NULL, interval '15 minutes')"
+    refused(alice, call, ("f1", free, "bob"))  # in someone else's name
+    assert alice.execute(call, ("f1", held, "bob")).fetchone() == (False,)  # bob does not hold it
+    assert alice.execute(call, ("f2", other, "alice")).fetchone() == (False,)  # bob holds it: nothing taken
+    assert alice.execute("SELECT claimed_by FROM submissions WHERE id = %s", (other,)).fetchone() == ("bob",)
+    assert alice.execute(call, ("f3", held, "alice")).fetchone() == (True,)
+    assert alice.execute(call, ("f4", free, "alice")).fetchone() == (True,)  # free: taken and decided at once
+    decided = alice.execute("SELECT id, reviewer FROM decisions ORDER BY id").fetchall()
+    assert decided == [("f3", "alice"), ("f4", "alice")]
+    alice.close()
+
+
+def test_work_goes_on_straight_after_a_server_restart(pg_team):
+    """The connection kept for claims and decisions was dropped by the restart: the next call replaces
+    it instead of reporting the database as gone."""
+    ids = [pg_team.file(f"com.restart.p{i}", tier=3) for i in range(2)]
+    alice = pg_team["alice"]
+    first = alice.claim_next()
+    assert alice.decide(first.submission_id, "approve").status == "approved"
+    pg_team.pg_server.restart()
+    second = alice.claim_next()
+    assert second is not None and second.submission_id in ids and second.submission_id != first.submission_id
+    pg_team.pg_server.restart()
+    outcome = alice.decide(second.submission_id, "approve")
+    assert outcome.ok and not outcome.queued and outcome.status == "approved"
+    pg_team.pg_server.restart()
+    assert alice.renew(second.submission_id) is False  # decided: nothing left to renew, and no error
+
+
+def test_a_bulk_import_refreshes_the_planner_statistics(pg_team):
+    now = datetime.now(timezone.utc)
+    counted = "SELECT reltuples FROM pg_class WHERE relname = 'submissions'"  # set by ANALYZE (or VACUUM)
+    assert float(pg_team.pg_server.psql(counted, database=pg_team.database)) < 1500
+    pg_team.intake.store.add_submissions_bulk([
+        dict(kind="metadata", developer="bulk", tier=3, package=f"com.bulk.p{i}", submitted_at=now,
+             deadline=now + timedelta(hours=1)) for i in range(1500)
+    ])
+    assert float(pg_team.pg_server.psql(counted, database=pg_team.database)) >= 1500
+    plan = pg_team.pg_server.psql(
+        "EXPLAIN SELECT id FROM submissions WHERE status = 'pending' AND claimed_by = 'alice'",
+        database=pg_team.database)
+    assert "ix_submissions_claimed_by" in plan and "ix_submissions_queue" not in plan, plan
+
+
 def test_lead_audits_others_but_never_own_work_and_records_recalls(pg_team):
     sid_alice = pg_team.file("com.audit.alice", tier=3)
     sid_lena = pg_team.file("com.audit.lena", tier=3)
