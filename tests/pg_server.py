@@ -34,7 +34,8 @@ def free_port() -> int:
 
 
 class PgServer:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, durable: bool = False) -> None:
+        """`durable`: commits wait for the disk, as on a real server (benchmarks); tests skip that."""
         self.bindir = bindir
         self.base = Path(tempfile.mkdtemp(prefix="reviewer-pg-"))
         self.data = self.base / "data"
@@ -59,7 +60,8 @@ class PgServer:
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write(
                 f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.sockets}'\n"
-                "fsync = off\nfull_page_writes = off\nmax_connections = 200\nshared_buffers = 128MB\n"
+                "max_connections = 200\nshared_buffers = 128MB\n"
+                + ("" if durable else "fsync = off\nfull_page_writes = off\n")
             )
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -77,6 +79,9 @@ class PgServer:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def postmaster_pid(self) -> int:
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     @property
     def running(self) -> bool:
