@@ -88,9 +88,7 @@ def demo_apk() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """A PostgreSQL server of the tests' own (skipped without server binaries, a failure in CI)."""
+def _pg_server():
     from tests.pg_server import PgServer, find_bindir
 
     bindir = find_bindir()
@@ -101,6 +99,21 @@ def pg_server():
         pytest.skip(message)
     server = PgServer(bindir)
     server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of the tests' own (skipped without server binaries, a failure in CI)."""
+    server = _pg_server()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def own_pg_server():
+    """A server for one test alone: for what is cluster-wide (roles) and must start from nothing."""
+    server = _pg_server()
     yield server
     server.destroy()
 

@@ -119,12 +119,19 @@ def add_user(engine: Engine, name: str, role: str, password: str | None = None) 
 
 
 def role_of(engine: Engine, name: str) -> str | None:
+    """The highest group role `name` is a member of; "lead" on a database whose roles were never created
+    (like an unconfigured SQLite workstation: nothing is enforced, the user sees everything)."""
     if engine.dialect.name != "postgresql":
         return None
     with engine.connect() as conn:
-        for role in ("admin", "lead", "reviewer"):
-            if conn.execute(
-                text("SELECT pg_has_role(:n, :g, 'MEMBER')"), {"n": name, "g": GROUPS[role]}
-            ).scalar_one():
-                return role
+        rows = conn.execute(
+            text("SELECT rolname, pg_has_role(:n, oid, 'MEMBER') FROM pg_roles WHERE rolname = ANY(:groups)"),
+            {"n": name, "groups": list(GROUPS.values())},
+        ).all()
+    if not rows:
+        return "lead"
+    member = {group for group, is_member in rows if is_member}
+    for role in ("admin", "lead", "reviewer"):
+        if GROUPS[role] in member:
+            return role
     return None

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from reviewer_app.config import Settings
-from reviewer_app.review import admin
+from reviewer_app.review import ReviewService, admin
 from reviewer_app.store.watch import watch_changes
 from tests.review.conftest import Clock, Team
 
@@ -115,6 +115,22 @@ def test_a_bulk_import_refreshes_the_planner_statistics(pg_team):
         "EXPLAIN SELECT id FROM submissions WHERE status = 'pending' AND claimed_by = 'alice'",
         database=pg_team.database)
     assert "ix_submissions_claimed_by" in plan and "ix_submissions_queue" not in plan, plan
+
+
+def test_without_roles_created_a_user_works_as_a_lead_like_on_an_unconfigured_workstation(own_pg_server, tmp_path):
+    url = own_pg_server.url(database=own_pg_server.create_database())
+    service = ReviewService(Settings(data_dir=tmp_path / "solo", db_url=url))
+    try:
+        assert service.role == "lead" and "escalated" in service.work_statuses
+    finally:
+        service.close()
+    admin.create_roles(Settings(data_dir=tmp_path / "owner", db_url=url))
+    admin.add_user(Settings(data_dir=tmp_path / "owner", db_url=url), "rita", "reviewer", None)
+    rita = ReviewService(Settings(data_dir=tmp_path / "rita", db_url=url.replace("postgres@", "rita@", 1)))
+    try:
+        assert rita.role == "reviewer" and rita.work_statuses == ("pending",)
+    finally:
+        rita.close()
 
 
 def test_lead_audits_others_but_never_own_work_and_records_recalls(pg_team):
