@@ -353,6 +353,10 @@
         <translation>未连接：%1</translation>
     </message>
     <message>
+        <source>The database refused the password. Decisions are kept on this computer; press F5 to enter the password again.</source>
+        <translation>数据库拒绝了密码。决定已保存在本机；按 F5 重新输入密码。</translation>
+    </message>
+    <message>
         <source>Not connected: no password given. Press F5 to try again.</source>
         <translation>未连接：未提供密码。按 F5 重试。</translation>
     </message>

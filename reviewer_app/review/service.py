@@ -116,6 +116,7 @@ class JournalStatus:
     pending: int
     conflicts: tuple[JournalEntry, ...]
     online: bool
+    offline_error: DatabaseUnavailable | None = None  # why not online (CredentialsRequired: ask for a password)
 
 
 class ReviewService:
@@ -135,6 +136,7 @@ class ReviewService:
         self.journal = DecisionJournal(settings.journal_path)
         self.journal_key = without_password(url)
         self.online = True
+        self.offline_error: DatabaseUnavailable | None = None
         self._reviewer: str = self.store.whoami()  # asked once, while connected: decisions work offline
         self._role: str | None = None
         self._pushed: dict[str, tuple[DecisionRecord, str]] = {}
@@ -317,8 +319,8 @@ class ReviewService:
                 lease=self.lease,
                 decided_at=entry.decided_at,
             )
-        except DatabaseUnavailable:
-            self.online = False
+        except DatabaseUnavailable as exc:
+            self._went_offline(exc)
             raise
         except StoreError as exc:
             kind, by, at, verdict = _conflict_facts(exc)
@@ -326,7 +328,10 @@ class ReviewService:
             self.journal.make_durable()  # the reviewer must still find it after a power cut
         else:
             self.journal.mark_pushed(entry.decision_id)
-        self.online = True
+        self.online, self.offline_error = True, None
+
+    def _went_offline(self, exc: DatabaseUnavailable) -> None:
+        self.online, self.offline_error = False, exc
 
     def _push_pending(self) -> bool:
         """Push waiting decisions in the order they were made; stop at the first unreachable moment.
@@ -335,8 +340,7 @@ class ReviewService:
             pending = self.journal.pending(self.journal_key)
             for entry in pending:
                 self._push(entry)
-        except DatabaseUnavailable:
-            self.online = False
+        except DatabaseUnavailable:  # _push noted why
             self.journal.make_durable()
         return bool(pending)
 
@@ -345,9 +349,9 @@ class ReviewService:
         if not self._push_pending():
             try:
                 self.store.ping()
-                self.online = True
-            except DatabaseUnavailable:
-                self.online = False
+                self.online, self.offline_error = True, None
+            except DatabaseUnavailable as exc:
+                self._went_offline(exc)
         return self.journal_status()
 
     def journal_status(self) -> JournalStatus:
@@ -355,6 +359,7 @@ class ReviewService:
             pending=self.journal.count_pending(self.journal_key),
             conflicts=tuple(self.journal.conflicts(self.journal_key)),
             online=self.online,
+            offline_error=None if self.online else self.offline_error,
         )
 
     def watch(self, on_change: Callable[[set[int] | None], None], stop: threading.Event, interval: float = 1.0) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
-from reviewer_app.ui.jobs import one_line
+from reviewer_app.ui.jobs import needs_password, one_line
 
 @dataclass(frozen=True)
 class Session:
@@ -35,12 +35,7 @@ class SyncResult:
     conflicts: tuple[Any, ...]
     online: bool
     stats: dict[str, Any] | None = field(default=None)
-
-
-def needs_password(exc: BaseException | None) -> bool:
-    from reviewer_app.store import CredentialsRequired
-
-    return isinstance(exc, CredentialsRequired)
+    password_refused: str | None = None  # the server's words, when it is the password it refuses
 
 
 def open_session(service: Any, *, live: bool = True, url: str | None = None, password: str | None = None) -> Session:
@@ -75,16 +70,18 @@ def sync_journal(service: Any, probe: bool = False) -> SyncResult:
         return SyncResult(0, (), True, None)
     status = service.flush_journal()
     online = bool(status.online)
+    offline_error = getattr(status, "offline_error", None)
     stats = None
     if status.pending:
         online = False
     elif probe or not online:
         try:
             stats = service.queue_stats()
-            online = True
-        except DatabaseUnavailable:
-            online = False
-    return SyncResult(status.pending, tuple(status.conflicts), online, stats)
+            online, offline_error = True, None
+        except DatabaseUnavailable as exc:
+            online, offline_error = False, exc
+    refused = one_line(offline_error) if not online and needs_password(offline_error) else None
+    return SyncResult(status.pending, tuple(status.conflicts), online, stats, refused)
 
 
 def dismiss_conflict(service: Any, decision_id: str) -> SyncResult:

@@ -54,6 +54,13 @@ def is_unreachable(exc: BaseException | None) -> bool:
     return isinstance(exc, DatabaseUnavailable)
 
 
+def needs_password(exc: BaseException | None) -> bool:
+    """True when the server wants a password that we lack, or refused the one we have."""
+    from reviewer_app.store import CredentialsRequired
+
+    return isinstance(exc, CredentialsRequired)
+
+
 def open_error(exc: BaseException | None) -> BaseException | None:
     """What made opening the service fail, for a `ServiceUnavailable`; None for other errors."""
     if isinstance(exc, ServiceUnavailable):
@@ -186,6 +193,7 @@ class DbJobs(QObject):
     sig_job_failed = Signal(str, str)  # job label, one-line error
     sig_job_unreachable = Signal(str, str)  # job label, one-line error: the database did not answer
     sig_reachability = Signal(bool, str)  # the database answers (True) or not (False, with why); on change
+    sig_credentials_refused = Signal(str)  # the server refused the password (why): asking again may help
     sig_idle = Signal()  # the queue of jobs ran empty
     _sig_run = Signal(object)
 
@@ -278,6 +286,8 @@ class DbJobs(QObject):
                 self.set_reachable(True)
             elif not ok and is_unreachable(value):
                 self.set_reachable(False, one_line(value))
+                if needs_password(value):
+                    self.sig_credentials_refused.emit(one_line(value))
             if ok:
                 if job.on_success is not None:
                     job.on_success(value)

@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         self._connecting = False
         self._retry_connect = False  # the database did not answer when opening: try again every sync
         self._password_given = False
+        self._password_declined = False  # refused mid-session, and the reviewer cancelled the new prompt
         self.password_dialog: Any = None
         self.conflicts_dialog: ConflictsDialog | None = None
         self._online = True
@@ -292,6 +293,7 @@ class MainWindow(QMainWindow):
         self.jobs.sig_job_failed.connect(self._on_job_failed)
         self.jobs.sig_job_unreachable.connect(self._on_job_unreachable)
         self.jobs.sig_reachability.connect(self._on_reachability)
+        self.jobs.sig_credentials_refused.connect(self._on_credentials_refused)
         self.model.sig_loaded.connect(self._on_queue_loaded)
         self.model.sig_error.connect(lambda text: self._on_job_failed("queue", text))
         self.model.sig_unreachable.connect(lambda text: self._on_job_unreachable("queue", text))
@@ -549,6 +551,10 @@ class MainWindow(QMainWindow):
             if not self._connecting and self.password_dialog is None:
                 self._connect(reopen=True)
             return
+        if self._password_declined:
+            self._password_declined = False
+            self._ask_password()
+            return
         if not self._online:
             self.sync_now()
         self.model.reload()
@@ -613,6 +619,7 @@ class MainWindow(QMainWindow):
         self._connecting = False
         self._connected = True
         self._retry_connect = False
+        self._password_declined = False
         self._on_reviewer(session.reviewer)
         if session.keyring_error:
             text = self.tr("The password works but could not be kept in the system keyring (%1); it is used until the window closes.").replace(
@@ -666,9 +673,24 @@ class MainWindow(QMainWindow):
         self._password_given = True
         self._connect(password=password)
 
+    def _on_credentials_refused(self, why: str) -> None:
+        """Mid-session the server stopped taking the password (it was changed, and the connection had to
+        be made again): ask for the new one instead of waiting, offline, for an answer that never comes."""
+        if (self._closed or not self._connected or self._connecting or self.password_dialog is not None
+                or self._password_declined or not account(self._database_url())):
+            return  # not connected yet: the connect job asks; declined: F5 asks again
+        self._ask_password(why)
+
     def _on_password_cancelled(self) -> None:
         self.password_dialog = None
         if self._closed:
+            return
+        if self._connected:
+            self._password_declined = True
+            text = self.tr("The database refused the password. Decisions are kept on this computer; press F5 to enter the password again.")
+            self.log(text, error=True)
+            self.statusBar().showMessage(text, 15000)
+            self._update_connection_label()
             return
         self.log(self.tr("Not connected: no password given. Press F5 to try again."), error=True)
         self.statusBar().showMessage(self.tr("Not connected: no password given. Press F5 to try again."), 15000)
@@ -709,6 +731,8 @@ class MainWindow(QMainWindow):
         if result.stats is not None:
             self._on_stats(result.stats)
         self._update_connection_label()
+        if result.password_refused:
+            self._on_credentials_refused(result.password_refused)
 
     def _on_sync_failed(self, exc: BaseException) -> None:
         self._sync_job = None
@@ -1233,6 +1257,9 @@ class MainWindow(QMainWindow):
             self.jobs.set_reachable(True)
         if status is not None:
             self._apply_journal(status.pending, status.conflicts)
+            refused = getattr(status, "offline_error", None)
+            if outcome.queued and needs_password(refused):
+                self._on_credentials_refused(one_line(refused))
         if outcome.ok:
             self._decided.add(sid)
             self._release_later.discard(sid)

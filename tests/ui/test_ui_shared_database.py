@@ -276,6 +276,49 @@ def test_the_window_asks_for_the_password_keeps_it_in_the_keyring_and_asks_again
     qtbot.waitUntil(lambda: window.watcher.running, timeout=WAIT)  # live updates log in with it too
 
 
+def test_a_password_changed_mid_session_is_asked_for_again_and_nothing_waits_for_ever(
+    qtbot, make_window, password_settings, test_keyring, select_and_load, wait_idle, pg_server
+):
+    url = password_settings.database_url
+    window = make_window(settings=password_settings, wait_loaded=False)
+    dialog = wait_for_password_dialog(qtbot, window)
+    dialog.setTextValue(PASSWORD)
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and window.model.queue_row(0) is not None, timeout=WAIT)
+    select_and_load(window, 0)
+    wait_idle(window)
+    changed = PASSWORD + " rotated"
+    try:
+        pg_server.psql(f"ALTER ROLE {PASSWORD_USER} PASSWORD '{changed}'")
+        pg_server.restart()  # every connection has to log in again, with the old password
+
+        qtbot.keyClick(window.queue_view, Qt.Key.Key_A)  # decided while the password is refused
+        asked = wait_for_password_dialog(qtbot, window)
+        assert "password authentication failed" in asked.labelText()
+        asked.reject()
+        qtbot.waitUntil(lambda: window.pending_decisions == 1, timeout=WAIT)
+        assert any("refused the password" in line for line in window.log_lines())
+        window.sync_now()  # the journal's next attempt: refused again, and no new prompt for it
+        wait_idle(window)
+        assert window.password_dialog is None and window.pending_decisions == 1 and window.connected
+
+        window.refresh()  # F5 asks again
+        again = wait_for_password_dialog(qtbot, window)
+        again.setTextValue(changed)
+        again.accept()
+        qtbot.waitUntil(lambda: window.pending_decisions == 0 and window.connection_label.text() == "Online",
+                        timeout=WAIT)
+        assert credentials.load_password(url) == changed
+        check = ReviewService(Settings(data_dir=password_settings.data_dir.parent / "check",
+                                       db_url=pg_server.url(database=url.rsplit("/", 1)[1])))
+        try:
+            assert [(d.reviewer, d.verdict) for d in check.store.decisions()] == [(PASSWORD_USER, "approve")]
+        finally:
+            check.close()
+    finally:
+        pg_server.psql(f"ALTER ROLE {PASSWORD_USER} PASSWORD '{PASSWORD}'")
+
+
 def test_cancelling_the_password_leaves_the_window_not_connected(qtbot, make_window, password_settings, test_keyring):
     window = make_window(settings=password_settings, wait_loaded=False)
     dialog = wait_for_password_dialog(qtbot, window)

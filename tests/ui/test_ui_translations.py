@@ -6,6 +6,7 @@ import re
 import shutil
 from datetime import timedelta
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def test_every_message_of_the_ts_file_is_translated_and_finished():
 
 def test_the_ts_file_covers_every_string_in_the_sources(tmp_path):
     """Running lupdate over reviewer_app/ui finds nothing new: the translation is not behind the code."""
-    lupdate = shutil.which("pyside6-lupdate")
+    # The venv's scripts are not on PATH when the tests run as `.venv/bin/python -m pytest`.
+    lupdate = shutil.which("pyside6-lupdate") or shutil.which("pyside6-lupdate", path=str(Path(sys.executable).parent))
     if lupdate is None:
         pytest.skip("pyside6-lupdate is not installed")
     copy = tmp_path / TS.name
