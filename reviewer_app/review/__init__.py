@@ -8,6 +8,7 @@ from reviewer_app.review.service import (
     SubmissionView,
     SubmitOutcome,
     utc_now,
+    waiting_decisions,
 )
 from reviewer_app.review.sla import SlaPolicy, format_time_left
 from reviewer_app.store import (
@@ -27,6 +28,7 @@ from reviewer_app.store import (
 )
 
 __all__ = [
+    "waiting_decisions",
     "AlreadyDecided",
     "ClaimRecord",
     "DatabaseError",

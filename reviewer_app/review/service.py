@@ -119,6 +119,15 @@ class JournalStatus:
     offline_error: DatabaseUnavailable | None = None  # why not online (CredentialsRequired: ask for a password)
 
 
+def waiting_decisions(settings: Settings) -> int:
+    """Decisions this workstation keeps for its database, counted without the database (which may be down)."""
+    journal = DecisionJournal(settings.journal_path)
+    try:
+        return journal.count_pending(without_password(settings.database_url))
+    finally:
+        journal.close()
+
+
 class ReviewService:
     def __init__(
         self,

@@ -77,14 +77,16 @@ def one_line(exc: BaseException) -> str:
 class Job:
     """A handle on a queued call: `cancel()` drops it if it has not started, and silences its callbacks."""
 
-    __slots__ = ("id", "label", "fn", "on_success", "on_failure", "cancelled", "done", "local")
+    __slots__ = ("id", "label", "fn", "on_success", "on_failure", "cancelled", "done", "local", "needs_service")
 
     def __init__(
-        self, job_id: int, label: str, fn: Callable[[Any], Any], on_success, on_failure, local: bool = False
+        self, job_id: int, label: str, fn: Callable[[Any], Any], on_success, on_failure, local: bool = False,
+        needs_service: bool = True,
     ) -> None:
         self.id = job_id
         self.label = label
         self.fn = fn
+        self.needs_service = needs_service
         self.on_success = on_success
         self.on_failure = on_failure
         self.cancelled = False
@@ -156,7 +158,7 @@ class _DbWorker(QObject):
             self.sig_finished.emit(job.id, False, None)
             return
         try:
-            result = job.fn(self._ensure_service())
+            result = job.fn(self._ensure_service() if job.needs_service else None)
         except Exception as exc:
             if is_unreachable(exc):  # expected while the database is down: one line, no traceback
                 log.info("background job %r: %s", job.label, one_line(exc))
@@ -220,13 +222,17 @@ class DbJobs(QObject):
         on_failure: OnFailure | None = None,
         label: str = "",
         local: bool = False,
+        needs_service: bool = True,
     ) -> Job:
         """Queue `fn(service)` on the database thread. Callbacks run later, on the main thread.
 
         `local`: the job's success does not prove that the database answers (it reads the local journal,
         or its result says so itself); its failure for want of the database still counts.
+        `needs_service`: False for work on local files alone, which runs as `fn(None)` even while the
+        service cannot be opened.
         """
-        job = Job(next(self._ids), label or getattr(fn, "__name__", "job"), fn, on_success, on_failure, local)
+        job = Job(next(self._ids), label or getattr(fn, "__name__", "job"), fn, on_success, on_failure, local,
+                  needs_service)
         if self._closed:
             job.cancel()
             return job

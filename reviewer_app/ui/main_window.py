@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.credentials import account
-from reviewer_app.review import KINDS, OPEN_STATUSES, utc_now
+from reviewer_app.review import KINDS, OPEN_STATUSES, utc_now, waiting_decisions
 from reviewer_app.ui.conflicts import ConflictFacts, ConflictsDialog, conflict_items, describe_conflicts, outcome_text
 from reviewer_app.ui.connection import (
     Session,
@@ -650,11 +650,26 @@ class MainWindow(QMainWindow):
         if is_unreachable(reason):
             if not self._retry_connect:
                 self.log(self.tr("Not connected: %1. Trying again every few seconds.").replace("%1", text), error=True)
+                self._count_waiting()
             self._retry_connect = True
         else:
             self.log(self.tr("Not connected: %1").replace("%1", text), error=True)
         self.statusBar().showMessage(self.tr("Not connected: %1").replace("%1", text), 15000)
         self._update_connection_label()
+
+    def _count_waiting(self) -> None:
+        """Not connected: still say how many decisions this computer keeps (from an earlier session)."""
+        settings = self.settings
+        if not hasattr(settings, "journal_path"):
+            return
+
+        def counted(waiting: int) -> None:
+            if not self._connected:
+                self._pending = int(waiting)
+                self._update_connection_label()
+
+        self.jobs.run(lambda _none: waiting_decisions(settings), on_success=counted, label="count waiting decisions",
+                      local=True, needs_service=False)
 
     def _ask_password(self, problem: str = "") -> None:
         if self._closed or self.password_dialog is not None:
@@ -853,6 +868,11 @@ class MainWindow(QMainWindow):
             self.log(text, error=True)
         self._update_connection_label()
 
+    def _offline_text(self) -> str:
+        if self._pending == 1:
+            return self.tr("Offline — 1 decision waiting")
+        return self.tr("Offline — %1 decisions waiting").replace("%1", str(self._pending))
+
     def _update_connection_label(self) -> None:
         label = self.connection_label
         if not self._connected:
@@ -860,15 +880,13 @@ class MainWindow(QMainWindow):
                 text, style = self.tr("Connecting…"), ""
             elif self.password_dialog is not None:
                 text, style = self.tr("Waiting for the password"), ""
+            elif self._pending > 0:
+                text, style = self._offline_text(), OFFLINE_STYLE
             else:
                 text, style = self.tr("Not connected"), NOT_CONNECTED_STYLE
             tip = self.tr("Not connected to the review database. Press F5 to try again.")
         elif not self._online or self._pending > 0:
-            if self._pending == 1:
-                text = self.tr("Offline — 1 decision waiting")
-            else:
-                text = self.tr("Offline — %1 decisions waiting").replace("%1", str(self._pending))
-            style = OFFLINE_STYLE
+            text, style = self._offline_text(), OFFLINE_STYLE
             tip = self.tr("The database does not answer. Your decisions are kept on this computer and sent, in order, when it answers again.")
         else:
             text, style = self.tr("Online"), ONLINE_STYLE

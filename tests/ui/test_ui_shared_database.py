@@ -210,6 +210,28 @@ def test_claims_and_decisions_of_other_reviewers_show_up_without_any_action(
     assert window._reloads.emitted <= 10  # throttled: a handful of reloads, not one per notification
 
 
+def test_a_window_opened_while_the_server_is_down_says_what_waits_and_sends_it_when_it_answers(
+    qtbot, make_window, pg_team, tmp_path
+):
+    server = pg_team.pg_server
+    sid = pg_team.file("com.restart.offline", tier=3)
+    alice = pg_team["alice"]
+    alice.claim(sid)
+    try:
+        server.stop("fast")
+        assert alice.decide(sid, "approve").queued  # decided, then the workstation was restarted
+        alice.close()
+        del pg_team.services["alice"]
+        window = team_window(make_window, pg_team, "alice", wait_loaded=False)
+        qtbot.waitUntil(lambda: window.connection_label.text() == "Offline — 1 decision waiting", timeout=WAIT)
+        assert not window.connected and window.pending_decisions == 1
+    finally:
+        server.start()
+    qtbot.waitUntil(lambda: window.connected and window.connection_label.text() == "Online", timeout=WAIT)
+    assert window.pending_decisions == 0
+    assert stored(pg_team, tmp_path) == [(sid, "alice", "approve")]
+
+
 # -- passwords -----------------------------------------------------------------------------------------
 
 
