@@ -28,11 +28,18 @@ CREATE FUNCTION record_decision(
     p_reason_codes json, p_message text, p_lease interval
 ) RETURNS boolean LANGUAGE plpgsql SECURITY INVOKER SET search_path = public, pg_temp AS $$
 BEGIN
-    UPDATE submissions SET claimed_by = p_reviewer, lease_until = now() + p_lease
+    -- Held by the caller already (the usual case): lock the row, no need to write it.
+    PERFORM 1 FROM submissions
      WHERE id = p_submission_id AND status IN ('pending', 'escalated')
-       AND (claimed_by IS NULL OR claimed_by = p_reviewer OR lease_until < now());
+       AND claimed_by = p_reviewer AND lease_until >= now()
+       FOR UPDATE;
     IF NOT FOUND THEN
-        RETURN false;
+        UPDATE submissions SET claimed_by = p_reviewer, lease_until = now() + p_lease
+         WHERE id = p_submission_id AND status IN ('pending', 'escalated')
+           AND (claimed_by IS NULL OR claimed_by = p_reviewer OR lease_until < now());
+        IF NOT FOUND THEN
+            RETURN false;
+        END IF;
     END IF;
     INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes, message)
     VALUES (p_id, p_submission_id, p_reviewer, p_decided_at, p_verdict, p_reason_codes, p_message);
