@@ -291,12 +291,22 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def cmd_journal(args: argparse.Namespace) -> int:
-    service = _service(args)
+    from reviewer_app.review import DatabaseUnavailable, local_journal_status
+
     try:
-        status = service.flush_journal()
-    finally:
-        service.close()
+        service = _service(args)
+    except DatabaseUnavailable as exc:  # what waits can still be told
+        status = local_journal_status(_settings(args), exc)
+    else:
+        try:
+            status = service.flush_journal()
+        finally:
+            service.close()
     record = {
         "online": status.online,
         "pending": status.pending,
@@ -308,8 +318,9 @@ def cmd_journal(args: argparse.Namespace) -> int:
     if args.json:
         _emit(record)
     else:
-        print(f"{'online' if status.online else 'offline'}: {status.pending} decisions waiting, "
-              f"{len(status.conflicts)} conflicts")
+        why = f" ({status.offline_error})" if not status.online and status.offline_error else ""
+        print(f"{'online' if status.online else 'offline' + why}: {_count(status.pending, 'decision')} waiting, "
+              f"{_count(len(status.conflicts), 'conflict')}")
         for c in status.conflicts:
             print(f"  submission {c.submission_id} ({c.verdict}): {c.error}")
     return 0 if status.pending == 0 and not status.conflicts else 1

@@ -148,3 +148,34 @@ def test_demo_workspace_without_gui(tmp_path):
     assert deadlines == sorted(deadlines)
     kept = run("demo", "--no-gui", data_dir=data, check_rc=0)
     assert "kept" in kept.stderr
+
+
+def test_journal_reports_what_waits_while_the_database_is_down_and_sends_it_after(tmp_path, pg_server):
+    from datetime import datetime, timezone
+
+    from reviewer_app.config import Settings
+    from reviewer_app.review import ReviewService
+
+    url = pg_server.url(database=pg_server.create_database())
+    data = tmp_path / "ws"
+    workstation = ReviewService(Settings(data_dir=data, db_url=url))  # the GUI's session, say
+    try:
+        now = datetime.now(timezone.utc)
+        sid = workstation.store.add_submission(kind="metadata", developer="Acme", tier=3, submitted_at=now,
+                                               deadline=workstation.sla.deadline(now, 3), package="com.cli.journal")
+        workstation.claim(sid)
+        pg_server.stop("fast")
+        assert workstation.decide(sid, "approve").queued
+        workstation.close()
+
+        refused = run("--db", url, "decide", str(sid), "--verdict", "approve", "--json", data_dir=data, check_rc=2)
+        assert refused.stderr.count("\n") == 1 and "database unavailable" in refused.stderr
+        waiting = run("--db", url, "journal", data_dir=data, check_rc=1)
+        assert waiting.stdout.startswith("offline (database unavailable: ")
+        assert waiting.stdout.rstrip().endswith(": 1 decision waiting, 0 conflicts")
+        assert lines(run("--db", url, "journal", "--json", data_dir=data, check_rc=1)) == [
+            {"online": False, "pending": 1, "conflicts": []}]
+    finally:
+        pg_server.start()
+    assert run("--db", url, "journal", data_dir=data, check_rc=0).stdout == "online: 0 decisions waiting, 0 conflicts\n"
+    assert lines(run("--db", url, "queue", "--json", data_dir=data, check_rc=0)) == []

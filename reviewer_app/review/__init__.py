@@ -8,7 +8,7 @@ from reviewer_app.review.service import (
     SubmissionView,
     SubmitOutcome,
     utc_now,
-    waiting_decisions,
+    local_journal_status,
 )
 from reviewer_app.review.sla import SlaPolicy, format_time_left
 from reviewer_app.store import (
@@ -28,7 +28,7 @@ from reviewer_app.store import (
 )
 
 __all__ = [
-    "waiting_decisions",
+    "local_journal_status",
     "AlreadyDecided",
     "ClaimRecord",
     "DatabaseError",

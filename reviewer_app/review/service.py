@@ -119,11 +119,12 @@ class JournalStatus:
     offline_error: DatabaseUnavailable | None = None  # why not online (CredentialsRequired: ask for a password)
 
 
-def waiting_decisions(settings: Settings) -> int:
-    """Decisions this workstation keeps for its database, counted without the database (which may be down)."""
+def local_journal_status(settings: Settings, offline_error: DatabaseUnavailable | None = None) -> JournalStatus:
+    """What this workstation's journal keeps for its database, read without the database (which may be down)."""
     journal = DecisionJournal(settings.journal_path)
     try:
-        return journal.count_pending(without_password(settings.database_url))
+        key = without_password(settings.database_url)
+        return JournalStatus(journal.count_pending(key), tuple(journal.conflicts(key)), False, offline_error)
     finally:
         journal.close()
 

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.credentials import account
-from reviewer_app.review import KINDS, OPEN_STATUSES, utc_now, waiting_decisions
+from reviewer_app.review import KINDS, OPEN_STATUSES, local_journal_status, utc_now
 from reviewer_app.ui.conflicts import ConflictFacts, ConflictsDialog, conflict_items, describe_conflicts, outcome_text
 from reviewer_app.ui.connection import (
     Session,
@@ -668,8 +668,8 @@ class MainWindow(QMainWindow):
                 self._pending = int(waiting)
                 self._update_connection_label()
 
-        self.jobs.run(lambda _none: waiting_decisions(settings), on_success=counted, label="count waiting decisions",
-                      local=True, needs_service=False)
+        self.jobs.run(lambda _none: local_journal_status(settings).pending, on_success=counted,
+                      label="count waiting decisions", local=True, needs_service=False)
 
     def _ask_password(self, problem: str = "") -> None:
         if self._closed or self.password_dialog is not None:
