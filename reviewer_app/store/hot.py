@@ -2,9 +2,9 @@
 
 Each is one self-contained statement in autocommit, so it costs one round trip: no BEGIN, COMMIT or
 pool ping of its own. They are compiled once by SQLAlchemy, prepared on the server, and sent on a
-connection this workstation keeps for them, which skips the pool and the ORM's per-call work (together
-about half of the client's time per claim in bench/claims_postgres.py). Every statement sent this way is
-idempotent, so one the server dropped (a restart) is simply sent again on a new connection.
+connection this workstation keeps for them, which skips the pool and the ORM's per-call work (a third of
+the client's CPU per claim and decision, 1.35 → 0.91 ms, measured in one process). Every statement sent
+this way is idempotent, so one the server dropped (a restart) is simply sent again on a new connection.
 """
 
 from __future__ import annotations
