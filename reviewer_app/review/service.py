@@ -119,12 +119,16 @@ class JournalStatus:
     offline_error: DatabaseUnavailable | None = None  # why not online (CredentialsRequired: ask for a password)
 
 
+def _journal_status(journal: DecisionJournal, key: str, online: bool, offline_error: DatabaseUnavailable | None
+                    ) -> JournalStatus:
+    return JournalStatus(journal.count_pending(key), tuple(journal.conflicts(key)), online, offline_error)
+
+
 def local_journal_status(settings: Settings, offline_error: DatabaseUnavailable | None = None) -> JournalStatus:
     """What this workstation's journal keeps for its database, read without the database (which may be down)."""
     journal = DecisionJournal(settings.journal_path)
     try:
-        key = without_password(settings.database_url)
-        return JournalStatus(journal.count_pending(key), tuple(journal.conflicts(key)), False, offline_error)
+        return _journal_status(journal, without_password(settings.database_url), False, offline_error)
     finally:
         journal.close()
 
@@ -145,8 +149,7 @@ class ReviewService:
         self.store = store or Store(url, settings.blob_dir, reviewer=settings.reviewer_name, password=self.password)
         self.journal = DecisionJournal(settings.journal_path)
         self.journal_key = without_password(url)
-        self.online = True
-        self.offline_error: DatabaseUnavailable | None = None
+        self.offline_error: DatabaseUnavailable | None = None  # why the database did not answer last time
         self._reviewer: str = self.store.whoami()  # asked once, while connected: decisions work offline
         self._role: str | None = None
         self._pushed: dict[str, tuple[DecisionRecord, str]] = {}
@@ -154,6 +157,11 @@ class ReviewService:
     def close(self) -> None:
         self.store.close()
         self.journal.close()
+
+    @property
+    def online(self) -> bool:
+        """The database answered the last time it was needed."""
+        return self.offline_error is None
 
     @property
     def reviewer(self) -> str:
@@ -330,7 +338,7 @@ class ReviewService:
                 decided_at=entry.decided_at,
             )
         except DatabaseUnavailable as exc:
-            self._went_offline(exc)
+            self.offline_error = exc
             raise
         except StoreError as exc:
             kind, by, at, verdict = _conflict_facts(exc)
@@ -338,10 +346,7 @@ class ReviewService:
             self.journal.make_durable()  # the reviewer must still find it after a power cut
         else:
             self.journal.mark_pushed(entry.decision_id)
-        self.online, self.offline_error = True, None
-
-    def _went_offline(self, exc: DatabaseUnavailable) -> None:
-        self.online, self.offline_error = False, exc
+        self.offline_error = None
 
     def _push_pending(self) -> bool:
         """Push waiting decisions in the order they were made; stop at the first unreachable moment.
@@ -359,18 +364,13 @@ class ReviewService:
         if not self._push_pending():
             try:
                 self.store.ping()
-                self.online, self.offline_error = True, None
+                self.offline_error = None
             except DatabaseUnavailable as exc:
-                self._went_offline(exc)
+                self.offline_error = exc
         return self.journal_status()
 
     def journal_status(self) -> JournalStatus:
-        return JournalStatus(
-            pending=self.journal.count_pending(self.journal_key),
-            conflicts=tuple(self.journal.conflicts(self.journal_key)),
-            online=self.online,
-            offline_error=None if self.online else self.offline_error,
-        )
+        return _journal_status(self.journal, self.journal_key, self.online, self.offline_error)
 
     def watch(self, on_change: Callable[[set[int] | None], None], stop: threading.Event, interval: float = 1.0) -> None:
         """Block until `stop` is set, calling `on_change` when other workstations change the queue

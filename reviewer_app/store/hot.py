@@ -64,9 +64,8 @@ class HotConnection:
                     cursor = driver.execute(statement.sql, params, prepare=True)
                     return cursor.fetchone() if cursor.description is not None else cursor.rowcount
                 except dbapi.Error as exc:
-                    dropped = self._fairy is None or self._fairy.driver_connection.closed or self.engine.dialect.is_disconnect(
-                        exc, self._fairy.driver_connection, None
-                    )
+                    driver = self._fairy.driver_connection if self._fairy is not None else None
+                    dropped = driver is None or driver.closed or self.engine.dialect.is_disconnect(exc, driver, None)
                     if dropped:
                         self._discard()
                         if attempt == 1:
