@@ -757,6 +757,8 @@ class MainWindow(QMainWindow):
     def _apply_journal(self, pending: int, conflicts: Sequence[Any]) -> None:
         """What the journal holds now: decisions waiting, conflicts to show."""
         before, self._pending = self._pending, int(pending)
+        if self._pending == 0:
+            self.model.release_withheld()
         if self._online and self._pending < before:
             sent = before - self._pending
             self.log(
@@ -1280,6 +1282,8 @@ class MainWindow(QMainWindow):
                 self._on_credentials_refused(one_line(refused))
         if outcome.ok:
             self._decided.add(sid)
+            if outcome.queued:
+                self.model.withhold(sid)
             self._release_later.discard(sid)
             if self._held == sid:
                 self._held = None

@@ -247,6 +247,7 @@ class SubmissionQueueModel(QAbstractTableModel):
         self._paused = False
         self._now = clock()
         self._urgency_seen: dict[int, Urgency] = {}
+        self._withheld: set[int] = set()
         self.fetch_count = 0  # fetches sent to the worker (for diagnostics and tests)
         self._tick = QTimer(self)
         self._tick.setInterval(tick_ms)
@@ -268,6 +269,20 @@ class SubmissionQueueModel(QAbstractTableModel):
     @property
     def loading(self) -> bool:
         return self._loading is not None
+
+    def withhold(self, submission_id: int) -> None:
+        """Keep a submission out of the queue whatever the database says: it was decided here and the
+        decision still waits in the offline journal, so a reload before the journal is sent would bring
+        it back."""
+        self._withheld.add(submission_id)
+
+    def release_withheld(self) -> None:
+        """The journal is empty: the database's answer is the whole truth again."""
+        self._withheld.clear()
+
+    @property
+    def withheld(self) -> frozenset[int]:
+        return frozenset(self._withheld)
 
     def reload(self) -> None:
         """Ask the worker for the ids again. Rows stay shown and are fetched again when looked at."""
@@ -615,7 +630,7 @@ class SubmissionQueueModel(QAbstractTableModel):
     def _on_ids(self, ids: list[int]) -> None:
         self._loading = None
         self._now = self._clock()
-        self._apply_ids(list(ids))
+        self._apply_ids([sid for sid in ids if sid not in self._withheld])
         self._loaded_once = True
         self.sig_loaded.emit()
         if self._reload_again:

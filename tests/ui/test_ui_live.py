@@ -146,6 +146,49 @@ def test_a_window_whose_database_stops_answering_keeps_deciding_and_sends_later(
     assert window.model.row_of(third) == 1
 
 
+def test_a_decision_waiting_in_the_journal_keeps_its_row_out_of_a_queue_the_database_still_lists(
+    qtbot, make_window, settings, file_submission, select_and_load, wait_idle
+):
+    from reviewer_app.store import Store
+
+    first = file_submission(label="First", due_in=timedelta(hours=1))
+    second = file_submission(label="Second", due_in=timedelta(hours=2))
+    stores: list[Unpluggable] = []
+
+    def factory(password=None):
+        store = Unpluggable(Store(settings.database_url, settings.blob_dir, reviewer=settings.reviewer_name))
+        stores.append(store)
+        return ReviewService(settings, store=store)
+
+    window = make_window(expect_rows=2, service_factory=factory, sync_ms=60_000)  # no sync unless asked
+    assert select_and_load(window, 0) == first
+    wait_idle(window)
+    stores[0].unplugged = True
+    qtbot.keyClick(window.queue_view, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.pending_decisions == 1, timeout=10_000)
+    wait_idle(window)
+    assert window.model.row_of(first) == -1
+
+    # The database answers again, and a reload reaches it before the journal is sent: the queue it
+    # lists still has the submission (pending, held by this reviewer). The row stays out all along.
+    stores[0].unplugged = False
+    rows_seen = []
+    window.model.sig_loaded.connect(
+        lambda: rows_seen.append([window.model.submission_id(r) for r in range(window.model.rowCount())])
+    )
+    window.model.reload()
+    qtbot.waitUntil(lambda: window.connection_label.text() == "Online", timeout=10_000)
+    wait_idle(window)
+    assert len(rows_seen) >= 2  # the reload that came first, and the one after the database answered
+    assert all(rows == [second] for rows in rows_seen), rows_seen
+    assert window.model.withheld == set()
+    fresh = ReviewService(settings)
+    try:
+        assert [(d.reviewer, d.verdict) for d in fresh.store.decisions(first)] == [("alice", "approve")]
+    finally:
+        fresh.close()
+
+
 def test_a_reload_between_a_selection_and_its_loading_keeps_the_new_selection(
     qtbot, make_window, file_submission, select_and_load
 ):
