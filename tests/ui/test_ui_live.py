@@ -92,20 +92,27 @@ class Unpluggable:
         return call
 
 
-def test_a_window_whose_database_stops_answering_keeps_deciding_and_sends_later(
-    qtbot, make_window, settings, file_submission, select_and_load, wait_idle
-):
+def unpluggable_services(settings):
+    """A service factory whose stores can be unplugged, and the stores it made (the first is the window's)."""
     from reviewer_app.store import Store
 
-    first = file_submission(label="First", due_in=timedelta(hours=1))
-    second = file_submission(label="Second", due_in=timedelta(hours=2))
-    third = file_submission(label="Third", due_in=timedelta(hours=3))
     stores: list[Unpluggable] = []
 
     def factory(password=None):
         store = Unpluggable(Store(settings.database_url, settings.blob_dir, reviewer=settings.reviewer_name))
         stores.append(store)
         return ReviewService(settings, store=store)
+
+    return stores, factory
+
+
+def test_a_window_whose_database_stops_answering_keeps_deciding_and_sends_later(
+    qtbot, make_window, settings, file_submission, select_and_load, wait_idle
+):
+    first = file_submission(label="First", due_in=timedelta(hours=1))
+    second = file_submission(label="Second", due_in=timedelta(hours=2))
+    third = file_submission(label="Third", due_in=timedelta(hours=3))
+    stores, factory = unpluggable_services(settings)
 
     window = make_window(expect_rows=3, service_factory=factory, sync_ms=300)
     qtbot.waitUntil(lambda: all(window.model.queue_row(r) is not None for r in range(3)), timeout=10_000)
@@ -149,16 +156,9 @@ def test_a_window_whose_database_stops_answering_keeps_deciding_and_sends_later(
 def test_a_decision_waiting_in_the_journal_keeps_its_row_out_of_a_queue_the_database_still_lists(
     qtbot, make_window, settings, file_submission, select_and_load, wait_idle
 ):
-    from reviewer_app.store import Store
-
     first = file_submission(label="First", due_in=timedelta(hours=1))
     second = file_submission(label="Second", due_in=timedelta(hours=2))
-    stores: list[Unpluggable] = []
-
-    def factory(password=None):
-        store = Unpluggable(Store(settings.database_url, settings.blob_dir, reviewer=settings.reviewer_name))
-        stores.append(store)
-        return ReviewService(settings, store=store)
+    stores, factory = unpluggable_services(settings)
 
     window = make_window(expect_rows=2, service_factory=factory, sync_ms=60_000)  # no sync unless asked
     assert select_and_load(window, 0) == first
