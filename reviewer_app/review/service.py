@@ -117,11 +117,13 @@ class JournalStatus:
     conflicts: tuple[JournalEntry, ...]
     online: bool
     offline_error: DatabaseUnavailable | None = None  # why not online (CredentialsRequired: ask for a password)
+    waiting: tuple[int, ...] = ()  # the submissions whose decisions wait, in order: decided, whatever the queue says
 
 
 def _journal_status(journal: DecisionJournal, key: str, online: bool, offline_error: DatabaseUnavailable | None
                     ) -> JournalStatus:
-    return JournalStatus(journal.count_pending(key), tuple(journal.conflicts(key)), online, offline_error)
+    waiting = tuple(entry.submission_id for entry in journal.pending(key))
+    return JournalStatus(len(waiting), tuple(journal.conflicts(key)), online, offline_error, waiting)
 
 
 def local_journal_status(settings: Settings, offline_error: DatabaseUnavailable | None = None) -> JournalStatus:

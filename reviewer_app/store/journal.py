@@ -118,12 +118,6 @@ class DecisionJournal:
         found = self._select("decision_id = ?", (decision_id,))
         return found[0] if found else None
 
-    def count_pending(self, database: str) -> int:
-        with self._lock:
-            return self._conn.execute(
-                "SELECT count(*) FROM journal WHERE state = 'pending' AND database = ?", (database,)
-            ).fetchone()[0]
-
     def make_durable(self) -> None:
         """Everything written so far survives a power loss on return (the WAL is synced to disk)."""
         with self._lock:

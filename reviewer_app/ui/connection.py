@@ -27,6 +27,7 @@ class Session:
     conflicts: tuple[Any, ...] = ()
     online: bool = True
     keyring_error: str | None = None  # the password works but could not be kept in the keyring
+    waiting: tuple[int, ...] = ()  # submissions decided here whose decisions wait in the journal
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class SyncResult:
     online: bool
     stats: dict[str, Any] | None = field(default=None)
     password_refused: str | None = None  # the server's words, when it is the password it refuses
+    waiting: tuple[int, ...] = ()  # submissions decided here whose decisions wait in the journal
 
 
 def open_session(service: Any, *, live: bool = True, url: str | None = None, password: str | None = None) -> Session:
@@ -49,12 +51,12 @@ def open_session(service: Any, *, live: bool = True, url: str | None = None, pas
             save_password(url, password)
         except CredentialStoreError as exc:
             keyring_error = one_line(exc)
-    pending, conflicts, online = 0, (), True
+    pending, conflicts, online, waiting = 0, (), True, ()
     if hasattr(service, "journal_status"):
         status = service.journal_status()
-        pending, conflicts, online = status.pending, tuple(status.conflicts), bool(status.online)
+        pending, conflicts, online, waiting = status.pending, tuple(status.conflicts), bool(status.online), status.waiting
     watch = getattr(service, "watch", None) if live else None
-    return Session(service.reviewer, watch, pending, conflicts, online, keyring_error)
+    return Session(service.reviewer, watch, pending, conflicts, online, keyring_error, waiting)
 
 
 def sync_journal(service: Any, probe: bool = False) -> SyncResult:
@@ -81,14 +83,14 @@ def sync_journal(service: Any, probe: bool = False) -> SyncResult:
         except DatabaseUnavailable as exc:
             online, offline_error = False, exc
     refused = one_line(offline_error) if not online and needs_password(offline_error) else None
-    return SyncResult(status.pending, tuple(status.conflicts), online, stats, refused)
+    return SyncResult(status.pending, tuple(status.conflicts), online, stats, refused, status.waiting)
 
 
 def dismiss_conflict(service: Any, decision_id: str) -> SyncResult:
     """On the worker: the reviewer has seen this conflict; the journal as it is now."""
     service.dismiss_conflict(decision_id)
     status = service.journal_status()
-    return SyncResult(status.pending, tuple(status.conflicts), bool(status.online))
+    return SyncResult(status.pending, tuple(status.conflicts), bool(status.online), waiting=status.waiting)
 
 
 def password_dialog(parent: QWidget, account: str, problem: str = "") -> QInputDialog:

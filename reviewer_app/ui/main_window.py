@@ -627,13 +627,13 @@ class MainWindow(QMainWindow):
             )
             self.log(text, error=True)
             self.statusBar().showMessage(text, 15000)
-        self._apply_journal(session.pending, session.conflicts)
+        self._apply_journal(session.pending, session.conflicts, session.waiting)
         if session.watch is not None and self._live:
             self.watcher.start(session.watch)
+        if session.pending:
+            self.sync_now()  # before the queue's ids: the worker sends what waits first
         self.model.reload()
         self.refresh_stats()
-        if session.pending:
-            self.sync_now()
         self._update_connection_label()
         self.sig_connected.emit(session.reviewer)
 
@@ -740,7 +740,7 @@ class MainWindow(QMainWindow):
     def _on_synced(self, result: SyncResult) -> None:
         try:
             self.jobs.set_reachable(result.online)
-            self._apply_journal(result.pending, result.conflicts)
+            self._apply_journal(result.pending, result.conflicts, result.waiting)
         finally:
             self._sync_job = None
         if result.stats is not None:
@@ -754,11 +754,10 @@ class MainWindow(QMainWindow):
         if not is_unreachable(exc) and open_error(exc) is None:
             self._on_job_failed("send waiting decisions", one_line(exc))
 
-    def _apply_journal(self, pending: int, conflicts: Sequence[Any]) -> None:
-        """What the journal holds now: decisions waiting, conflicts to show."""
+    def _apply_journal(self, pending: int, conflicts: Sequence[Any], waiting: Sequence[int] = ()) -> None:
+        """What the journal holds now: decisions waiting (their rows stay out of the queue), conflicts to show."""
         before, self._pending = self._pending, int(pending)
-        if self._pending == 0:
-            self.model.release_withheld()
+        self.model.set_withheld(waiting)
         if self._online and self._pending < before:
             sent = before - self._pending
             self.log(
@@ -839,7 +838,7 @@ class MainWindow(QMainWindow):
 
         self.jobs.run(
             lambda service: dismiss_conflict(service, decision_id),
-            on_success=lambda result: self._apply_journal(result.pending, result.conflicts),
+            on_success=lambda result: self._apply_journal(result.pending, result.conflicts, result.waiting),
             on_failure=failed,
             label="dismiss conflict",
             local=True,
@@ -1276,14 +1275,12 @@ class MainWindow(QMainWindow):
         elif outcome.ok or outcome.conflict:
             self.jobs.set_reachable(True)
         if status is not None:
-            self._apply_journal(status.pending, status.conflicts)
+            self._apply_journal(status.pending, status.conflicts, status.waiting)
             refused = getattr(status, "offline_error", None)
             if outcome.queued and needs_password(refused):
                 self._on_credentials_refused(one_line(refused))
         if outcome.ok:
             self._decided.add(sid)
-            if outcome.queued:
-                self.model.withhold(sid)
             self._release_later.discard(sid)
             if self._held == sid:
                 self._held = None

@@ -270,15 +270,11 @@ class SubmissionQueueModel(QAbstractTableModel):
     def loading(self) -> bool:
         return self._loading is not None
 
-    def withhold(self, submission_id: int) -> None:
-        """Keep a submission out of the queue whatever the database says: it was decided here and the
-        decision still waits in the offline journal, so a reload before the journal is sent would bring
-        it back."""
-        self._withheld.add(submission_id)
-
-    def release_withheld(self) -> None:
-        """The journal is empty: the database's answer is the whole truth again."""
-        self._withheld.clear()
+    def set_withheld(self, submission_ids: Iterable[int]) -> None:
+        """Keep these submissions out of the ids that loads bring, whatever the database says: they were
+        decided here and the decisions still wait in the offline journal (a load that reaches the database
+        before the journal is sent would bring them back). Rows already shown are the caller's to remove."""
+        self._withheld = set(submission_ids)
 
     @property
     def withheld(self) -> frozenset[int]:

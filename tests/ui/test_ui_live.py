@@ -189,6 +189,36 @@ def test_a_decision_waiting_in_the_journal_keeps_its_row_out_of_a_queue_the_data
         fresh.close()
 
 
+def test_a_window_opened_with_decisions_waiting_sends_them_before_it_lists_the_queue(
+    qtbot, make_window, settings, file_submission, wait_idle
+):
+    first = file_submission(label="First", due_in=timedelta(hours=1))
+    second = file_submission(label="Second", due_in=timedelta(hours=2))
+    stores, factory = unpluggable_services(settings)
+    earlier = factory()  # an earlier session: it decided while the database did not answer
+    try:
+        earlier.claim(first)
+        stores[0].unplugged = True
+        assert earlier.decide(first, "approve").queued
+    finally:
+        earlier.close()
+
+    window = make_window(show=False, wait_loaded=False)
+    rows_seen = []
+    window.model.sig_loaded.connect(
+        lambda: rows_seen.append([window.model.submission_id(r) for r in range(window.model.rowCount())])
+    )
+    qtbot.waitUntil(lambda: window.connection_label.text() == "Online" and bool(rows_seen), timeout=10_000)
+    wait_idle(window)
+    assert window.pending_decisions == 0
+    assert rows_seen and all(rows == [second] for rows in rows_seen), rows_seen
+    fresh = ReviewService(settings)
+    try:
+        assert [(d.reviewer, d.verdict) for d in fresh.store.decisions(first)] == [("alice", "approve")]
+    finally:
+        fresh.close()
+
+
 def test_a_reload_between_a_selection_and_its_loading_keeps_the_new_selection(
     qtbot, make_window, file_submission, select_and_load
 ):
