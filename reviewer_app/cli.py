@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("apks", nargs="+", metavar="APK")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    p = sub.add_parser("diff", parents=[common], help="what changed between two versions of an app (no database)")
+    p.add_argument("old", metavar="OLD.apk")
+    p.add_argument("new", metavar="NEW.apk")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+
     p = sub.add_parser("submit", parents=[common], help="file APKs as submissions")
     p.add_argument("apks", nargs="+", metavar="APK")
     p.add_argument("--kind", required=True, choices=KINDS)
@@ -142,6 +147,59 @@ def _print_facts(facts) -> None:
         print(f"  permission {p}")
     for w in facts.warnings:
         print(f"  warning: {w}")
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from reviewer_app.apk.diff import diff_versions
+    from reviewer_app.apk.pool import FactsPool
+
+    settings = _settings(args)
+    with FactsPool(workers=2, limits=settings.limits) as pool:
+        futures = [pool.submit(path, path, classes=True) for path in (args.old, args.new)]
+        old, new = (pool.result(future, path) for future, path in zip(futures, (args.old, args.new)))
+    diff = diff_versions(old, new)
+    if args.json:
+        _emit(diff.to_json())
+    else:
+        _print_diff(diff)
+    return 0 if diff.ok else 1
+
+
+def _print_diff(diff) -> None:
+    if not diff.ok:
+        print(f"error: {diff.error}")
+        return
+    print(f"{diff.old_file} -> {diff.new_file}")
+    flags = [
+        ("package changed", diff.package_changed),
+        ("version code did not increase", not diff.version_code_increased),
+        ("signer changed", diff.signer_changed),
+        ("signing key rotated (proof-of-rotation)", diff.signer_rotated),
+        ("label changed", diff.label_changed),
+        ("icon changed", diff.icon_changed),
+        ("min SDK changed", diff.min_sdk_changed),
+        ("target SDK changed", diff.target_sdk_changed),
+    ]
+    print(f"  version code {diff.old_version_code} -> {diff.new_version_code}")
+    for text, on in flags:
+        if on:
+            print(f"  {text}")
+    lists = [
+        ("dangerous permission added", diff.dangerous_permissions_added),
+        ("permission added", diff.permissions_added),
+        ("permission removed", diff.permissions_removed),
+        ("component added", diff.components_added),
+        ("component removed", diff.components_removed),
+        ("native ABI added", diff.native_abis_added),
+        ("native ABI removed", diff.native_abis_removed),
+    ]
+    for text, items in lists:
+        for item in items:
+            print(f"  {text}: {item}")
+    if diff.classes_added is None:
+        print("  classes: not compared (one side's DEX could not be read)")
+    else:
+        print(f"  classes: {len(diff.classes_added)} added, {len(diff.classes_removed or [])} removed")
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
@@ -339,6 +397,7 @@ def _run_gui(settings) -> int:
 
 COMMANDS = {
     "inspect": cmd_inspect,
+    "diff": cmd_diff,
     "submit": cmd_submit,
     "queue": cmd_queue,
     "claim": cmd_claim,

@@ -68,12 +68,16 @@ class ApkFacts:
     main_activity: str | None = None
     signers: list[Signer] = field(default_factory=list)
     signature_schemes: dict[str, str] = field(default_factory=dict)  # scheme -> "verified" | "failed" | "absent"
+    # SHA-256 of the certificates of a verified v3 proof-of-rotation lineage, oldest first: keys this app
+    # was signed with before (an update signed by one of them is the same developer's).
+    signing_lineage: list[str] = field(default_factory=list)
     icon_png: bytes | None = None
     icon_sha256: str | None = None
     icon_path: str | None = None
     native_abis: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     parse_seconds: float | None = None
+    classes: list[str] | None = None  # Java names of the classes in its DEX files; read only when asked (diff)
 
     @property
     def components(self) -> list[str]:
@@ -109,6 +113,7 @@ class ApkFacts:
             "providers": list(self.providers),
             "main_activity": self.main_activity,
             "signature_schemes": dict(self.signature_schemes),
+            "signing_lineage": list(self.signing_lineage),
             "icon_path": self.icon_path,
         }
 

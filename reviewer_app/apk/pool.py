@@ -45,10 +45,10 @@ def _init_worker(limits: ParseLimits) -> None:
     import reviewer_app.apk.reader  # noqa: F401  (import once per worker, not per file)
 
 
-def _read_in_worker(path: str, display_name: str, limits: ParseLimits) -> ApkFacts:
+def _read_in_worker(path: str, display_name: str, limits: ParseLimits, classes: bool = False) -> ApkFacts:
     from reviewer_app.apk.reader import read_apk
 
-    return read_apk(path, limits, display_name)
+    return read_apk(path, limits, display_name, classes=classes)
 
 
 def _context():
@@ -74,11 +74,13 @@ class FactsPool:
             context=_context(),
         )
 
-    def submit(self, path: str | os.PathLike[str], display_name: str | None = None) -> Future:
+    def submit(self, path: str | os.PathLike[str], display_name: str | None = None, *, classes: bool = False
+               ) -> Future:
+        """`classes`: list the DEX classes too (`facts.classes`)."""
         name = display_name if display_name is not None else str(path)
         return self._pool.schedule(
             _read_in_worker,
-            args=(os.fspath(Path(path).absolute()), name, self.limits),
+            args=(os.fspath(Path(path).absolute()), name, self.limits, classes),
             timeout=self.limits.timeout_seconds,
         )
 

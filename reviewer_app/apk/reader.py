@@ -48,7 +48,9 @@ class ApkError(Exception):
     """The file is not a usable APK; the message is the one-line reason."""
 
 
-def read_apk(path: str | os.PathLike[str], limits: ParseLimits | None = None, display_name: str | None = None) -> ApkFacts:
+def read_apk(path: str | os.PathLike[str], limits: ParseLimits | None = None, display_name: str | None = None,
+             *, classes: bool = False) -> ApkFacts:
+    """`classes`: also list the classes of its DEX files (`facts.classes`), which takes longer."""
     limits = limits or ParseLimits()
     facts = ApkFacts(file=display_name if display_name is not None else str(path))
     started = time.perf_counter()
@@ -58,7 +60,7 @@ def read_apk(path: str | os.PathLike[str], limits: ParseLimits | None = None, di
         facts.sha256 = hashlib.sha256(data).hexdigest()
         facts.sha1 = hashlib.sha1(data).hexdigest()
         facts.md5 = hashlib.md5(data).hexdigest()
-        _ApkReader(data, facts, limits).run()
+        _ApkReader(data, facts, limits).run(classes=classes)
         facts.ok = True
     except (ApkError, ZipFormatError, LimitExceeded) as exc:
         facts.error = _one_line(str(exc))
@@ -121,7 +123,7 @@ class _ApkReader:
         self.warnings: list[str] = []
         self.target_sandbox_version: int | None = None
 
-    def run(self) -> None:
+    def run(self, classes: bool = False) -> None:
         zf, facts = self.zf, self.facts
         manifest = self._manifest()
         self._identity(manifest)
@@ -135,6 +137,8 @@ class _ApkReader:
             {n.split("/")[1] for n in zf.namelist() if n.startswith("lib/") and n.count("/") >= 2 and n.endswith(".so")}
         )
         self._signatures()
+        if classes:
+            self._classes()
         facts.warnings = _dedupe(zf.warnings + self.warnings + facts.warnings)
 
     # -- manifest --------------------------------------------------------------------------------
@@ -470,6 +474,17 @@ class _ApkReader:
         self.warnings.extend(report.warnings)
         if not report.verifies and report.signers:
             self.warnings.append("signature does not verify for the whole SDK range of this APK")
+        lineage = [der for name in ("v3", "v3.1") if name in report.schemes and report.schemes[name].verified
+                   for der in report.schemes[name].lineage]
+        facts.signing_lineage = list(dict.fromkeys(hashlib.sha256(der).hexdigest() for der in lineage))
+
+    def _classes(self) -> None:
+        from reviewer_app.apk.dex import class_names
+
+        try:
+            self.facts.classes = class_names(self.zf, self.limits)
+        except ValueError as exc:
+            self.warnings.append(_one_line(f"classes not read: {exc}"))
 
 
 def _dedupe(items: list[str]) -> list[str]:
