@@ -884,6 +884,18 @@ Evidence side by side; decisions to the shared review database.</source>
         <translation>已通过应用的更新：上一个已通过版本为 %1。</translation>
     </message>
     <message>
+        <source>Signed by a different key than the last approved version: phones that have the app will refuse this update, and it may not come from the same developer.</source>
+        <translation>签名密钥与上一个已通过版本不同：已安装该应用的手机会拒绝此更新，且它可能并非出自同一开发者。</translation>
+    </message>
+    <message>
+        <source>The signing key was rotated since the last approved version (the proof of rotation verifies).</source>
+        <translation>自上一个已通过版本以来签名密钥已轮换（轮换证明验证通过）。</translation>
+    </message>
+    <message>
+        <source>Version code %1 is not higher than the last approved %2: phones will not install it as an update.</source>
+        <translation>版本号 %1 不高于上一个已通过版本的 %2：手机不会将其作为更新安装。</translation>
+    </message>
+    <message>
         <source>Permissions (%1, %2 dangerous)</source>
         <translation>权限（%1 个，危险 %2 个）</translation>
     </message>

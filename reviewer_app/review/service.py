@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from reviewer_app.apk.diff import VersionDiff, diff_versions
 from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.config import Settings
 from reviewer_app.review.reasons import REASON_CODES
@@ -98,6 +99,13 @@ class SubmissionView:
     @property
     def row(self) -> QueueRow:
         return self.detail.row
+
+    @property
+    def changes(self) -> VersionDiff | None:
+        """What changed since the last approved version of the package (None: no such version)."""
+        if self.facts is None or self.previous is None or not (self.facts.ok and self.previous.ok):
+            return None
+        return diff_versions(self.previous, self.facts)
 
 
 def _conflict_facts(exc: StoreError) -> tuple[str | None, str | None, datetime | None, str | None]:

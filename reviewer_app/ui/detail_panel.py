@@ -70,6 +70,7 @@ class DetailData:
     requested: list[PermissionEntry] = field(default_factory=list)
     implied: list[PermissionEntry] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    changes: Any = None  # VersionDiff against the last approved version, or None
 
 
 def load_detail(service: Any, submission_id: int, claim: bool = True) -> DetailData:
@@ -91,7 +92,7 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> DetailD
                 ICON_SIZE, ICON_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
     requested, implied, removed = permission_entries(view.facts, view.previous)
-    return DetailData(view, claim_error, icon, requested, implied, removed)
+    return DetailData(view, claim_error, icon, requested, implied, removed, view.changes)
 
 
 class PermissionListModel(QAbstractListModel):
@@ -478,7 +479,9 @@ class SubmissionDetailPanel(QScrollArea):
         banner = self._banner_text(row, data)
         if banner:
             closed = row.status not in ("pending", "escalated")
-            self.banner.setStyleSheet(ERROR_BANNER_STYLE if closed or data.claim_error else BANNER_STYLE)
+            changes = data.changes
+            alarming = changes is not None and (changes.signer_changed or not changes.version_code_increased)
+            self.banner.setStyleSheet(ERROR_BANNER_STYLE if closed or data.claim_error or alarming else BANNER_STYLE)
             self.banner.setText(banner)
             self.banner.show()
 
@@ -551,7 +554,28 @@ class SubmissionDetailPanel(QScrollArea):
                     "%1", version_text(prev.version_name, prev.version_code)
                 )
             )
+        lines += self._update_problems(data.changes)
         return "\n".join(lines)
+
+    def _update_problems(self, changes: Any) -> list[str]:
+        """What makes an update suspect or uninstallable, against the last approved version."""
+        if changes is None:
+            return []
+        lines = []
+        if changes.signer_changed:
+            lines.append(self.tr(
+                "Signed by a different key than the last approved version: phones that have the app will refuse "
+                "this update, and it may not come from the same developer."
+            ))
+        elif changes.signer_rotated:
+            lines.append(self.tr("The signing key was rotated since the last approved version (the proof of rotation verifies)."))
+        if not changes.version_code_increased:
+            lines.append(
+                self.tr("Version code %1 is not higher than the last approved %2: phones will not install it as an update.")
+                .replace("%1", str(changes.new_version_code))
+                .replace("%2", str(changes.old_version_code))
+            )
+        return lines
 
     def _show_permissions(self, data: DetailData) -> None:
         self.permission_model.set_entries(data.requested)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
@@ -9,7 +10,7 @@ from PySide6.QtCore import Qt
 from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.review import REASONS, format_time_left
 from reviewer_app.ui.decision_panel import ReasonListModel, decision_problem
-from reviewer_app.ui.detail_panel import PermissionListModel
+from reviewer_app.ui.detail_panel import BANNER_STYLE, ERROR_BANNER_STYLE, PermissionListModel
 from reviewer_app.ui.text import REASON_DESCRIPTIONS, REASON_TITLES, time_left_text
 from reviewer_app.ui.viewdata import PermissionEntry, permission_entries
 
@@ -116,6 +117,8 @@ def test_detail_panel_shows_the_evidence_of_an_update(qtbot, make_window, servic
     assert not internet.dangerous and not internet.added
     assert "CAMERA" in panel.changes_label.text()
     assert "1.0" in panel.banner.text()  # the last approved version
+    assert "different key" not in panel.banner.text() and "not higher" not in panel.banner.text()
+    assert panel.banner.styleSheet() == BANNER_STYLE
     facts = demo_facts["com.example.notes_2.apk"]
     assert facts.sha256 in panel.hashes_label.text() and facts.md5 in panel.hashes_label.text()
     assert panel.hashes_label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
@@ -129,6 +132,38 @@ def test_detail_panel_shows_the_evidence_of_an_update(qtbot, make_window, servic
     assert not panel.warnings_label.isHidden()
     assert "v1" in panel.warnings_label.text()
     assert panel.title_label.text() == "Legacy Tool"
+
+
+def test_an_update_signed_by_another_key_or_going_back_in_version_is_flagged(
+    qtbot, make_window, service, demo_facts, file_submission, select_and_load
+):
+    def notes(apk, **changes):
+        return file_submission(apk=apk, package="com.example.notes", label="Notes", **changes)
+
+    v1 = notes("com.example.notes_1.apk", tier=5)
+    assert service.decide(v1, "approve").ok
+    other_key = list(demo_facts["com.example.legacy_9.apk"].signers)
+    hijack = notes("com.example.notes_2.apk", kind="update", signers=other_key, due_in=timedelta(hours=1))
+    older = notes("com.example.notes_2.apk", kind="update", version_code=1, due_in=timedelta(hours=2))
+    old_key = demo_facts["com.example.notes_1.apk"].signers[0].sha256
+    rotated = notes("com.example.notes_2.apk", kind="update", signers=other_key, signing_lineage=[old_key],
+                    due_in=timedelta(hours=3))
+    window = make_window(expect_rows=3)
+    panel = window.detail_panel
+
+    assert select_and_load(window, 0) == hijack
+    assert "Signed by a different key than the last approved version" in panel.banner.text()
+    assert "not higher" not in panel.banner.text()
+    assert panel.banner.styleSheet() == ERROR_BANNER_STYLE
+
+    assert select_and_load(window, 1) == older
+    assert "different key" not in panel.banner.text()
+    assert "Version code 1 is not higher than the last approved 1" in panel.banner.text()
+    assert panel.banner.styleSheet() == ERROR_BANNER_STYLE
+
+    assert select_and_load(window, 2) == rotated  # another key, reached by a proof of rotation: the same developer
+    assert "signing key was rotated" in panel.banner.text() and "different key" not in panel.banner.text()
+    assert panel.banner.styleSheet() == BANNER_STYLE
 
 
 def test_stale_detail_results_are_dropped(qtbot, make_window, file_submission, wait_idle):
