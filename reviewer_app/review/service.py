@@ -25,6 +25,7 @@ from reviewer_app.store import (
     DatabaseUnavailable,
     DecisionRecord,
     HeldByOther,
+    NotFound,
     QueueRow,
     Store,
     StoreError,
@@ -116,6 +117,8 @@ def _conflict_facts(exc: StoreError) -> tuple[str | None, str | None, datetime |
             "decided", None, None, None)
     if isinstance(exc, HeldByOther):
         return "held", exc.holder, exc.lease_until, None
+    if isinstance(exc, NotFound):
+        return "missing", None, None, None
     return None, None, None, None
 
 
@@ -396,6 +399,12 @@ class ReviewService:
         entry = self.journal.entry(decision_id)
         if entry is None or entry.state == "pending":
             return DecideOutcome(submission_id, True, None, decision_id, "queued", queued=True)
+        if entry.state == "conflict" and entry.conflict_kind == "missing":
+            # No such submission (a mistyped id): nobody got there first and nothing is lost, so the caller
+            # hears it now and the journal does not keep it as a conflict. One sent later (decided offline,
+            # the submission gone meanwhile) stays a conflict for the reviewer to see.
+            self.journal.dismiss(decision_id)
+            return DecideOutcome(submission_id, False, entry.error, decision_id)
         if entry.state == "conflict":
             return DecideOutcome(submission_id, False, entry.error, decision_id, conflict=True,
                                  conflict_kind=entry.conflict_kind, conflict_by=entry.conflict_by,

@@ -170,6 +170,9 @@ def test_bad_decisions_are_refused_and_nothing_is_stored(team, alice, verdict, r
     assert sid in alice.queue_ids()
 
 
-def test_unknown_submission_is_a_clear_error(alice):
+def test_unknown_submission_is_a_clear_error_and_leaves_no_conflict_behind(alice):
     outcome = alice.decide(999, "approve")
     assert not outcome.ok and outcome.error == "no submission 999"
+    assert not outcome.conflict and not outcome.queued
+    status = alice.journal_status()
+    assert status.pending == 0 and status.conflicts == ()  # a mistyped id is not a conflict to show for ever
