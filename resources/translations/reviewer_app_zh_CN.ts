@@ -932,8 +932,16 @@ Evidence side by side; decisions to the shared review database.</source>
         <translation>（启动入口）</translation>
     </message>
     <message>
+        <source>(new since the last approved version)</source>
+        <translation>（上一个已通过版本中没有）</translation>
+    </message>
+    <message>
         <source>Components (%1)</source>
         <translation>组件（%1）</translation>
+    </message>
+    <message>
+        <source>Components (%1, %2 new)</source>
+        <translation>组件（%1 个，新增 %2 个）</translation>
     </message>
     <message>
         <source>(no subject)</source>

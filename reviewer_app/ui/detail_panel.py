@@ -518,7 +518,7 @@ class SubmissionDetailPanel(QScrollArea):
             self._field(self.sdk_value, ", ".join(sdk))
             self._field(self.abis_value, ", ".join(facts.native_abis) if facts.native_abis else self.tr("none (no native code)"))
             self._show_permissions(data)
-            self._show_components(facts)
+            self._show_components(facts, data.changes)
             self._show_signers(facts)
             self._show_hashes(facts, view.detail.artifact_sha256)
         self._show_history(view.detail.decisions)
@@ -600,13 +600,16 @@ class SubmissionDetailPanel(QScrollArea):
         self.implied_view.updateGeometry()
         self.permissions_section.show()
 
-    def _show_components(self, facts: Any) -> None:
+    def _show_components(self, facts: Any, changes: Any = None) -> None:
+        """Components by kind; those the last approved version did not have are marked (a new SMS receiver
+        in an update is worth a look)."""
         titles = {
             "activities": self.tr("Activities"),
             "services": self.tr("Services"),
             "receivers": self.tr("Broadcast receivers"),
             "providers": self.tr("Content providers"),
         }
+        new = set(changes.components_added or ()) if changes is not None else set()
         total = 0
         for group, names in components(facts):
             item = QTreeWidgetItem([f"{titles[group]} ({len(names)})"])
@@ -615,13 +618,20 @@ class SubmissionDetailPanel(QScrollArea):
             item.setFont(0, font)
             for name in names:
                 child = QTreeWidgetItem([name])
-                if name == facts.main_activity:
-                    child.setText(0, name + "  " + self.tr("(launcher)"))
+                notes = [self.tr("(launcher)")] if name == facts.main_activity else []
+                if name in new:
+                    notes.append(self.tr("(new since the last approved version)"))
+                    child.setForeground(0, QBrush(ADDED_COLOR))
+                if notes:
+                    child.setText(0, "  ".join([name, *notes]))
                 item.addChild(child)
             self.components_tree.addTopLevelItem(item)
-            item.setExpanded(0 < len(names) <= 12)
+            item.setExpanded(0 < len(names) <= 12 or any(name in new for name in names))
             total += len(names)
-        self.components_section.set_title(self.tr("Components (%1)").replace("%1", str(total)))
+        title = self.tr("Components (%1)").replace("%1", str(total))
+        if new:
+            title = self.tr("Components (%1, %2 new)").replace("%1", str(total)).replace("%2", str(len(new)))
+        self.components_section.set_title(title)
         self.components_section.show()
 
     def _show_signers(self, facts: Any) -> None:

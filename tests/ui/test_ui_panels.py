@@ -125,6 +125,14 @@ def test_detail_panel_shows_the_evidence_of_an_update(qtbot, make_window, servic
     assert "Acme Apps" in panel.signers_label.text()
     assert "min 21" in panel.sdk_value.text()
     assert panel.components_tree.topLevelItemCount() == 4
+    old_components = set(demo_facts["com.example.notes_1.apk"].components)
+    added = [panel.components_tree.topLevelItem(i).child(j).text(0)
+             for i in range(4) for j in range(panel.components_tree.topLevelItem(i).childCount())
+             if "new since the last approved version" in panel.components_tree.topLevelItem(i).child(j).text(0)]
+    expected = sorted(set(demo_facts["com.example.notes_2.apk"].components) - old_components)
+    assert expected, "the demo update adds a component"
+    assert sorted(text.split()[0] for text in added) == expected
+    assert f"{len(expected)} new" in panel.components_section.toggle.text()
     assert panel.warnings_label.isHidden()
 
     select_and_load(window, 1)
@@ -132,6 +140,7 @@ def test_detail_panel_shows_the_evidence_of_an_update(qtbot, make_window, servic
     assert not panel.warnings_label.isHidden()
     assert "v1" in panel.warnings_label.text()
     assert panel.title_label.text() == "Legacy Tool"
+    assert "new" not in panel.components_section.toggle.text()  # no approved version to compare with
 
 
 def test_an_update_signed_by_another_key_or_going_back_in_version_is_flagged(
