@@ -1274,6 +1274,8 @@ class MainWindow(QMainWindow):
             self.jobs.set_reachable(False)
         elif outcome.ok or outcome.conflict:
             self.jobs.set_reachable(True)
+        if outcome.conflict and outcome.decision_id:
+            self._conflicts_announced.add(outcome.decision_id)  # said below, where the reviewer looks; once
         if status is not None:
             self._apply_journal(status.pending, status.conflicts, status.waiting)
             refused = getattr(status, "offline_error", None)

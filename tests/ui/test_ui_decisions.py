@@ -191,6 +191,9 @@ def test_conflict_names_the_other_reviewer_and_the_row_leaves(
     assert "Already decided by bob at " in window.decision_panel.status_text()
     assert window.current_submission_id() == second
     assert [(d.reviewer, d.verdict) for d in stored_decisions(settings, first)] == [("bob", "approve")]
+    refusals = [line for line in window.log_lines() if "refused" in line or "Not recorded" in line]
+    assert len(refusals) == 1 and "Already decided by bob" in refusals[0], refusals  # said once
+    assert window.conflict_count == 1  # and kept with the other refused decisions
 
 
 def test_a_submission_held_by_someone_else_is_refreshed_not_removed(
