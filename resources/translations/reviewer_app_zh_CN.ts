@@ -1081,4 +1081,115 @@ Evidence side by side; decisions to the shared review database.</source>
         <translation>已上报</translation>
     </message>
 </context>
+<context>
+    <name>Warnings</name>
+    <message>
+        <source>AndroidManifest.xml is packed or obfuscated: some values may be missing</source>
+        <translation>AndroidManifest.xml 经过加壳或混淆：部分值可能缺失</translation>
+    </message>
+    <message>
+        <source>package name {package} is not valid for an Android app</source>
+        <translation>包名 {package} 不是有效的 Android 应用包名</translation>
+    </message>
+    <message>
+        <source>no versionCode: Android treats it as 0</source>
+        <translation>没有 versionCode：Android 将其视为 0</translation>
+    </message>
+    <message>
+        <source>{attribute} is the preview codename {codename}, not an API level</source>
+        <translation>{attribute} 是预览版代号 {codename}，不是 API 级别</translation>
+    </message>
+    <message>
+        <source>debuggable build: any app on the device can attach a debugger</source>
+        <translation>可调试版本：设备上的任何应用都能附加调试器</translation>
+    </message>
+    <message>
+        <source>test-only build: Android installs it only with adb install -t</source>
+        <translation>仅测试版本：Android 只能通过 adb install -t 安装</translation>
+    </message>
+    <message>
+        <source>string resource {reference} could not be resolved</source>
+        <translation>无法解析字符串资源 {reference}</translation>
+    </message>
+    <message>
+        <source>launcher icon resource {reference} could not be resolved</source>
+        <translation>无法解析启动图标资源 {reference}</translation>
+    </message>
+    <message>
+        <source>launcher icon has no bitmap version (vector or adaptive only)</source>
+        <translation>启动图标没有位图版本（只有矢量或自适应图标）</translation>
+    </message>
+    <message>
+        <source>launcher icon {path} is missing from the archive</source>
+        <translation>归档中缺少启动图标 {path}</translation>
+    </message>
+    <message>
+        <source>launcher icon {path} is too large ({width}x{height} pixels)</source>
+        <translation>启动图标 {path} 过大（{width}x{height} 像素）</translation>
+    </message>
+    <message>
+        <source>signature does not verify for the whole SDK range of this APK</source>
+        <translation>签名未能在此 APK 的整个 SDK 范围内通过验证</translation>
+    </message>
+    <message>
+        <source>APK is not signed</source>
+        <translation>APK 未签名</translation>
+    </message>
+    <message>
+        <source>no v1 (JAR) signature, which Android {first}-6.0 requires (APK min SDK {min_sdk})</source>
+        <translation>没有 v1（JAR）签名，而 Android {first}-6.0 需要它（APK 最低 SDK 为 {min_sdk}）</translation>
+    </message>
+    <message>
+        <source>signed only with v1 (JAR) scheme: vulnerable to Janus (CVE-2017-13156) on Android {first}-{last}</source>
+        <translation>仅使用 v1（JAR）方案签名：在 Android {first}-{last} 上易受 Janus 漏洞（CVE-2017-13156）攻击</translation>
+    </message>
+    <message>
+        <source>signing key was rotated (proof-of-rotation lineage: {chain})</source>
+        <translation>签名密钥已轮换（轮换证明链：{chain}）</translation>
+    </message>
+    <message>
+        <source>key rotation (v3.1): Android {first}+ uses {current}, older versions use {older}</source>
+        <translation>密钥轮换（v3.1）：Android {first}+ 使用 {current}，更早的版本使用 {older}</translation>
+    </message>
+    <message>
+        <source>v1 signature ignored by Android 7.0+: signed by {subject} (sha256 {sha256})</source>
+        <translation>Android 7.0+ 会忽略 v1 签名：签名者 {subject}（sha256 {sha256}）</translation>
+    </message>
+    <message>
+        <source>v1 signature ignored by Android 7.0+: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})</source>
+        <translation>Android 7.0+ 会忽略 v1 签名：签名者 {subject}（sha256 {sha256}），Android 实际使用 {used}（sha256 {used_sha256}）</translation>
+    </message>
+    <message>
+        <source>v1 signature not accepted by Android: signed by {subject} (sha256 {sha256})</source>
+        <translation>Android 不接受 v1 签名：签名者 {subject}（sha256 {sha256}）</translation>
+    </message>
+    <message>
+        <source>v1 signature not accepted by Android: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})</source>
+        <translation>Android 不接受 v1 签名：签名者 {subject}（sha256 {sha256}），Android 实际使用 {used}（sha256 {used_sha256}）</translation>
+    </message>
+    <message>
+        <source>v2 signature ignored by Android 9+: signed by {subject} (sha256 {sha256})</source>
+        <translation>Android 9+ 会忽略 v2 签名：签名者 {subject}（sha256 {sha256}）</translation>
+    </message>
+    <message>
+        <source>v2 signature ignored by Android 9+: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})</source>
+        <translation>Android 9+ 会忽略 v2 签名：签名者 {subject}（sha256 {sha256}），Android 实际使用 {used}（sha256 {used_sha256}）</translation>
+    </message>
+    <message>
+        <source>duplicate zip entries ({names}): Android refuses to install this APK</source>
+        <translation>zip 条目重复（{names}）：Android 会拒绝安装此 APK</translation>
+    </message>
+    <message>
+        <source>{size} bytes of unknown data precede the zip archive</source>
+        <translation>zip 归档前有 {size} 字节的未知数据</translation>
+    </message>
+    <message>
+        <source>file starts with {size} bytes of DEX code before the zip archive (Janus, CVE-2017-13156): old Android versions run that code instead of the app</source>
+        <translation>文件在 zip 归档前以 {size} 字节的 DEX 代码开头（Janus，CVE-2017-13156）：旧版 Android 会运行这段代码而不是应用本身</translation>
+    </message>
+    <message>
+        <source>zip entry {name} uses non-standard compression method {method} (an analysis-evasion trick)</source>
+        <translation>zip 条目 {name} 使用了非标准压缩方法 {method}（一种规避分析的手法）</translation>
+    </message>
+</context>
 </TS>

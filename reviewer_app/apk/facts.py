@@ -76,6 +76,8 @@ class ApkFacts:
     icon_path: str | None = None
     native_abis: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # English warning text -> {"code", "params"} (apk/warnings.py), so the GUI can say it in the reviewer's language
+    warning_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     parse_seconds: float | None = None
     classes: list[str] | None = None  # Java names of the classes in its DEX files; read only when asked (diff)
 
@@ -114,6 +116,7 @@ class ApkFacts:
             "main_activity": self.main_activity,
             "signature_schemes": dict(self.signature_schemes),
             "signing_lineage": list(self.signing_lineage),
+            "warning_codes": {text: dict(coded) for text, coded in self.warning_codes.items()},
             "icon_path": self.icon_path,
         }
 

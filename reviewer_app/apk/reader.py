@@ -19,6 +19,7 @@ from loguru import logger
 from reviewer_app.apk.facts import ApkFacts, PermissionRequest
 from reviewer_app.apk.limits import LimitExceeded, ParseLimits
 from reviewer_app.apk.safezip import SafeZip, ZipFormatError
+from reviewer_app.apk.warnings import ApkWarning, warning_codes
 
 logger.disable("androguard")
 
@@ -71,6 +72,8 @@ def read_apk(path: str | os.PathLike[str], limits: ParseLimits | None = None, di
     except Exception as exc:  # a parser bug or a file crafted against it: one record, not a crash
         facts.error = _one_line(f"unreadable APK ({type(exc).__name__}: {exc})")
     facts.parse_seconds = time.perf_counter() - started
+    facts.warning_codes = warning_codes(facts.warnings)
+    facts.warnings = [str(text) for text in facts.warnings]  # plain strings from here on (JSON, pickling)
     if not facts.ok:
         facts.icon_png = None
     return facts
@@ -158,7 +161,7 @@ class _ApkReader:
         if root is None or root.tag != "manifest":
             raise ApkError("AndroidManifest.xml has no <manifest> element")
         if printer.is_packed():
-            self.warnings.append("AndroidManifest.xml is packed or obfuscated: some values may be missing")
+            self.warnings.append(ApkWarning("manifest_packed"))
         return root
 
     def _attr(self, element, name: str) -> str | None:
@@ -173,12 +176,12 @@ class _ApkReader:
         if not package:
             raise ApkError("AndroidManifest.xml has no package name")
         if not PACKAGE_RE.match(package):
-            self.warnings.append(f"package name {package!r} is not valid for an Android app")
+            self.warnings.append(ApkWarning("package_name_invalid", package=repr(package)))
         facts.package = package
         code = self._resolve_int(self._attr(manifest, "versionCode"))
         major = self._resolve_int(self._attr(manifest, "versionCodeMajor"))
         if code is None:
-            self.warnings.append("no versionCode: Android treats it as 0")
+            self.warnings.append(ApkWarning("no_version_code"))
             code = 0
         facts.version_code = ((major or 0) << 32) | (code & 0xFFFFFFFF)
         name = self._attr(manifest, "versionName")
@@ -200,7 +203,7 @@ class _ApkReader:
             return default
         value = self._resolve_int(raw)
         if value is None:
-            self.warnings.append(f"{what} is the preview codename {raw!r}, not an API level")
+            self.warnings.append(ApkWarning("sdk_codename", attribute=what, codename=repr(raw)))
         return value
 
     def _permissions(self, manifest) -> None:
@@ -290,9 +293,9 @@ class _ApkReader:
         if application is None:
             return
         if self._resolve_bool(self._attr(application, "debuggable")):
-            self.warnings.append("debuggable build: any app on the device can attach a debugger")
+            self.warnings.append(ApkWarning("debuggable"))
         if self._resolve_bool(self._attr(application, "testOnly")):
-            self.warnings.append("test-only build: Android installs it only with adb install -t")
+            self.warnings.append(ApkWarning("test_only"))
 
     # -- resources -------------------------------------------------------------------------------
 
@@ -330,7 +333,7 @@ class _ApkReader:
             values = self._resource_values(value)
             if values:
                 return str(values[0][1])
-            self.warnings.append(f"string resource {value} could not be resolved")
+            self.warnings.append(ApkWarning("string_unresolved", reference=value))
         return value
 
     def _resolve_int(self, value: str | None) -> int | None:
@@ -375,16 +378,16 @@ class _ApkReader:
         if ref is None or not ref.startswith("@"):
             return
         if not self._resource_values(ref, default_only=False):
-            self.warnings.append(f"launcher icon resource {ref} could not be resolved")
+            self.warnings.append(ApkWarning("icon_unresolved", reference=ref))
             return
         path = self._best_bitmap(ref, depth=0)
         if path is None:
-            self.warnings.append("launcher icon has no bitmap version (vector or adaptive only)")
+            self.warnings.append(ApkWarning("icon_no_bitmap"))
             return
         try:
             raw = self.zf.read(path, max_size=32 * 1024 * 1024)
         except KeyError:
-            self.warnings.append(f"launcher icon {path} is missing from the archive")
+            self.warnings.append(ApkWarning("icon_missing", path=path))
             return
         png = self._to_png(raw, path)
         if png is None:
@@ -440,7 +443,7 @@ class _ApkReader:
             with Image.open(io.BytesIO(raw)) as image:
                 width, height = image.size
                 if width * height > self.limits.max_image_pixels:
-                    self.warnings.append(f"launcher icon {path} is too large ({width}x{height} pixels)")
+                    self.warnings.append(ApkWarning("icon_too_large", path=path, width=width, height=height))
                     return None
                 image.load()
                 if image.format == "PNG":
@@ -473,7 +476,7 @@ class _ApkReader:
         }
         self.warnings.extend(report.warnings)
         if not report.verifies and report.signers:
-            self.warnings.append("signature does not verify for the whole SDK range of this APK")
+            self.warnings.append(ApkWarning("signature_partial"))
         lineage = [der for name in ("v3", "v3.1") if name in report.schemes and report.schemes[name].verified
                    for der in report.schemes[name].lineage]
         facts.signing_lineage = list(dict.fromkeys(hashlib.sha256(der).hexdigest() for der in lineage))

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reviewer_app.apk.limits import LimitExceeded, ParseLimits
+from reviewer_app.apk.warnings import ApkWarning
 
 EOCD_SIG = b"PK\x05\x06"
 CD_SIG = b"PK\x01\x02"
@@ -118,7 +119,7 @@ class SafeZip:
             self.entries[name] = info
         if self.duplicates:
             shown = ", ".join(sorted(set(self.duplicates))[:5])
-            self.warnings.append(f"duplicate zip entries ({shown}): Android refuses to install this APK")
+            self.warnings.append(ApkWarning("duplicate_entries", names=shown))
         self._check_prepended_data()
 
     def _decode_name(self, raw: bytes, flags: int, index: int) -> str:
@@ -146,13 +147,10 @@ class SafeZip:
             if self.data[:4] == b"dex\n":
                 self._warn_janus(shift)
             else:
-                self.warnings.append(f"{shift} bytes of unknown data precede the zip archive")
+                self.warnings.append(ApkWarning("prepended_data", size=shift))
 
     def _warn_janus(self, size: int) -> None:
-        self.warnings.append(
-            f"file starts with {size} bytes of DEX code before the zip archive "
-            "(Janus, CVE-2017-13156): old Android versions run that code instead of the app"
-        )
+        self.warnings.append(ApkWarning("prepended_dex", size=size))
 
     # -- entries ---------------------------------------------------------------------------------
 
@@ -184,9 +182,7 @@ class SafeZip:
         raw = memoryview(self.data)[start : start + info.compressed_size]
         method = info.method
         if method not in (0, 8):
-            self._warn_once(
-                f"zip entry {name} uses non-standard compression method {method} (an analysis-evasion trick)"
-            )
+            self._warn_once(ApkWarning("compression_method", name=name, method=method))
             method = 0 if info.compressed_size == info.uncompressed_size else 8
         produced = 0
         if method == 0:

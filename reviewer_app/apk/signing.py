@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
 
 from reviewer_app.apk.facts import Signer
 from reviewer_app.apk.safezip import SafeZip, ZipFormatError
+from reviewer_app.apk.warnings import ApkWarning
 
 __all__ = [
     "SchemeResult",
@@ -2211,13 +2212,11 @@ def verify_signatures(
     # Warnings for the reviewer.
     any_present = any(s.present for s in schemes.values())
     if not any_present:
-        warnings.append("APK is not signed")
+        warnings.append(ApkWarning("not_signed"))
     for scheme in failing:
         if scheme.scheme == "v1" and not scheme.present:
             if any_present:
-                warnings.append(
-                    f"no v1 (JAR) signature, which Android {_android(min_sdk)}-6.0 requires (APK min SDK {min_sdk})"
-                )
+                warnings.append(ApkWarning("no_v1_signature", first=_android(min_sdk), min_sdk=min_sdk))
             continue
         for error in scheme.errors[:5]:
             warnings.append(error if error.startswith(scheme.scheme) else f"{scheme.scheme}: {error}")
@@ -2226,43 +2225,36 @@ def verify_signatures(
     lineage_ders = {der for s in schemes.values() for der in s.lineage}
     primary = signers[0] if signers else None
 
-    def used_text() -> str:
-        return f", Android uses {primary.subject} (sha256 {primary.sha256})" if primary else ""
+    def unused_signer(code: str, der: bytes) -> ApkWarning:
+        """A certificate of a signature Android does not use, and the one it uses instead."""
+        found = {"subject": _subject_of(der), "sha256": hashlib.sha256(der).hexdigest()}
+        if primary is None:
+            return ApkWarning(code, **found)
+        return ApkWarning(code + "_uses", **found, used=primary.subject, used_sha256=primary.sha256)
 
     if v1_result.present and not v1_verified:
-        how = "ignored by Android 7.0+" if not v1_needed else "not accepted by Android"
+        code = "v1_signer_ignored" if not v1_needed else "v1_signer_refused"
         for der in v1_result.certificates:
             if der in accepted_ders or der in lineage_ders:
                 continue
-            warnings.append(
-                f"v1 signature {how}: signed by {_subject_of(der)} "
-                f"(sha256 {hashlib.sha256(der).hexdigest()}){used_text()}"
-            )
+            warnings.append(unused_signer(code, der))
     if schemes["v2"].present and not v2_checked and v3_checked:
         for der in schemes["v2"].certificates:
             if der in accepted_ders or der in lineage_ders:
                 continue
-            warnings.append(
-                f"v2 signature ignored by Android 9+: signed by {_subject_of(der)} "
-                f"(sha256 {hashlib.sha256(der).hexdigest()}){used_text()}"
-            )
+            warnings.append(unused_signer("v2_signer_ignored", der))
     if v3_verified and v3 is not None and v3.lineage and len(v3.lineage) > 1:
         chain = " -> ".join(_subject_of(n.cert.der) for n in v3.lineage)
-        warnings.append(f"signing key was rotated (proof-of-rotation lineage: {chain})")
+        warnings.append(ApkWarning("key_rotated", chain=chain))
     if v31_verified and v31 is not None and rotation_min is not None and signers and v3 is not None:
         older = [s.certs[0].der for s in v3.signers if s.certs]
         if older:
-            warnings.append(
-                f"key rotation (v3.1): Android {_android(rotation_min)}+ uses {signers[0].subject}, "
-                f"older versions use {_subject_of(older[-1])}"
-            )
+            warnings.append(ApkWarning("key_rotation_v31", first=_android(rotation_min), current=signers[0].subject,
+                                       older=_subject_of(older[-1])))
     if v1_verified and not (v2_verified or v3_verified) and v1_needed:
         low, high = max(min_sdk, SDK_LOLLIPOP), min(platform_max, SDK_O)
         if low <= high:
-            warnings.append(
-                f"signed only with v1 (JAR) scheme: vulnerable to Janus (CVE-2017-13156) on Android "
-                f"{_android(low)}-{_android(high)}"
-            )
+            warnings.append(ApkWarning("janus_v1_only", first=_android(low), last=_android(high)))
     return SigningReport(signers=signers, schemes=schemes, warnings=_dedupe(warnings), verifies=verifies)
 
 

@@ -40,6 +40,7 @@ from reviewer_app.ui.text import (
     time_left_text,
     verdict_name,
     version_text,
+    warning_text,
 )
 from reviewer_app.ui.viewdata import PermissionEntry, components, permission_entries
 
@@ -486,7 +487,7 @@ class SubmissionDetailPanel(QScrollArea):
             self.banner.show()
 
         if facts is not None and (facts.warnings or facts.error):
-            lines = [f"⚠ {w}" for w in facts.warnings]
+            lines = [f"⚠ {warning_text(w, facts.warning_codes.get(w))}" for w in facts.warnings]
             if facts.error:
                 lines.insert(0, f"⚠ {facts.error}")
             self.warnings_label.setText(self.tr("Warnings") + "\n" + "\n".join(lines))

@@ -66,6 +66,53 @@ REASON_DESCRIPTIONS = {
     "other": QT_TRANSLATE_NOOP("Reasons", "Explained in the message to the developer."),
 }
 
+# The warnings of reviewer_app.apk.warnings.TEMPLATES, for lupdate (identical English: a test compares).
+# Translations keep the {placeholders}.
+WARNING_TEXTS = {
+    "manifest_packed": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml is packed or obfuscated: some values may be missing"),
+    "package_name_invalid": QT_TRANSLATE_NOOP("Warnings", "package name {package} is not valid for an Android app"),
+    "no_version_code": QT_TRANSLATE_NOOP("Warnings", "no versionCode: Android treats it as 0"),
+    "sdk_codename": QT_TRANSLATE_NOOP("Warnings", "{attribute} is the preview codename {codename}, not an API level"),
+    "debuggable": QT_TRANSLATE_NOOP("Warnings", "debuggable build: any app on the device can attach a debugger"),
+    "test_only": QT_TRANSLATE_NOOP("Warnings", "test-only build: Android installs it only with adb install -t"),
+    "string_unresolved": QT_TRANSLATE_NOOP("Warnings", "string resource {reference} could not be resolved"),
+    "icon_unresolved": QT_TRANSLATE_NOOP("Warnings", "launcher icon resource {reference} could not be resolved"),
+    "icon_no_bitmap": QT_TRANSLATE_NOOP("Warnings", "launcher icon has no bitmap version (vector or adaptive only)"),
+    "icon_missing": QT_TRANSLATE_NOOP("Warnings", "launcher icon {path} is missing from the archive"),
+    "icon_too_large": QT_TRANSLATE_NOOP("Warnings", "launcher icon {path} is too large ({width}x{height} pixels)"),
+    "signature_partial": QT_TRANSLATE_NOOP("Warnings", "signature does not verify for the whole SDK range of this APK"),
+    "not_signed": QT_TRANSLATE_NOOP("Warnings", "APK is not signed"),
+    "no_v1_signature": QT_TRANSLATE_NOOP(
+        "Warnings", "no v1 (JAR) signature, which Android {first}-6.0 requires (APK min SDK {min_sdk})"),
+    "janus_v1_only": QT_TRANSLATE_NOOP(
+        "Warnings", "signed only with v1 (JAR) scheme: vulnerable to Janus (CVE-2017-13156) on Android {first}-{last}"),
+    "key_rotated": QT_TRANSLATE_NOOP("Warnings", "signing key was rotated (proof-of-rotation lineage: {chain})"),
+    "key_rotation_v31": QT_TRANSLATE_NOOP(
+        "Warnings", "key rotation (v3.1): Android {first}+ uses {current}, older versions use {older}"),
+    "v1_signer_ignored": QT_TRANSLATE_NOOP(
+        "Warnings", "v1 signature ignored by Android 7.0+: signed by {subject} (sha256 {sha256})"),
+    "v1_signer_ignored_uses": QT_TRANSLATE_NOOP(
+        "Warnings",
+        "v1 signature ignored by Android 7.0+: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})"),
+    "v1_signer_refused": QT_TRANSLATE_NOOP(
+        "Warnings", "v1 signature not accepted by Android: signed by {subject} (sha256 {sha256})"),
+    "v1_signer_refused_uses": QT_TRANSLATE_NOOP(
+        "Warnings",
+        "v1 signature not accepted by Android: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})"),
+    "v2_signer_ignored": QT_TRANSLATE_NOOP(
+        "Warnings", "v2 signature ignored by Android 9+: signed by {subject} (sha256 {sha256})"),
+    "v2_signer_ignored_uses": QT_TRANSLATE_NOOP(
+        "Warnings",
+        "v2 signature ignored by Android 9+: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})"),
+    "duplicate_entries": QT_TRANSLATE_NOOP("Warnings", "duplicate zip entries ({names}): Android refuses to install this APK"),
+    "prepended_data": QT_TRANSLATE_NOOP("Warnings", "{size} bytes of unknown data precede the zip archive"),
+    "prepended_dex": QT_TRANSLATE_NOOP(
+        "Warnings",
+        "file starts with {size} bytes of DEX code before the zip archive (Janus, CVE-2017-13156): old Android versions run that code instead of the app"),
+    "compression_method": QT_TRANSLATE_NOOP(
+        "Warnings", "zip entry {name} uses non-standard compression method {method} (an analysis-evasion trick)"),
+}
+
 _REASONS = {r.code: r for r in REASONS}
 
 
@@ -102,6 +149,17 @@ def reason_description(code: str) -> str:
         return _tr("Reasons", REASON_DESCRIPTIONS[code])
     reason = _REASONS.get(code)
     return reason.description if reason else ""
+
+
+def warning_text(text: str, coded: dict | None = None) -> str:
+    """An APK warning in the reviewer's language when its code is known (`ApkFacts.warning_codes[text]`);
+    otherwise, or if a translation does not fit its parameters, the English text as the parser wrote it."""
+    if not coded or coded.get("code") not in WARNING_TEXTS:
+        return text
+    try:
+        return _tr("Warnings", WARNING_TEXTS[coded["code"]]).format(**dict(coded.get("params") or {}))
+    except (KeyError, IndexError, ValueError):
+        return text
 
 
 def stars(tier: int | None) -> str:

@@ -19,6 +19,7 @@ UI_SOURCES = Path(__file__).resolve().parents[2] / "reviewer_app" / "ui"
 TS = translations_dir() / "reviewer_app_zh_CN.ts"
 QM = translations_dir() / "reviewer_app_zh_CN.qm"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+PLACEHOLDER = r"%\d|\{\w+\}"  # Qt's %1, and the {name} of APK warnings (filled by str.format)
 
 
 def _messages():
@@ -50,7 +51,7 @@ def test_every_message_of_the_ts_file_is_translated_and_finished():
         if not all(f and f.strip() for f in forms):
             problems.append((context, source, "empty"))
         for form in forms:
-            if form and sorted(re.findall(r"%\d", source)) != sorted(re.findall(r"%\d", form)):
+            if form and sorted(re.findall(PLACEHOLDER, source)) != sorted(re.findall(PLACEHOLDER, form)):
                 problems.append((context, source, "placeholders differ"))
             if form and "&" in source.replace("&&", "") and "&" not in form:
                 problems.append((context, source, "keyboard accelerator lost"))
@@ -120,6 +121,37 @@ def test_switching_to_zh_cn_shows_chinese_texts(qtbot, chinese, make_window, fil
     assert "已超时" in window.sla_label.text()
     qtbot.waitUntil(lambda: window.connection_label.text() == "在线", timeout=10_000)
     assert window.show_conflicts().windowTitle() == "结论冲突"
+
+
+def test_the_gui_knows_every_apk_warning_by_its_exact_english_text():
+    from reviewer_app.apk.warnings import TEMPLATES
+    from reviewer_app.ui.text import WARNING_TEXTS
+
+    assert WARNING_TEXTS == TEMPLATES
+
+
+def test_apk_warnings_are_shown_in_chinese_with_their_values(
+    qtbot, chinese, make_window, file_submission, demo_facts, select_and_load
+):
+    facts = demo_facts["com.example.legacy_9.apk"]
+    janus = next(text for text, coded in facts.warning_codes.items() if coded["code"] == "janus_v1_only")
+    file_submission(apk="com.example.legacy_9.apk")
+    window = make_window(expect_rows=1)
+    select_and_load(window, 0)
+    shown = window.detail_panel.warnings_label.text()
+    first, last = facts.warning_codes[janus]["params"]["first"], facts.warning_codes[janus]["params"]["last"]
+    assert f"在 Android {first}-{last} 上易受 Janus 漏洞" in shown
+    assert janus not in shown
+
+
+def test_a_warning_whose_translation_does_not_fit_is_shown_in_english(chinese):
+    from reviewer_app.ui.text import warning_text
+
+    english = "launcher icon res/x.png is missing from the archive"
+    assert CJK.search(warning_text(english, {"code": "icon_missing", "params": {"path": "res/x.png"}}))
+    assert warning_text(english, {"code": "icon_missing", "params": {}}) == english  # a parameter is missing
+    assert warning_text(english, {"code": "no_such_code", "params": {}}) == english
+    assert warning_text(english, None) == english
 
 
 def test_lang_environment_variable_picks_the_language(qapp, monkeypatch):
