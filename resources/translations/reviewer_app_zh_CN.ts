@@ -1191,5 +1191,69 @@ Evidence side by side; decisions to the shared review database.</source>
         <source>zip entry {name} uses non-standard compression method {method} (an analysis-evasion trick)</source>
         <translation>zip 条目 {name} 使用了非标准压缩方法 {method}（一种规避分析的手法）</translation>
     </message>
+    <message>
+        <source>no such file</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <source>is a directory</source>
+        <translation>是一个文件夹</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>没有权限</translation>
+    </message>
+    <message>
+        <source>file exceeds size limit ({size} &gt; {limit} bytes)</source>
+        <translation>文件超过大小上限（{size} &gt; {limit} 字节）</translation>
+    </message>
+    <message>
+        <source>not a zip archive</source>
+        <translation>不是 zip 归档</translation>
+    </message>
+    <message>
+        <source>empty zip archive</source>
+        <translation>空的 zip 归档</translation>
+    </message>
+    <message>
+        <source>too many zip entries ({count} &gt; {limit})</source>
+        <translation>zip 条目过多（{count} &gt; {limit}）</translation>
+    </message>
+    <message>
+        <source>decompressed size exceeds limit</source>
+        <translation>解压后的大小超过上限</translation>
+    </message>
+    <message>
+        <source>AndroidManifest.xml missing</source>
+        <translation>缺少 AndroidManifest.xml</translation>
+    </message>
+    <message>
+        <source>AndroidManifest.xml is empty</source>
+        <translation>AndroidManifest.xml 为空</translation>
+    </message>
+    <message>
+        <source>AndroidManifest.xml is plain-text XML, not compiled (not a built APK)</source>
+        <translation>AndroidManifest.xml 是未编译的纯文本 XML（不是构建好的 APK）</translation>
+    </message>
+    <message>
+        <source>AndroidManifest.xml is not valid binary XML</source>
+        <translation>AndroidManifest.xml 不是有效的二进制 XML</translation>
+    </message>
+    <message>
+        <source>AndroidManifest.xml has no &lt;manifest&gt; element</source>
+        <translation>AndroidManifest.xml 没有 &lt;manifest&gt; 元素</translation>
+    </message>
+    <message>
+        <source>AndroidManifest.xml has no package name</source>
+        <translation>AndroidManifest.xml 没有包名</translation>
+    </message>
+    <message>
+        <source>parse time exceeds limit</source>
+        <translation>解析时间超过上限</translation>
+    </message>
+    <message>
+        <source>memory limit exceeded while parsing</source>
+        <translation>解析时超出内存上限</translation>
+    </message>
 </context>
 </TS>

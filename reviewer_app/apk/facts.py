@@ -47,6 +47,7 @@ class ApkFacts:
     file: str
     ok: bool = False
     error: str | None = None
+    error_code: dict[str, Any] | None = None  # {"code", "params"} of `error` (apk/warnings.py), for the GUI
     sha256: str | None = None
     size: int | None = None
     sha1: str | None = None
@@ -117,6 +118,7 @@ class ApkFacts:
             "signature_schemes": dict(self.signature_schemes),
             "signing_lineage": list(self.signing_lineage),
             "warning_codes": {text: dict(coded) for text, coded in self.warning_codes.items()},
+            "error_code": dict(self.error_code) if self.error_code else None,
             "icon_path": self.icon_path,
         }
 

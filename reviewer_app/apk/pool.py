@@ -17,6 +17,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.apk.limits import ParseLimits
+from reviewer_app.apk.warnings import ApkWarning, code_of
 
 
 def _virtual_memory_size() -> int:
@@ -49,6 +50,10 @@ def _read_in_worker(path: str, display_name: str, limits: ParseLimits, classes: 
     from reviewer_app.apk.reader import read_apk
 
     return read_apk(path, limits, display_name, classes=classes)
+
+
+def _failed(display_name: str, reason: ApkWarning) -> ApkFacts:
+    return ApkFacts(file=display_name, error=str(reason), error_code=code_of(reason))
 
 
 def _context():
@@ -89,11 +94,11 @@ class FactsPool:
         try:
             return future.result()
         except TimeoutError:
-            return ApkFacts(file=display_name, error="parse time exceeds limit")
+            return _failed(display_name, ApkWarning("parse_timeout"))
         except ProcessExpired as exc:
             return ApkFacts(file=display_name, error=f"parser process died (exit code {exc.exitcode}): memory limit?")
         except MemoryError:
-            return ApkFacts(file=display_name, error="memory limit exceeded while parsing")
+            return _failed(display_name, ApkWarning("parse_memory"))
         except Exception as exc:
             return ApkFacts(file=display_name, error=f"parser failed ({type(exc).__name__}: {exc})")
 

@@ -19,7 +19,7 @@ from loguru import logger
 from reviewer_app.apk.facts import ApkFacts, PermissionRequest
 from reviewer_app.apk.limits import LimitExceeded, ParseLimits
 from reviewer_app.apk.safezip import SafeZip, ZipFormatError
-from reviewer_app.apk.warnings import ApkWarning, warning_codes
+from reviewer_app.apk.warnings import ApkWarning, code_of, warning_codes
 
 logger.disable("androguard")
 
@@ -65,8 +65,10 @@ def read_apk(path: str | os.PathLike[str], limits: ParseLimits | None = None, di
         facts.ok = True
     except (ApkError, ZipFormatError, LimitExceeded) as exc:
         facts.error = _one_line(str(exc))
+        facts.error_code = code_of(exc)
     except MemoryError:
-        facts.error = "memory limit exceeded while parsing"
+        facts.error = str(ApkWarning("parse_memory"))
+        facts.error_code = code_of(ApkWarning("parse_memory"))
     except RecursionError:
         facts.error = "manifest nesting too deep"
     except Exception as exc:  # a parser bug or a file crafted against it: one record, not a crash
@@ -88,20 +90,20 @@ def _read_file(path: Path, limits: ParseLimits) -> bytes:
     try:
         size = path.stat().st_size
         if path.is_dir():
-            raise ApkError("is a directory")
+            raise ApkError(ApkWarning("is_directory"))
         if size > limits.max_file_size:
-            raise ApkError(f"file exceeds size limit ({size} > {limits.max_file_size} bytes)")
+            raise ApkError(ApkWarning("file_too_large", size=size, limit=limits.max_file_size))
         with path.open("rb") as fh:
             data = fh.read(size + 1)  # what stat() promised; a file still growing is read only that far
         if len(data) > limits.max_file_size:
-            raise ApkError(f"file exceeds size limit ({len(data)} > {limits.max_file_size} bytes)")
+            raise ApkError(ApkWarning("file_too_large", size=len(data), limit=limits.max_file_size))
         return data
     except FileNotFoundError:
-        raise ApkError("no such file") from None
+        raise ApkError(ApkWarning("no_such_file")) from None
     except PermissionError:
-        raise ApkError("permission denied") from None
+        raise ApkError(ApkWarning("permission_denied")) from None
     except IsADirectoryError:
-        raise ApkError("is a directory") from None
+        raise ApkError(ApkWarning("is_directory")) from None
     except OSError as exc:
         raise ApkError(f"cannot read file ({exc.strerror or exc})") from None
 
@@ -148,18 +150,18 @@ class _ApkReader:
 
     def _manifest(self):
         if MANIFEST not in self.zf:
-            raise ApkError("AndroidManifest.xml missing")
+            raise ApkError(ApkWarning("manifest_missing"))
         raw = self.zf.read(MANIFEST, max_size=MAX_MANIFEST_SIZE)
         if not raw:
-            raise ApkError("AndroidManifest.xml is empty")
+            raise ApkError(ApkWarning("manifest_empty"))
         if raw.lstrip()[:1] == b"<":
-            raise ApkError("AndroidManifest.xml is plain-text XML, not compiled (not a built APK)")
+            raise ApkError(ApkWarning("manifest_plain_text"))
         printer = AXMLPrinter(raw)
         if not printer.is_valid():
-            raise ApkError("AndroidManifest.xml is not valid binary XML")
+            raise ApkError(ApkWarning("manifest_invalid"))
         root = printer.get_xml_obj()
         if root is None or root.tag != "manifest":
-            raise ApkError("AndroidManifest.xml has no <manifest> element")
+            raise ApkError(ApkWarning("manifest_no_root"))
         if printer.is_packed():
             self.warnings.append(ApkWarning("manifest_packed"))
         return root
@@ -174,7 +176,7 @@ class _ApkReader:
         facts = self.facts
         package = manifest.get("package")
         if not package:
-            raise ApkError("AndroidManifest.xml has no package name")
+            raise ApkError(ApkWarning("manifest_no_package"))
         if not PACKAGE_RE.match(package):
             self.warnings.append(ApkWarning("package_name_invalid", package=repr(package)))
         facts.package = package

@@ -68,7 +68,7 @@ class SafeZip:
     def _find_layout(self) -> ZipLayout:
         data = self.data
         if len(data) < EOCD_SIZE:
-            raise ZipFormatError("not a zip archive")
+            raise ZipFormatError(ApkWarning("not_zip"))
         start = max(0, len(data) - EOCD_SIZE - MAX_COMMENT)
         pos = data.rfind(EOCD_SIG, start)
         while pos != -1:
@@ -77,7 +77,7 @@ class SafeZip:
                 break
             pos = data.rfind(EOCD_SIG, start, pos)
         if pos == -1:
-            raise ZipFormatError("not a zip archive")
+            raise ZipFormatError(ApkWarning("not_zip"))
         disk, cd_disk, n_disk, n_total, cd_size, cd_offset = struct.unpack_from("<HHHHII", data, pos + 4)
         if n_total == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
             raise ZipFormatError("ZIP64 archives are not supported")
@@ -86,13 +86,13 @@ class SafeZip:
         if cd_offset + cd_size > pos:
             raise ZipFormatError("not a zip archive: central directory overlaps its end record")
         if n_total == 0:
-            raise ZipFormatError("empty zip archive")
+            raise ZipFormatError(ApkWarning("empty_zip"))
         return ZipLayout(cd_offset=cd_offset, cd_size=cd_size, eocd_offset=pos, entry_count=n_total)
 
     def _parse_central_directory(self) -> None:
         data, layout, limits = self.data, self.layout, self.limits
         if layout.entry_count > limits.max_entries:
-            raise LimitExceeded(f"too many zip entries ({layout.entry_count} > {limits.max_entries})")
+            raise LimitExceeded(ApkWarning("too_many_entries", count=layout.entry_count, limit=limits.max_entries))
         pos, end = layout.cd_offset, layout.cd_offset + layout.cd_size
         declared_total = 0
         for index in range(layout.entry_count):
@@ -108,10 +108,10 @@ class SafeZip:
                 raise ZipFormatError(f"not a zip archive: central directory entry {index} is truncated")
             name = self._decode_name(raw_name, flags, index)
             if usize > limits.max_entry_size:
-                raise LimitExceeded("decompressed size exceeds limit")
+                raise LimitExceeded(ApkWarning("decompressed_too_large"))
             declared_total += usize
             if declared_total > limits.max_total_size:
-                raise LimitExceeded("decompressed size exceeds limit")
+                raise LimitExceeded(ApkWarning("decompressed_too_large"))
             info = ZipEntryInfo(name, method, flags, crc, csize, usize, lfh_offset)
             if name in self.entries:
                 self.duplicates.append(name)
@@ -219,7 +219,7 @@ class SafeZip:
     def _count(self, produced: int, cap: int, added: int) -> None:
         self.decompressed_total += added
         if produced > cap or self.decompressed_total > self.limits.max_total_size:
-            raise LimitExceeded("decompressed size exceeds limit")
+            raise LimitExceeded(ApkWarning("decompressed_too_large"))
 
     def _warn_once(self, text: str) -> None:
         if text not in self.warnings:

@@ -1,4 +1,4 @@
-"""Warnings a reviewer must read, with a code and parameters beside the English text.
+"""Warnings (and reasons a file is unreadable) with a code and parameters beside the English text.
 
 The English text is what `inspect --json` prints (a list of strings, CLI.md); the GUI shows the same
 warning in the reviewer's language from the code (`ApkFacts.warning_codes`). Low-level verification
@@ -44,6 +44,23 @@ TEMPLATES: dict[str, str] = {
     "prepended_dex": "file starts with {size} bytes of DEX code before the zip archive "
     "(Janus, CVE-2017-13156): old Android versions run that code instead of the app",
     "compression_method": "zip entry {name} uses non-standard compression method {method} (an analysis-evasion trick)",
+    # Why a file could not be read at all (`error`); CLI.md quotes some of these texts.
+    "no_such_file": "no such file",
+    "is_directory": "is a directory",
+    "permission_denied": "permission denied",
+    "file_too_large": "file exceeds size limit ({size} > {limit} bytes)",
+    "not_zip": "not a zip archive",
+    "empty_zip": "empty zip archive",
+    "too_many_entries": "too many zip entries ({count} > {limit})",
+    "decompressed_too_large": "decompressed size exceeds limit",
+    "manifest_missing": "AndroidManifest.xml missing",
+    "manifest_empty": "AndroidManifest.xml is empty",
+    "manifest_plain_text": "AndroidManifest.xml is plain-text XML, not compiled (not a built APK)",
+    "manifest_invalid": "AndroidManifest.xml is not valid binary XML",
+    "manifest_no_root": "AndroidManifest.xml has no <manifest> element",
+    "manifest_no_package": "AndroidManifest.xml has no package name",
+    "parse_timeout": "parse time exceeds limit",
+    "parse_memory": "memory limit exceeded while parsing",
 }
 
 
@@ -66,6 +83,15 @@ class ApkWarning(str):
 
 def _rebuild(code: str, params: dict[str, str]) -> ApkWarning:
     return ApkWarning(code, **params)
+
+
+def code_of(text: object) -> dict[str, Any] | None:
+    """{"code", "params"} of a coded text (an ApkWarning, or an exception raised with one), else None."""
+    if isinstance(text, BaseException):
+        text = text.args[0] if len(text.args) == 1 else None
+    if isinstance(text, ApkWarning):
+        return {"code": text.code, "params": dict(text.params)}
+    return None
 
 
 def warning_codes(warnings: list[str]) -> dict[str, dict[str, Any]]:

@@ -489,7 +489,7 @@ class SubmissionDetailPanel(QScrollArea):
         if facts is not None and (facts.warnings or facts.error):
             lines = [f"⚠ {warning_text(w, facts.warning_codes.get(w))}" for w in facts.warnings]
             if facts.error:
-                lines.insert(0, f"⚠ {facts.error}")
+                lines.insert(0, f"⚠ {warning_text(facts.error, facts.error_code)}")
             self.warnings_label.setText(self.tr("Warnings") + "\n" + "\n".join(lines))
             self.warnings_label.show()
 

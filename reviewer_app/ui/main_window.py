@@ -86,7 +86,7 @@ from reviewer_app.ui.queue_model import (
     OVERDUE_COLOR,
     SubmissionQueueModel,
 )
-from reviewer_app.ui.text import kind_name, local_time_text, time_left_text, verdict_name
+from reviewer_app.ui.text import kind_name, local_time_text, time_left_text, verdict_name, warning_text
 from reviewer_app.ui.viewdata import ImportProgress, short_name
 
 log = logging.getLogger(__name__)
@@ -1432,7 +1432,8 @@ class MainWindow(QMainWindow):
             if facts is not None and getattr(facts, "ok", False):
                 good.append(parsed)
             else:
-                error = getattr(facts, "error", None) or self.tr("not a readable APK")
+                error = getattr(facts, "error", None)
+                error = warning_text(error, getattr(facts, "error_code", None)) if error else self.tr("not a readable APK")
                 self._import_failure(progress, parsed.path, error)
         if good:
             progress.filing += len(good)

@@ -66,7 +66,7 @@ REASON_DESCRIPTIONS = {
     "other": QT_TRANSLATE_NOOP("Reasons", "Explained in the message to the developer."),
 }
 
-# The warnings of reviewer_app.apk.warnings.TEMPLATES, for lupdate (identical English: a test compares).
+# The warnings and read errors of reviewer_app.apk.warnings.TEMPLATES, for lupdate (identical English: a test compares).
 # Translations keep the {placeholders}.
 WARNING_TEXTS = {
     "manifest_packed": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml is packed or obfuscated: some values may be missing"),
@@ -111,6 +111,23 @@ WARNING_TEXTS = {
         "file starts with {size} bytes of DEX code before the zip archive (Janus, CVE-2017-13156): old Android versions run that code instead of the app"),
     "compression_method": QT_TRANSLATE_NOOP(
         "Warnings", "zip entry {name} uses non-standard compression method {method} (an analysis-evasion trick)"),
+    "no_such_file": QT_TRANSLATE_NOOP("Warnings", "no such file"),
+    "is_directory": QT_TRANSLATE_NOOP("Warnings", "is a directory"),
+    "permission_denied": QT_TRANSLATE_NOOP("Warnings", "permission denied"),
+    "file_too_large": QT_TRANSLATE_NOOP("Warnings", "file exceeds size limit ({size} > {limit} bytes)"),
+    "not_zip": QT_TRANSLATE_NOOP("Warnings", "not a zip archive"),
+    "empty_zip": QT_TRANSLATE_NOOP("Warnings", "empty zip archive"),
+    "too_many_entries": QT_TRANSLATE_NOOP("Warnings", "too many zip entries ({count} > {limit})"),
+    "decompressed_too_large": QT_TRANSLATE_NOOP("Warnings", "decompressed size exceeds limit"),
+    "manifest_missing": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml missing"),
+    "manifest_empty": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml is empty"),
+    "manifest_plain_text": QT_TRANSLATE_NOOP(
+        "Warnings", "AndroidManifest.xml is plain-text XML, not compiled (not a built APK)"),
+    "manifest_invalid": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml is not valid binary XML"),
+    "manifest_no_root": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml has no <manifest> element"),
+    "manifest_no_package": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml has no package name"),
+    "parse_timeout": QT_TRANSLATE_NOOP("Warnings", "parse time exceeds limit"),
+    "parse_memory": QT_TRANSLATE_NOOP("Warnings", "memory limit exceeded while parsing"),
 }
 
 _REASONS = {r.code: r for r in REASONS}

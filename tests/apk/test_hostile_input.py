@@ -85,6 +85,7 @@ def test_too_many_entries(tmp_path):
     path = write_zip(tmp_path / "many.apk", {f"res/raw/f{i}": b"x" for i in range(50)})
     facts = read_apk(path, ParseLimits(max_entries=10))
     assert facts.error == "too many zip entries (50 > 10)"
+    assert facts.error_code == {"code": "too_many_entries", "params": {"count": "50", "limit": "10"}}
 
 
 def test_declared_decompressed_size_cap(tmp_path):
@@ -131,11 +132,13 @@ def with_huge_resources(path: Path, demo_apk: Path, mib: int) -> Path:
 
 
 def test_pool_stops_a_parse_that_runs_too_long(tmp_path, demo_apk):
-    """240 MiB of resources: legal under the size caps, slow to read."""
-    slow = with_huge_resources(tmp_path / "slow.apk", demo_apk, 240)
-    with FactsPool(workers=1, limits=ParseLimits(timeout_seconds=0.2)) as pool:
+    """480 MiB of resources: legal under the size caps, slow to read (about 5 s here). The deadline leaves
+    the replacement worker room to start and parse the next file on a loaded machine."""
+    slow = with_huge_resources(tmp_path / "slow.apk", demo_apk, 480)
+    with FactsPool(workers=1, limits=ParseLimits(timeout_seconds=1.0, max_entry_size=1024 * MiB)) as pool:
         slow_facts, good = pool.inspect([str(slow), str(demo_apk)])
     assert not slow_facts.ok and slow_facts.error == "parse time exceeds limit"
+    assert slow_facts.error_code == {"code": "parse_timeout", "params": {}}
     assert good.ok  # the worker that ran out of time was replaced
 
 

@@ -38,3 +38,17 @@ def test_facts_stored_before_warnings_had_codes_still_load():
     del stored["warning_codes"]
     again = ApkFacts.from_json(stored)
     assert again.warnings == facts.warnings and again.warning_codes == {}
+
+
+def test_why_a_file_is_unreadable_carries_a_code_too(tmp_path):
+    bogus = tmp_path / "bogus.apk"
+    bogus.write_bytes(b"not an apk at all")
+    facts = read_apk(bogus)
+    assert (facts.error, facts.error_code) == ("not a zip archive", {"code": "not_zip", "params": {}})
+    assert type(facts.error) is str
+    missing = read_apk(tmp_path / "gone.apk")
+    assert (missing.error, missing.error_code) == ("no such file", {"code": "no_such_file", "params": {}})
+    with FactsPool(workers=1) as pool:
+        (again,) = pool.inspect([bogus])
+    assert again.error_code == facts.error_code
+    assert read_apk(DEMO_APKS / "com.example.notes_1.apk").error_code is None

@@ -144,6 +144,18 @@ def test_apk_warnings_are_shown_in_chinese_with_their_values(
     assert janus not in shown
 
 
+def test_a_file_that_cannot_be_imported_is_named_with_the_reason_in_chinese(
+    qtbot, chinese, make_window, tmp_path
+):
+    bogus = tmp_path / "bogus.apk"
+    bogus.write_bytes(b"not an apk at all")
+    window = make_window(expect_rows=0)
+    with qtbot.waitSignal(window.sig_import_finished, timeout=30_000) as finished:
+        window.import_files([str(bogus)], kind="new", developer="Acme Apps")
+    assert finished.args[1:] == [0, 1]
+    assert any("bogus.apk" in line and "不是 zip 归档" in line for line in window.log_lines()), window.log_lines()
+
+
 def test_a_warning_whose_translation_does_not_fit_is_shown_in_english(chinese):
     from reviewer_app.ui.text import warning_text
 
