@@ -884,6 +884,30 @@ Evidence side by side; decisions to the shared review database.</source>
         <translation>已通过应用的更新：上一个已通过版本为 %1。</translation>
     </message>
     <message>
+        <source>Name changed: “%1” → “%2”.</source>
+        <translation>名称已更改：“%1” → “%2”。</translation>
+    </message>
+    <message>
+        <source>The icon changed.</source>
+        <translation>图标已更改。</translation>
+    </message>
+    <message>
+        <source>Native code added: %1.</source>
+        <translation>新增原生代码：%1。</translation>
+    </message>
+    <message>
+        <source>Native code removed: %1.</source>
+        <translation>移除原生代码：%1。</translation>
+    </message>
+    <message>
+        <source>Minimum SDK %1 → %2.</source>
+        <translation>最低 SDK %1 → %2。</translation>
+    </message>
+    <message>
+        <source>Target SDK %1 → %2.</source>
+        <translation>目标 SDK %1 → %2。</translation>
+    </message>
+    <message>
         <source>Signed by a different key than the last approved version: phones that have the app will refuse this update, and it may not come from the same developer.</source>
         <translation>签名密钥与上一个已通过版本不同：已安装该应用的手机会拒绝此更新，且它可能并非出自同一开发者。</translation>
     </message>

@@ -556,7 +556,28 @@ class SubmissionDetailPanel(QScrollArea):
                 )
             )
         lines += self._update_problems(data.changes)
+        lines += self._update_changes(data.changes, data.view.previous, data.view.facts)
         return "\n".join(lines)
+
+    def _update_changes(self, changes: Any, previous: Any, facts: Any) -> list[str]:
+        """The rest of what changed since the last approved version, worth a glance (permissions and
+        components are marked in their own sections)."""
+        if changes is None:
+            return []
+        lines = []
+        if changes.label_changed:
+            lines.append(self.tr("Name changed: “%1” → “%2”.").replace("%1", previous.label or "").replace("%2", facts.label or ""))
+        if changes.icon_changed:
+            lines.append(self.tr("The icon changed."))
+        if changes.native_abis_added:
+            lines.append(self.tr("Native code added: %1.").replace("%1", ", ".join(changes.native_abis_added)))
+        if changes.native_abis_removed:
+            lines.append(self.tr("Native code removed: %1.").replace("%1", ", ".join(changes.native_abis_removed)))
+        if changes.min_sdk_changed:
+            lines.append(self.tr("Minimum SDK %1 → %2.").replace("%1", str(previous.min_sdk)).replace("%2", str(facts.min_sdk)))
+        if changes.target_sdk_changed:
+            lines.append(self.tr("Target SDK %1 → %2.").replace("%1", str(previous.target_sdk)).replace("%2", str(facts.target_sdk)))
+        return lines
 
     def _update_problems(self, changes: Any) -> list[str]:
         """What makes an update suspect or uninstallable, against the last approved version."""

@@ -173,6 +173,27 @@ def test_an_update_signed_by_another_key_or_going_back_in_version_is_flagged(
     assert select_and_load(window, 2) == rotated  # another key, reached by a proof of rotation: the same developer
     assert "signing key was rotated" in panel.banner.text() and "different key" not in panel.banner.text()
     assert panel.banner.styleSheet() == BANNER_STYLE
+    assert "Name changed" not in panel.banner.text() and "SDK" not in panel.banner.text()
+
+
+def test_an_update_says_what_else_changed_since_the_last_approved_version(
+    qtbot, make_window, service, demo_facts, file_submission, select_and_load
+):
+    before = demo_facts["com.example.notes_1.apk"]
+    v1 = file_submission(apk="com.example.notes_1.apk", package="com.example.notes", label="Notes")
+    assert service.decide(v1, "approve").ok
+    file_submission(apk="com.example.notes_2.apk", package="com.example.notes", label="Notes Pro", kind="update",
+                    native_abis=["arm64-v8a", "x86_64"], target_sdk=(before.target_sdk or 0) + 1,
+                    icon_sha256="0" * 64)
+    window = make_window(expect_rows=1)
+    select_and_load(window, 0)
+    banner = window.detail_panel.banner.text()
+    assert "Name changed: “Notes” → “Notes Pro”." in banner
+    assert "The icon changed." in banner
+    assert "Native code added: arm64-v8a, x86_64." in banner
+    assert f"Target SDK {before.target_sdk} → {before.target_sdk + 1}." in banner
+    assert "Minimum SDK" not in banner and "Native code removed" not in banner
+    assert window.detail_panel.banner.styleSheet() == BANNER_STYLE  # worth a look, not an alarm
 
 
 def test_stale_detail_results_are_dropped(qtbot, make_window, file_submission, wait_idle):
