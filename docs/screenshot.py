@@ -20,7 +20,8 @@ os.environ.setdefault("REVIEWER_APP_LANG", "en")
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--row", type=int, default=1, help="queue row to select")
+    parser.add_argument("--row", type=int, default=None,
+                        help="queue row to select (default: the update, reviewed against its approved version)")
     args = parser.parse_args()
 
     from reviewer_app.config import Settings
@@ -47,9 +48,13 @@ def main() -> int:
                 raise TimeoutError
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 
-    wait(lambda: window.model.loaded and window.model.rowCount() > args.row)
+    wait(lambda: window.model.loaded and window.model.rowCount() > (args.row or 0))
+    wait(lambda: all(window.model.queue_row(r) is not None for r in range(window.model.rowCount())))
+    row = args.row
+    if row is None:
+        row = next(r for r in range(window.model.rowCount()) if window.model.queue_row(r).kind == "update")
     window.queue_view.setFocus()
-    window.queue_view.select_row(args.row)
+    window.queue_view.select_row(row)
     sid = window.current_submission_id()
     wait(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == sid)
     wait(lambda: window.jobs.idle)

@@ -149,6 +149,20 @@ def test_demo_workspace_without_gui(tmp_path):
     kept = run("demo", "--no-gui", data_dir=data, check_rc=0)
     assert "kept" in kept.stderr
 
+    # The update is reviewed against a version a lead approved the day before.
+    from reviewer_app.config import Settings
+    from reviewer_app.review import ReviewService
+
+    (update,) = [r for r in queue if r["kind"] == "update"]
+    service = ReviewService(Settings(data_dir=data, reviewer="alice"))
+    try:
+        view = service.view(update["submission_id"])
+        assert view.previous is not None and view.previous.package == update["package"]
+        assert view.previous.version_code < view.facts.version_code
+        assert view.changes.signer_changed is False and view.changes.dangerous_permissions_added
+    finally:
+        service.close()
+
 
 def test_journal_reports_what_waits_while_the_database_is_down_and_sends_it_after(tmp_path, pg_server):
     from datetime import datetime, timezone

@@ -16,6 +16,10 @@ from reviewer_app.review.service import ReviewService
 # nearly due and comfortable rows for both SLA classes.
 SCHEDULE_MINUTES_AGO = (150, 20, 1500, 100, 30, 1300, 60, 700, 10, 300)
 
+# Approved the day before by a lead, so that the update of the same package is reviewed against it.
+APPROVED_EARLIER = {"com.example.notes_1.apk"}
+DEMO_LEAD = "lena"
+
 METADATA_CHANGES = (
     ("com.example.notes", "Acme Apps", 5, "New screenshots and a shorter description for the listing.", 125),
     ("com.example.weather", "Sky Soft", 4, "Developer changed the app's display name to '天气预报 Pro'.", 5),
@@ -57,15 +61,18 @@ def _fill(service: ReviewService) -> str:
         path = demo_apk_dir() / entry["file"]
         facts = read_apk(path, display_name=entry["file"])
         minutes = SCHEDULE_MINUTES_AGO[position % len(SCHEDULE_MINUTES_AGO)]
+        earlier = entry["file"] in APPROVED_EARLIER
         outcome = service.submit_facts(
             facts,
             path,
             kind=entry["kind"],
             developer=entry["developer"],
             tier=entry["tier"],
-            submitted_at=now - timedelta(minutes=minutes),
+            submitted_at=now - (timedelta(days=2) if earlier else timedelta(minutes=minutes)),
         )
         filed += outcome.ok
+        if earlier and outcome.ok:
+            _approve_as_lead(service, outcome.submission_id, now - timedelta(days=1))
     for package, developer, tier, note, minutes in METADATA_CHANGES:
         submitted = now - timedelta(minutes=minutes)
         service.store.add_submission(
@@ -79,3 +86,13 @@ def _fill(service: ReviewService) -> str:
         )
         filed += 1
     return f"{filed} submissions filed"
+
+
+def _approve_as_lead(service: ReviewService, submission_id: int, when) -> None:
+    lead = ReviewService(replace(service.settings, reviewer=DEMO_LEAD), clock=lambda: when)
+    try:
+        outcome = lead.decide(submission_id, "approve")
+        if not outcome.ok:
+            raise RuntimeError(f"demo: could not approve submission {submission_id}: {outcome.error}")
+    finally:
+        lead.close()
