@@ -453,6 +453,38 @@
         <translation>离线：显示的是 %1 加载的内容，之后可能已有变化。</translation>
     </message>
     <message>
+        <source>Comparing the code with the last approved version…</source>
+        <translation>正在与上一个已通过版本比较代码…</translation>
+    </message>
+    <message>
+        <source>the classes could not be read</source>
+        <translation>无法读取类</translation>
+    </message>
+    <message>
+        <source>Code not compared with the last approved version: %1</source>
+        <translation>未能与上一个已通过版本比较代码：%1</translation>
+    </message>
+    <message>
+        <source>Neither version has DEX code.</source>
+        <translation>两个版本都没有 DEX 代码。</translation>
+    </message>
+    <message>
+        <source>Code: the same classes as the last approved version.</source>
+        <translation>代码：与上一个已通过版本的类相同。</translation>
+    </message>
+    <message>
+        <source>Code since the last approved version: %1 classes added, %2 removed.</source>
+        <translation>自上一个已通过版本以来的代码：新增 %1 个类，移除 %2 个。</translation>
+    </message>
+    <message>
+        <source>New packages: %1</source>
+        <translation>新的包：%1</translation>
+    </message>
+    <message>
+        <source> and %1 more</source>
+        <translation> 等另外 %1 个</translation>
+    </message>
+    <message>
         <source>Could not load submission %1: %2</source>
         <translation>无法加载提交 %1：%2</translation>
     </message>
@@ -742,6 +774,10 @@ Evidence side by side; decisions to the shared review database.</source>
     <message>
         <source>Warnings</source>
         <translation>警告</translation>
+    </message>
+    <message>
+        <source>Code changes</source>
+        <translation>代码变化</translation>
     </message>
     <message>
         <source>Kind</source>

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from reviewer_app.apk.diff import VersionDiff, diff_versions
@@ -280,6 +281,10 @@ class ReviewService:
 
     def queue_stats(self) -> dict[str, Any]:
         return self.store.queue_stats(self.clock())
+
+    def artifact_path(self, sha256: str) -> Path:
+        """Where the blob store keeps this APK (it may be missing where blobs are not shared)."""
+        return self.store.blobs.path(sha256)
 
     def view(self, submission_id: int) -> SubmissionView:
         detail = self.store.detail(submission_id)

@@ -77,6 +77,7 @@ class SubmissionDetail:
     row_version: int
     decisions: tuple[DecisionRecord, ...] = field(default_factory=tuple)
     previous_facts: dict[str, Any] | None = None  # last approved version of the same package
+    previous_artifact_sha256: str | None = None  # its APK in the blob store
 
 
 @dataclass(frozen=True)

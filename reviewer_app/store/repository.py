@@ -351,10 +351,10 @@ class Store:
                     select(Decision).where(Decision.submission_id == submission_id).order_by(Decision.decided_at)
                 ).scalars()
             )
-            previous = None
+            previous = previous_sha = None
             if row.package:
-                previous = s.execute(
-                    select(Artifact.facts)
+                found = s.execute(
+                    select(Artifact.facts, Artifact.sha256)
                     .join(Submission, Submission.artifact_id == Artifact.id)
                     .where(
                         Artifact.package == row.package,
@@ -363,7 +363,9 @@ class Store:
                     )
                     .order_by(Artifact.version_code.desc(), Submission.id.desc())
                     .limit(1)
-                ).scalar_one_or_none()
+                ).first()
+                if found is not None:
+                    previous, previous_sha = found
             icon_blob = art.icon_blob if art else None
         icon = None
         if icon_blob:
@@ -380,6 +382,7 @@ class Store:
             row_version=sub.row_version,
             decisions=decisions,
             previous_facts=previous,
+            previous_artifact_sha256=previous_sha,
         )
 
     # -- claims ----------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ class DetailData:
     implied: list[PermissionEntry] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changes: Any = None  # VersionDiff against the last approved version, or None
+    code_paths: tuple[str, str] | None = None  # (last approved APK, this APK) in the blob store, to compare code
 
 
 def load_detail(service: Any, submission_id: int, claim: bool = True) -> DetailData:
@@ -93,7 +94,12 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> DetailD
                 ICON_SIZE, ICON_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
     requested, implied, removed = permission_entries(view.facts, view.previous)
-    return DetailData(view, claim_error, icon, requested, implied, removed, view.changes)
+    changes = view.changes
+    code_paths = None
+    if changes is not None and view.detail.artifact_sha256 and view.detail.previous_artifact_sha256:
+        code_paths = (str(service.artifact_path(view.detail.previous_artifact_sha256)),
+                      str(service.artifact_path(view.detail.artifact_sha256)))
+    return DetailData(view, claim_error, icon, requested, implied, removed, changes, code_paths)
 
 
 class PermissionListModel(QAbstractListModel):
@@ -293,6 +299,12 @@ class SubmissionDetailPanel(QScrollArea):
         self.warnings_label.setAccessibleName(self.tr("Warnings"))
         outer.addWidget(self.warnings_label)
 
+        # What the update's code adds, filled in when the comparison (on the parsing thread) is done.
+        self.code_label = _plain_label(page, selectable=True)
+        self.code_label.setStyleSheet(BANNER_STYLE)
+        self.code_label.setAccessibleName(self.tr("Code changes"))
+        outer.addWidget(self.code_label)
+
         facts = QWidget(page)
         self.facts_form = QFormLayout(facts)
         self.facts_form.setContentsMargins(0, 4, 0, 0)
@@ -423,12 +435,20 @@ class SubmissionDetailPanel(QScrollArea):
         self.banner.setText(f"{current}\n{text}" if current else text)
         self.banner.show()
 
+    def show_code_changes(self, submission_id: int, text: str) -> None:
+        """What the code comparison found (or that it runs); ignored once another submission is shown."""
+        if submission_id != self.submission_id:
+            return
+        self.code_label.setText(text)
+        self.code_label.setVisible(bool(text))
+
     def _clear(self) -> None:
         self.icon_label.clear()
         for label in (self.title_label, self.package_label, self.version_label, self.summary_label):
             label.clear()
         self.banner.hide()
         self.warnings_label.hide()
+        self.code_label.hide()
         for _title, widget in self._form_rows:
             widget.clear()
             self.facts_form.setRowVisible(widget, False)

@@ -370,8 +370,8 @@ class _ParseWorker(QObject):
         with self._lock:
             return import_id in self._cancelled
 
-    @Slot(int, object)
-    def parse(self, import_id: int, paths: Sequence[str]) -> None:
+    @Slot(int, object, bool)
+    def parse(self, import_id: int, paths: Sequence[str], classes: bool = False) -> None:
         error = ""
         done: set[int] = set()
         pool = None
@@ -379,7 +379,10 @@ class _ParseWorker(QObject):
             if self._is_cancelled(import_id):
                 return
             pool = self._pool_factory()
-            futures = {pool.submit(path, path): (index, path) for index, path in enumerate(paths)}
+            futures = {
+                (pool.submit(path, path, classes=True) if classes else pool.submit(path, path)): (index, path)
+                for index, path in enumerate(paths)
+            }
             batch: list[ParsedFile] = []
             last_post = time.monotonic()
             remaining = set(futures)
@@ -420,7 +423,7 @@ class ParseJobs(QObject):
 
     sig_parsed = Signal(int, object)  # import id, list[ParsedFile] (a batch, in file order)
     sig_finished = Signal(int, str)  # import id, "" or an error that stopped the whole import
-    _sig_parse = Signal(int, object)
+    _sig_parse = Signal(int, object, bool)
 
     def __init__(self, pool_factory: Callable[[], Any] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -436,12 +439,13 @@ class ParseJobs(QObject):
         self._worker.sig_finished.connect(self._on_finished)
         self._thread.start()
 
-    def start(self, paths: Sequence[str | os.PathLike[str]]) -> int:
+    def start(self, paths: Sequence[str | os.PathLike[str]], *, classes: bool = False) -> int:
+        """Parse these files; `classes`: list their DEX classes too (a code comparison, not an import)."""
         import_id = next(self._ids)
         if self._closed:
             return import_id
         self._active.add(import_id)
-        self._sig_parse.emit(import_id, [os.fspath(p) for p in paths])
+        self._sig_parse.emit(import_id, [os.fspath(p) for p in paths], classes)
         return import_id
 
     def cancel(self, import_id: int) -> None:

@@ -87,7 +87,7 @@ from reviewer_app.ui.queue_model import (
     SubmissionQueueModel,
 )
 from reviewer_app.ui.text import kind_name, local_time_text, time_left_text, verdict_name, warning_text
-from reviewer_app.ui.viewdata import ImportProgress, short_name
+from reviewer_app.ui.viewdata import CodeChanges, ImportProgress, code_changes, short_name
 
 log = logging.getLogger(__name__)
 
@@ -273,6 +273,10 @@ class MainWindow(QMainWindow):
         self._sync_job: Job | None = None
         self._release_later: set[int] = set()
         self._details: OrderedDict[int, tuple[DetailData, datetime]] = OrderedDict()
+        # Code comparisons of updates with their approved version, on the parsing thread.
+        self._code_jobs: dict[int, int] = {}  # parse id -> submission id
+        self._code_parts: dict[int, list[ParsedFile]] = {}
+        self._code_texts: OrderedDict[int, str] = OrderedDict()  # submission id -> what was found
         self._detail_offline = False
 
         self._detail_timer = QTimer(self)
@@ -1097,6 +1101,7 @@ class MainWindow(QMainWindow):
             return
         data, loaded_at = cached
         self.detail_panel.show_detail(data, self._clock())
+        self._compare_code(data)  # the APKs are files: no database needed
         self.detail_panel.add_notice(
             self.tr("Offline: shown as loaded at %1; it may have changed since.").replace("%1", local_time_text(loaded_at))
         )
@@ -1112,11 +1117,63 @@ class MainWindow(QMainWindow):
             return  # the reviewer has moved on
         self._detail_offline = False
         self.detail_panel.show_detail(data, self._clock())
+        self._compare_code(data)
         self.decision_panel.subject_label.setText(self._caption(row.submission_id))
         if data.claim_error and self._held == row.submission_id:
             self._held = None  # not ours: nothing to renew or release
         self._update_sla_label()
         self.sig_detail_loaded.emit(row.submission_id)
+
+    # -- code comparison of an update --------------------------------------------------------------
+
+    def _compare_code(self, data: DetailData) -> None:
+        """Read the classes of the update and of its approved version on the parsing thread (it takes a
+        second for a large app); the panel says what is new when that is done."""
+        sid = data.view.row.submission_id
+        if data.code_paths is None:
+            return
+        if sid in self._code_texts:
+            self.detail_panel.show_code_changes(sid, self._code_texts[sid])
+            return
+        self.detail_panel.show_code_changes(sid, self.tr("Comparing the code with the last approved version…"))
+        if sid in self._code_jobs.values():
+            return
+        parse_id = self.parser.start(list(data.code_paths), classes=True)
+        self._code_jobs[parse_id] = sid
+        self._code_parts[parse_id] = []
+
+    def _on_code_parsed(self, parse_id: int, error: str) -> None:
+        sid = self._code_jobs.pop(parse_id)
+        parts = sorted(self._code_parts.pop(parse_id, []), key=lambda part: part.index)
+        facts = [part.facts for part in parts]
+        unread = next((f for f in facts if not getattr(f, "ok", False) or f.classes is None), None)
+        if error or len(facts) != 2 or unread is not None:
+            reason = error or self.tr("the classes could not be read")
+            if unread is not None and getattr(unread, "error", None):
+                reason = warning_text(unread.error, unread.error_code)
+            text = self.tr("Code not compared with the last approved version: %1").replace("%1", reason)
+        else:
+            text = self._code_text(code_changes(facts[0].classes, facts[1].classes), bool(facts[0].classes or facts[1].classes))
+        self._code_texts[sid] = text
+        while len(self._code_texts) > self.MAX_CACHED_DETAILS:
+            self._code_texts.popitem(last=False)
+        self.detail_panel.show_code_changes(sid, text)
+
+    def _code_text(self, changes: CodeChanges, any_code: bool) -> str:
+        if not any_code:
+            return self.tr("Neither version has DEX code.")
+        if not changes.added and not changes.removed:
+            return self.tr("Code: the same classes as the last approved version.")
+        lines = [
+            self.tr("Code since the last approved version: %1 classes added, %2 removed.")
+            .replace("%1", str(changes.added)).replace("%2", str(changes.removed))
+        ]
+        if changes.new_packages:
+            shown = ", ".join(f"{package or '(default)'} ({count})" for package, count in changes.new_packages[:8])
+            more = len(changes.new_packages) - 8
+            lines.append(self.tr("New packages: %1").replace("%1", shown)
+                         + (self.tr(" and %1 more").replace("%1", str(more)) if more > 0 else ""))
+        return "\n".join(lines)
 
     def _on_detail_failed(self, token: int, sid: int, exc: BaseException) -> None:
         if self._held == sid:
@@ -1420,6 +1477,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Cancelling the import…"), 4000)
 
     def _on_parsed(self, import_id: int, batch: list[ParsedFile]) -> None:
+        if import_id in self._code_parts:
+            self._code_parts[import_id].extend(batch)
+            return
         job = self._imports.get(import_id)
         if job is None:
             return
@@ -1487,6 +1547,9 @@ class MainWindow(QMainWindow):
         self._finish_import_if_done(import_id)
 
     def _on_parse_finished(self, import_id: int, error: str) -> None:
+        if import_id in self._code_jobs:
+            self._on_code_parsed(import_id, error)
+            return
         job = self._imports.get(import_id)
         if job is None:
             return

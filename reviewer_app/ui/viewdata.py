@@ -103,6 +103,32 @@ def components(facts: Any) -> list[tuple[str, list[str]]]:
     ]
 
 
+@dataclass(frozen=True)
+class CodeChanges:
+    """Classes an update adds and drops since the last approved version, and the Java packages that are
+    new altogether (a new SDK in an update is what a reviewer looks at: ads, payments, SMS)."""
+
+    added: int
+    removed: int
+    new_packages: list[tuple[str, int]]  # (package, classes in it), most classes first
+
+
+def _package(class_name: str) -> str:
+    return class_name.rsplit(".", 1)[0] if "." in class_name else ""
+
+
+def code_changes(old_classes: Iterable[str], new_classes: Iterable[str]) -> CodeChanges:
+    old, new = set(old_classes), set(new_classes)
+    known = {_package(name) for name in old}
+    counts: dict[str, int] = {}
+    for name in new - old:
+        package = _package(name)
+        if package not in known:
+            counts[package] = counts.get(package, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return CodeChanges(len(new - old), len(old - new), ranked)
+
+
 def short_name(path: str) -> str:
     """The file name of a path, for one-line messages."""
     return path.replace("\\", "/").rsplit("/", 1)[-1] or path

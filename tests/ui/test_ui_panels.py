@@ -7,12 +7,15 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
+from reviewer_app.apk import read_apk
+from reviewer_app.apk.diff import diff_versions
 from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.review import REASONS, format_time_left
 from reviewer_app.ui.decision_panel import ReasonListModel, decision_problem
 from reviewer_app.ui.detail_panel import BANNER_STYLE, ERROR_BANNER_STYLE, PermissionListModel
 from reviewer_app.ui.text import REASON_DESCRIPTIONS, REASON_TITLES, time_left_text
-from reviewer_app.ui.viewdata import PermissionEntry, permission_entries
+from reviewer_app.ui.viewdata import PermissionEntry, code_changes, permission_entries
+from tests.conftest import need_corpus
 
 
 def test_qtmodeltester_on_the_reason_list(qtmodeltester):
@@ -194,6 +197,49 @@ def test_an_update_says_what_else_changed_since_the_last_approved_version(
     assert f"Target SDK {before.target_sdk} → {before.target_sdk + 1}." in banner
     assert "Minimum SDK" not in banner and "Native code removed" not in banner
     assert window.detail_panel.banner.styleSheet() == BANNER_STYLE  # worth a look, not an alarm
+
+
+def test_code_changes_name_the_packages_an_update_brings_in():
+    old = ["com.app.Main", "com.app.Main$1", "com.app.util.Strings", "Top"]
+    new = ["com.app.Main", "com.app.Share", "com.app.util.Strings", "com.ads.sdk.Banner", "com.ads.sdk.Loader",
+           "com.pay.Sms", "Other"]
+    changes = code_changes(old, new)
+    assert (changes.added, changes.removed) == (5, 2)
+    # com.app gained a class but is not new; the default package was there before.
+    assert changes.new_packages == [("com.ads.sdk", 2), ("com.pay", 1)]
+    assert code_changes(old, old) == code_changes([], []) == type(changes)(0, 0, [])
+
+
+def test_the_code_of_an_update_is_compared_with_the_approved_version(
+    qtbot, make_window, service, select_and_load
+):
+    corpus = need_corpus()
+    old, new = corpus / "com.politedroid_3.apk", corpus / "com.politedroid_6.apk"
+    (approved,) = service.submit([old], kind="new", developer="Polite", tier=3)
+    assert service.decide(approved.submission_id, "approve").ok
+    (update,) = service.submit([new], kind="update", developer="Polite", tier=3)
+    expected = diff_versions(read_apk(old, classes=True), read_apk(new, classes=True))
+    window = make_window(expect_rows=1)
+    assert select_and_load(window, 0) == update.submission_id
+    label = window.detail_panel.code_label
+    qtbot.waitUntil(lambda: "classes added" in label.text(), timeout=30_000)
+    assert (f"{len(expected.classes_added)} classes added, {len(expected.classes_removed)} removed"
+            in label.text())
+    new_packages = {name.rsplit(".", 1)[0] for name in expected.classes_added} - {
+        name.rsplit(".", 1)[0] for name in read_apk(old, classes=True).classes}
+    assert new_packages and all(f"{package} (" in label.text() for package in new_packages)
+    assert label.isVisible()
+
+
+def test_demo_updates_without_dex_say_so(qtbot, make_window, service, demo_apks, select_and_load):
+    (approved,) = service.submit([demo_apks["com.example.notes_1.apk"]], kind="new", developer="Acme Apps", tier=5)
+    assert service.decide(approved.submission_id, "approve").ok
+    (update,) = service.submit([demo_apks["com.example.notes_2.apk"]], kind="update", developer="Acme Apps", tier=5)
+    assert update.ok
+    window = make_window(expect_rows=1)
+    select_and_load(window, 0)
+    label = window.detail_panel.code_label
+    qtbot.waitUntil(lambda: label.text() == "Neither version has DEX code.", timeout=30_000)
 
 
 def test_stale_detail_results_are_dropped(qtbot, make_window, file_submission, wait_idle):
