@@ -409,6 +409,10 @@
         <translation>未连接到审核数据库。按 F5 重试。</translation>
     </message>
     <message>
+        <source>Code since the last approved version: classes added %1, removed %2.</source>
+        <translation>自上一个已通过版本以来的代码：新增类 %1 个，移除 %2 个。</translation>
+    </message>
+    <message>
         <source>Offline — 1 decision waiting</source>
         <translation>离线 — 1 条结论等待发送</translation>
     </message>
@@ -473,8 +477,8 @@
         <translation>代码：与上一个已通过版本的类相同。</translation>
     </message>
     <message>
-        <source>Code since the last approved version: %1 classes added, %2 removed.</source>
-        <translation>自上一个已通过版本以来的代码：新增 %1 个类，移除 %2 个。</translation>
+        <source>(default package)</source>
+        <translation>（默认包）</translation>
     </message>
     <message>
         <source>New packages: %1</source>

@@ -1165,11 +1165,12 @@ class MainWindow(QMainWindow):
         if not changes.added and not changes.removed:
             return self.tr("Code: the same classes as the last approved version.")
         lines = [
-            self.tr("Code since the last approved version: %1 classes added, %2 removed.")
+            self.tr("Code since the last approved version: classes added %1, removed %2.")
             .replace("%1", str(changes.added)).replace("%2", str(changes.removed))
         ]
         if changes.new_packages:
-            shown = ", ".join(f"{package or '(default)'} ({count})" for package, count in changes.new_packages[:8])
+            default = self.tr("(default package)")
+            shown = ", ".join(f"{package or default} ({count})" for package, count in changes.new_packages[:8])
             more = len(changes.new_packages) - 8
             lines.append(self.tr("New packages: %1").replace("%1", shown)
                          + (self.tr(" and %1 more").replace("%1", str(more)) if more > 0 else ""))

@@ -223,7 +223,7 @@ def test_the_code_of_an_update_is_compared_with_the_approved_version(
     assert select_and_load(window, 0) == update.submission_id
     label = window.detail_panel.code_label
     qtbot.waitUntil(lambda: "classes added" in label.text(), timeout=30_000)
-    assert (f"{len(expected.classes_added)} classes added, {len(expected.classes_removed)} removed"
+    assert (f"classes added {len(expected.classes_added)}, removed {len(expected.classes_removed)}."
             in label.text())
     new_packages = {name.rsplit(".", 1)[0] for name in expected.classes_added} - {
         name.rsplit(".", 1)[0] for name in read_apk(old, classes=True).classes}
