@@ -20,6 +20,17 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO_APKS = ROOT / "resources" / "demo" / "apks"
 
 
+def stored_decisions(settings, submission_id):
+    """What the database holds, read through a fresh service (not the window's)."""
+    from reviewer_app.review import ReviewService
+
+    fresh = ReviewService(settings)
+    try:
+        return fresh.store.decisions(submission_id)
+    finally:
+        fresh.close()
+
+
 @pytest.fixture(autouse=True)
 def isolated_qsettings(tmp_path, monkeypatch):
     """Window geometry and splitter states go to a temporary folder, never to the user's settings."""

@@ -6,16 +6,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
-from reviewer_app.review import ReviewService
-
-
-def stored_decisions(settings, submission_id):
-    """What the database holds, read through a fresh service (not the window's)."""
-    fresh = ReviewService(settings)
-    try:
-        return fresh.store.decisions(submission_id)
-    finally:
-        fresh.close()
+from tests.ui.conftest import stored_decisions
 
 
 def three_submissions(file_submission):

@@ -10,6 +10,7 @@ from PySide6.QtCore import QElapsedTimer, Qt
 
 from reviewer_app.review import DatabaseUnavailable, ReviewService
 from reviewer_app.ui.live import ChangeThrottle, QueueWatcher
+from tests.ui.conftest import stored_decisions
 
 
 def test_changes_are_gathered_and_handed_on_at_most_once_per_interval(qtbot):
@@ -136,20 +137,12 @@ def test_a_window_whose_database_stops_answering_keeps_deciding_and_sends_later(
     wait_idle(window)
     assert stores[0].calls_while_unplugged >= 2
     assert len([line for line in window.log_lines() if "does not answer" in line]) == 1
-    fresh = ReviewService(settings)
-    try:
-        assert fresh.store.decisions(first) == []  # only in the journal so far
-    finally:
-        fresh.close()
+    assert stored_decisions(settings, first) == []  # only in the journal so far
 
     stores[0].unplugged = False  # the periodic sync notices and sends
     qtbot.waitUntil(lambda: window.connection_label.text() == "Online", timeout=10_000)
     assert window.pending_decisions == 0
-    fresh = ReviewService(settings)
-    try:
-        assert [(d.reviewer, d.verdict) for d in fresh.store.decisions(first)] == [("alice", "approve")]
-    finally:
-        fresh.close()
+    assert [(d.reviewer, d.verdict) for d in stored_decisions(settings, first)] == [("alice", "approve")]
     assert window.model.row_of(third) == 1
 
 
@@ -182,11 +175,7 @@ def test_a_decision_waiting_in_the_journal_keeps_its_row_out_of_a_queue_the_data
     assert len(rows_seen) >= 2  # the reload that came first, and the one after the database answered
     assert all(rows == [second] for rows in rows_seen), rows_seen
     assert window.model.withheld == set()
-    fresh = ReviewService(settings)
-    try:
-        assert [(d.reviewer, d.verdict) for d in fresh.store.decisions(first)] == [("alice", "approve")]
-    finally:
-        fresh.close()
+    assert [(d.reviewer, d.verdict) for d in stored_decisions(settings, first)] == [("alice", "approve")]
 
 
 def test_a_window_opened_with_decisions_waiting_sends_them_before_it_lists_the_queue(
@@ -212,11 +201,7 @@ def test_a_window_opened_with_decisions_waiting_sends_them_before_it_lists_the_q
     wait_idle(window)
     assert window.pending_decisions == 0
     assert rows_seen and all(rows == [second] for rows in rows_seen), rows_seen
-    fresh = ReviewService(settings)
-    try:
-        assert [(d.reviewer, d.verdict) for d in fresh.store.decisions(first)] == [("alice", "approve")]
-    finally:
-        fresh.close()
+    assert [(d.reviewer, d.verdict) for d in stored_decisions(settings, first)] == [("alice", "approve")]
 
 
 def test_a_reload_between_a_selection_and_its_loading_keeps_the_new_selection(
