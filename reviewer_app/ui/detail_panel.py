@@ -673,6 +673,7 @@ class SubmissionDetailPanel(QScrollArea):
         title = self.tr("Components (%1)").replace("%1", str(total))
         if new:
             title = self.tr("Components (%1, %2 new)").replace("%1", str(total)).replace("%2", str(len(new)))
+            self.components_section.toggle.setChecked(True)  # new components are evidence: shown open
         self.components_section.set_title(title)
         self.components_section.show()
 

@@ -136,6 +136,7 @@ def test_detail_panel_shows_the_evidence_of_an_update(qtbot, make_window, servic
     assert expected, "the demo update adds a component"
     assert sorted(text.split()[0] for text in added) == expected
     assert f"{len(expected)} new" in panel.components_section.toggle.text()
+    assert panel.components_tree.isVisibleTo(panel)  # opened to show them
     assert panel.warnings_label.isHidden()
 
     select_and_load(window, 1)
