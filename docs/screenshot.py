@@ -57,7 +57,7 @@ def main() -> int:
     window.queue_view.select_row(row)
     sid = window.current_submission_id()
     wait(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == sid)
-    wait(lambda: window.jobs.idle)
+    wait(lambda: window.jobs.idle and not window.parser.busy)  # the code comparison of an update too
     for _ in range(20):
         app.processEvents()
     out = ROOT / "docs" / "screenshot.png"
