@@ -488,7 +488,7 @@ class _ApkReader:
 
         try:
             self.facts.classes = class_names(self.zf, self.limits)
-        except ValueError as exc:
+        except (ValueError, LimitExceeded) as exc:  # the facts stand; only the code cannot be compared
             self.warnings.append(_one_line(f"classes not read: {exc}"))
 
 

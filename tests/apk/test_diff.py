@@ -171,6 +171,33 @@ def test_a_garbage_dex_gives_a_warning_and_no_class_comparison(tmp_path):
     assert diff.to_json()["classes_added"] is None
 
 
+def test_a_dex_that_inflates_past_the_cap_leaves_the_facts_and_skips_the_classes(tmp_path):
+    """classes.dex says it is 100 bytes and inflates to 3 MiB: caught while inflating, after the manifest."""
+    from reviewer_app.apk import ParseLimits
+
+    liar = tmp_path / "liar-dex.apk"
+    with zipfile.ZipFile(DEMO_APKS / "com.example.notes_1.apk") as src, \
+            zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item))
+        out.writestr("classes.dex", b"dex\n035\x00" + bytes(3 * 1024 * 1024))
+    data = bytearray(liar.read_bytes())
+    name = b"classes.dex"
+    for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(signature)
+        while at != -1:
+            name_len = int.from_bytes(data[at + size_at + 4 : at + size_at + 6], "little")
+            start = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[start : start + name_len] == name:
+                data[at + size_at : at + size_at + 4] = (100).to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    liar.write_bytes(bytes(data))
+    facts = read_apk(liar, ParseLimits(max_entry_size=2 * 1024 * 1024), classes=True)
+    assert facts.ok and facts.package == "com.example.notes" and facts.classes is None
+    assert "classes not read: decompressed size exceeds limit" in facts.warnings
+    assert read_apk(liar, ParseLimits(max_entry_size=2 * 1024 * 1024)).ok  # without classes: untouched
+
+
 def test_cli_diff_json_keeps_the_promised_names(tmp_path):
     old, new = DEMO_APKS / "com.example.notes_1.apk", DEMO_APKS / "com.example.notes_2.apk"
     done = _cli("diff", str(old), str(new), "--json", cwd=tmp_path)
