@@ -67,8 +67,8 @@ def read_apk(path: str | os.PathLike[str], limits: ParseLimits | None = None, di
         facts.error = _one_line(str(exc))
         facts.error_code = code_of(exc)
     except MemoryError:
-        facts.error = str(ApkWarning("parse_memory"))
-        facts.error_code = code_of(ApkWarning("parse_memory"))
+        reason = ApkWarning("parse_memory")
+        facts.error, facts.error_code = str(reason), code_of(reason)
     except RecursionError:
         facts.error = "manifest nesting too deep"
     except Exception as exc:  # a parser bug or a file crafted against it: one record, not a crash

@@ -379,10 +379,7 @@ class _ParseWorker(QObject):
             if self._is_cancelled(import_id):
                 return
             pool = self._pool_factory()
-            futures = {
-                (pool.submit(path, path, classes=True) if classes else pool.submit(path, path)): (index, path)
-                for index, path in enumerate(paths)
-            }
+            futures = {pool.submit(path, path, classes=classes): (index, path) for index, path in enumerate(paths)}
             batch: list[ParsedFile] = []
             last_post = time.monotonic()
             remaining = set(futures)

@@ -274,8 +274,7 @@ class MainWindow(QMainWindow):
         self._release_later: set[int] = set()
         self._details: OrderedDict[int, tuple[DetailData, datetime]] = OrderedDict()
         # Code comparisons of updates with their approved version, on the parsing thread.
-        self._code_jobs: dict[int, int] = {}  # parse id -> submission id
-        self._code_parts: dict[int, list[ParsedFile]] = {}
+        self._code_jobs: dict[int, tuple[int, list[ParsedFile]]] = {}  # parse id -> (submission id, files so far)
         self._code_texts: OrderedDict[int, str] = OrderedDict()  # submission id -> what was found
         self._detail_offline = False
 
@@ -1136,15 +1135,14 @@ class MainWindow(QMainWindow):
             self.detail_panel.show_code_changes(sid, self._code_texts[sid])
             return
         self.detail_panel.show_code_changes(sid, self.tr("Comparing the code with the last approved version…"))
-        if sid in self._code_jobs.values():
+        if any(job_sid == sid for job_sid, _ in self._code_jobs.values()):
             return
         parse_id = self.parser.start(list(data.code_paths), classes=True)
-        self._code_jobs[parse_id] = sid
-        self._code_parts[parse_id] = []
+        self._code_jobs[parse_id] = (sid, [])
 
     def _on_code_parsed(self, parse_id: int, error: str) -> None:
-        sid = self._code_jobs.pop(parse_id)
-        parts = sorted(self._code_parts.pop(parse_id, []), key=lambda part: part.index)
+        sid, parts = self._code_jobs.pop(parse_id)
+        parts = sorted(parts, key=lambda part: part.index)
         facts = [part.facts for part in parts]
         unread = next((f for f in facts if not getattr(f, "ok", False) or f.classes is None), None)
         if error or len(facts) != 2 or unread is not None:
@@ -1478,8 +1476,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Cancelling the import…"), 4000)
 
     def _on_parsed(self, import_id: int, batch: list[ParsedFile]) -> None:
-        if import_id in self._code_parts:
-            self._code_parts[import_id].extend(batch)
+        if import_id in self._code_jobs:
+            self._code_jobs[import_id][1].extend(batch)
             return
         job = self._imports.get(import_id)
         if job is None:

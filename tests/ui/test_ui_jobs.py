@@ -135,7 +135,7 @@ class FakePool:
         self.answers = answers
         self.closed = False
 
-    def submit(self, path, name=None):
+    def submit(self, path, name=None, *, classes=False):
         return FakeFuture(self.answers[path]).future
 
     def result(self, future, name):

@@ -121,7 +121,7 @@ class GatedPool:
         self.gate = gate
         self.executor = ThreadPoolExecutor(max_workers=2)
 
-    def submit(self, path, name=None):
+    def submit(self, path, name=None, *, classes=False):
         return self.executor.submit(lambda: (self.gate.wait(30), self.facts_by_path[str(path)])[1])
 
     def result(self, future, name):
