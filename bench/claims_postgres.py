@@ -78,9 +78,16 @@ def worker(url: str, data_dir: str, seconds: float, rate: float, phase: float, r
             break
         now = service.clock()
         t0 = time.perf_counter()
-        service.store.record_decision(decision_id=f"{service.reviewer}-{claim.submission_id}",
-                                      submission_id=claim.submission_id, reviewer=service.reviewer,
-                                      verdict="approve", reason_codes=(), message=None, now=now, lease=service.lease)
+        service.store.record_decision(
+            decision_id=f"{service.reviewer}-{claim.submission_id}",
+            submission_id=claim.submission_id,
+            reviewer=service.reviewer,
+            verdict="approve",
+            reason_codes=(),
+            message=None,
+            now=now,
+            lease=service.lease,
+        )
         push_latency.append(time.perf_counter() - t0)
         claims.append((claim.submission_id, 0.0))
     service.close()
@@ -105,10 +112,17 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--submissions", type=int, default=60000)
-    parser.add_argument("--rate", type=float, default=0.0,
-                        help="claims a second in total on a fixed schedule (default: as fast as it goes)")
-    parser.add_argument("--no-fsync", action="store_true",
-                        help="own server with fsync off: commits wait for no disk (compares CPU alone)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="claims a second in total on a fixed schedule (default: as fast as it goes)",
+    )
+    parser.add_argument(
+        "--no-fsync",
+        action="store_true",
+        help="own server with fsync off: commits wait for no disk (compares CPU alone)",
+    )
     parser.add_argument("--db", help="superuser URL of an existing server/database (default: throw-away server)")
     args = parser.parse_args()
 
@@ -137,21 +151,42 @@ def main() -> int:
             admin.add_user(owner, user, "reviewer", None)
         intake = ReviewService(owner)
         now = datetime.now(timezone.utc)
-        intake.store.add_submissions_bulk([
-            dict(kind="new", developer=f"dev{i % 500}", tier=1 + i % 5, package=f"com.bench.p{i}",
-                 submitted_at=now - timedelta(minutes=i % 1440), deadline=now + timedelta(seconds=i))
-            for i in range(args.submissions)
-        ])
-        print(f"server: PostgreSQL on loopback ({'the server given by --db' if args.db else 'own throw-away server, fsync ' + ('off' if args.no_fsync else 'on')}), "
-              f"{args.submissions} open submissions, {args.processes} reviewer processes for {args.seconds:.0f} s, "
-              + (f"{args.rate:.0f} claims/s scheduled" if args.rate else "as fast as they go"))
+        intake.store.add_submissions_bulk(
+            [
+                dict(
+                    kind="new",
+                    developer=f"dev{i % 500}",
+                    tier=1 + i % 5,
+                    package=f"com.bench.p{i}",
+                    submitted_at=now - timedelta(minutes=i % 1440),
+                    deadline=now + timedelta(seconds=i),
+                )
+                for i in range(args.submissions)
+            ]
+        )
+        print(
+            f"server: PostgreSQL on loopback ({'the server given by --db' if args.db else 'own throw-away server, fsync ' + ('off' if args.no_fsync else 'on')}), "
+            f"{args.submissions} open submissions, {args.processes} reviewer processes for {args.seconds:.0f} s, "
+            + (f"{args.rate:.0f} claims/s scheduled" if args.rate else "as fast as they go")
+        )
 
         ctx = multiprocessing.get_context("spawn")
         results, ready, go = ctx.Queue(), ctx.Queue(), ctx.Event()
         user_url = base_url.replace("postgres@", "{user}@", 1) + "/" + database
         procs = [
-            ctx.Process(target=worker, args=(user_url.format(user=u), str(tmp / u), args.seconds, args.rate / args.processes,
-                                      i / args.processes, ready, go, results))
+            ctx.Process(
+                target=worker,
+                args=(
+                    user_url.format(user=u),
+                    str(tmp / u),
+                    args.seconds,
+                    args.rate / args.processes,
+                    i / args.processes,
+                    ready,
+                    go,
+                    results,
+                ),
+            )
             for i, u in enumerate(users)
         ]
         for p in procs:
@@ -174,19 +209,29 @@ def main() -> int:
         twice = len(every) - len(set(every))
         stored = intake.store.decisions()
         doubled_decisions = len(stored) - len({d.submission_id for d in stored})
-        print(f"claims: {len(timed)} in {args.seconds:.0f} s = {len(timed) / args.seconds:.0f} claims/s in total "
-              f"(each followed by a decision: {len(decide) / args.seconds:.0f} decisions/s)")
+        print(
+            f"claims: {len(timed)} in {args.seconds:.0f} s = {len(timed) / args.seconds:.0f} claims/s in total "
+            f"(each followed by a decision: {len(decide) / args.seconds:.0f} decisions/s)"
+        )
         cycles = max(1, len(decide))
-        print(f"CPU per claim+decision: workstation {client_cpu / cycles * 1000:.2f} ms"
-              + (f", server {server_cpu / cycles * 1000:.2f} ms" if postmaster else "")
-              + f" ({os.cpu_count()} CPUs shared by all)")
-        print(f"claim latency: p50 {statistics.median(c[1] for c in timed) * 1000:.1f} ms, "
-              f"p99 {percentile([c[1] for c in timed], 0.99) * 1000:.1f} ms")
-        print(f"decision as the reviewer waits for it (journal + commit): p50 {statistics.median(decide) * 1000:.1f} ms, "
-              f"p99 {percentile(decide, 0.99) * 1000:.1f} ms")
+        print(
+            f"CPU per claim+decision: workstation {client_cpu / cycles * 1000:.2f} ms"
+            + (f", server {server_cpu / cycles * 1000:.2f} ms" if postmaster else "")
+            + f" ({os.cpu_count()} CPUs shared by all)"
+        )
+        print(
+            f"claim latency: p50 {statistics.median(c[1] for c in timed) * 1000:.1f} ms, "
+            f"p99 {percentile([c[1] for c in timed], 0.99) * 1000:.1f} ms"
+        )
+        print(
+            f"decision as the reviewer waits for it (journal + commit): p50 {statistics.median(decide) * 1000:.1f} ms, "
+            f"p99 {percentile(decide, 0.99) * 1000:.1f} ms"
+        )
         if push:
-            print(f"decision commit alone: p50 {statistics.median(push) * 1000:.1f} ms, "
-                  f"p99 {percentile(push, 0.99) * 1000:.1f} ms ({len(push)} samples)")
+            print(
+                f"decision commit alone: p50 {statistics.median(push) * 1000:.1f} ms, "
+                f"p99 {percentile(push, 0.99) * 1000:.1f} ms ({len(push)} samples)"
+            )
         print(f"submissions claimed twice: {twice}; submissions with two decisions: {doubled_decisions}")
         intake.close()
         return 0 if twice == 0 and doubled_decisions == 0 else 1

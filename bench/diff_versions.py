@@ -23,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 def dex_bytes(path: Path) -> int:
     try:
         with zipfile.ZipFile(path) as zf:
-            return sum(i.file_size for i in zf.infolist() if i.filename.startswith("classes") and i.filename.endswith(".dex"))
+            return sum(
+                i.file_size for i in zf.infolist() if i.filename.startswith("classes") and i.filename.endswith(".dex")
+            )
     except (zipfile.BadZipFile, OSError):
         return 0
 
@@ -39,8 +41,11 @@ def best_of(runs: int, func) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path,
-                        default=Path(os.environ.get("REVIEWER_APP_CORPUS", ROOT.parent / "shared" / "corpus" / "apks")))
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("REVIEWER_APP_CORPUS", ROOT.parent / "shared" / "corpus" / "apks")),
+    )
     parser.add_argument("--files", type=int, default=5, help="how many of the largest-DEX files")
     args = parser.parse_args()
 
@@ -66,8 +71,10 @@ def main() -> int:
         parsed = [pool.result(f, str(p)) for f, p in zip(futures, (old, new))]
     diff = diff_versions(*parsed)
     pooled = time.perf_counter() - started
-    print(f"\npair {old.name} -> {new.name} through a fresh 2-worker pool: {pooled:.2f} s "
-          f"(classes added {len(diff.classes_added or [])}, removed {len(diff.classes_removed or [])})")
+    print(
+        f"\npair {old.name} -> {new.name} through a fresh 2-worker pool: {pooled:.2f} s "
+        f"(classes added {len(diff.classes_added or [])}, removed {len(diff.classes_removed or [])})"
+    )
     return 0
 
 

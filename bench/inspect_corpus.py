@@ -55,7 +55,9 @@ def peak_ratio(func, files: list[Path]) -> list[tuple[float, Path]]:
 def report(name: str, times: list[float], files: list[Path]) -> None:
     total = sum(times)
     megabytes = sum(p.stat().st_size for p in files) / 1e6
-    print(f"{name}: {len(files)} files in {total:.2f} s = {len(files) / total:.1f} files/s, {megabytes / total:.1f} MB/s")
+    print(
+        f"{name}: {len(files)} files in {total:.2f} s = {len(files) / total:.1f} files/s, {megabytes / total:.1f} MB/s"
+    )
     print(
         f"  per file: p50 {statistics.median(times) * 1000:.1f} ms, p95 {percentile(times, 0.95) * 1000:.1f} ms, "
         f"max {max(times) * 1000:.1f} ms"
@@ -127,7 +129,9 @@ def main() -> int:
     )
     analyze_ratios = peak_ratio(analyze, [p for p in analyze_files if p.stat().st_size >= 100_000][:10])
     if analyze_ratios:
-        print(f"  AnalyzeAPK peak Python memory / APK size (files >= 100 kB): max {max(r for r, _ in analyze_ratios):.1f}x")
+        print(
+            f"  AnalyzeAPK peak Python memory / APK size (files >= 100 kB): max {max(r for r, _ in analyze_ratios):.1f}x"
+        )
     return 0
 
 

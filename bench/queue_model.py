@@ -36,12 +36,20 @@ def main() -> int:
     service = ReviewService(settings)
     now = datetime.now(timezone.utc)
     started = time.perf_counter()
-    service.store.add_submissions_bulk([
-        dict(kind=("new", "update", "metadata", "sensitive")[i % 4], developer=f"Developer {i % 700}",
-             tier=1 + i % 5, package=f"com.bench.app{i % 20000}", label=f"App {i % 20000}",
-             submitted_at=now - timedelta(minutes=i % 1440), deadline=now + timedelta(seconds=(i * 7919) % 86400 - 3600))
-        for i in range(args.rows)
-    ])
+    service.store.add_submissions_bulk(
+        [
+            dict(
+                kind=("new", "update", "metadata", "sensitive")[i % 4],
+                developer=f"Developer {i % 700}",
+                tier=1 + i % 5,
+                package=f"com.bench.app{i % 20000}",
+                label=f"App {i % 20000}",
+                submitted_at=now - timedelta(minutes=i % 1440),
+                deadline=now + timedelta(seconds=(i * 7919) % 86400 - 3600),
+            )
+            for i in range(args.rows)
+        ]
+    )
     service.close()
     print(f"workspace: {args.rows} open submissions in SQLite ({time.perf_counter() - started:.1f} s to create)")
 
@@ -95,8 +103,10 @@ def main() -> int:
     scrolled = time.perf_counter() - t1
     print(f"first paint with real rows: {first_paint * 1000:.0f} ms (window creation, ids, first rows)")
     print(f"scroll to the end and paint real rows: {scrolled * 1000:.0f} ms")
-    print(f"row blocks fetched: {fetches_at_start} for the first screen, {model.fetch_count - fetches_at_start} "
-          f"for the end; rows cached: {len(model.state.cached_ids())} of {args.rows}")
+    print(
+        f"row blocks fetched: {fetches_at_start} for the first screen, {model.fetch_count - fetches_at_start} "
+        f"for the end; rows cached: {len(model.state.cached_ids())} of {args.rows}"
+    )
     print(f"longest GUI-thread stall while loading and scrolling: {busy['max'] * 1000:.0f} ms")
     heartbeat.stop()
     window.close()

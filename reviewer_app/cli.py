@@ -25,12 +25,24 @@ def _emit(record: dict[str, Any]) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL (env REVIEWER_APP_DB); default: SQLite in the data directory")
-    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
-                        help="data directory holding the SQLite file and the blob store (env REVIEWER_APP_DATA)")
-    common.add_argument("--reviewer", metavar="NAME", default=argparse.SUPPRESS,
-                        help="who you are on SQLite (default: the operating-system user)")
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="SQLAlchemy URL (env REVIEWER_APP_DB); default: SQLite in the data directory",
+    )
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data directory holding the SQLite file and the blob store (env REVIEWER_APP_DATA)",
+    )
+    common.add_argument(
+        "--reviewer",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="who you are on SQLite (default: the operating-system user)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="reviewer-app",
@@ -84,8 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = p.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     db_sub.add_parser("upgrade", parents=[common], help="run migrations up to the newest schema")
     db_sub.add_parser("current", parents=[common], help="print the schema revision")
-    db_sub.add_parser("create-roles", parents=[common],
-                      help="PostgreSQL: create group roles, grants and row-level security (idempotent)")
+    db_sub.add_parser(
+        "create-roles",
+        parents=[common],
+        help="PostgreSQL: create group roles, grants and row-level security (idempotent)",
+    )
     p = db_sub.add_parser("login", parents=[common], help="store the database password in the system keyring")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
@@ -206,12 +221,16 @@ def cmd_submit(args: argparse.Namespace) -> int:
     service = _service(args)
     failed = False
     try:
-        for outcome in service.submit(args.apks, kind=args.kind, developer=args.developer, tier=args.tier, note=args.note):
+        for outcome in service.submit(
+            args.apks, kind=args.kind, developer=args.developer, tier=args.tier, note=args.note
+        ):
             failed |= not outcome.ok
             if args.json:
                 _emit(outcome.to_json())
             elif outcome.ok:
-                print(f"{outcome.file}: submission {outcome.submission_id}, decision due {outcome.deadline:%Y-%m-%d %H:%M} UTC")
+                print(
+                    f"{outcome.file}: submission {outcome.submission_id}, decision due {outcome.deadline:%Y-%m-%d %H:%M} UTC"
+                )
             else:
                 print(f"{outcome.file}: error: {outcome.error}")
     finally:
@@ -297,8 +316,11 @@ def cmd_decide(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from reviewer_app.review.demo import create_demo_workspace, demo_settings
 
-    settings = demo_settings(_settings(args), explicit_data_dir=getattr(args, "data_dir", None) is not None,
-                             explicit_db=getattr(args, "db", None) is not None)
+    settings = demo_settings(
+        _settings(args),
+        explicit_data_dir=getattr(args, "data_dir", None) is not None,
+        explicit_db=getattr(args, "db", None) is not None,
+    )
     summary = create_demo_workspace(settings, reset=args.reset)
     print(f"demo workspace: {settings.data_dir} ({summary})", file=sys.stderr)
     if args.no_gui:
@@ -327,7 +349,9 @@ def cmd_db(args: argparse.Namespace) -> int:
         print(admin.current_revision(settings) or "empty")
     elif args.db_command == "create-roles":
         admin.create_roles(settings)
-        print("roles reviewer_app_reviewer, reviewer_app_lead, reviewer_app_admin, grants and row-level security are in place")
+        print(
+            "roles reviewer_app_reviewer, reviewer_app_lead, reviewer_app_admin, grants and row-level security are in place"
+        )
     elif args.db_command == "login":
         from reviewer_app.credentials import account, save_password
 
@@ -377,8 +401,10 @@ def cmd_journal(args: argparse.Namespace) -> int:
         _emit(record)
     else:
         why = f" ({status.offline_error})" if not status.online and status.offline_error else ""
-        print(f"{'online' if status.online else 'offline' + why}: {_count(status.pending, 'decision')} waiting, "
-              f"{_count(len(status.conflicts), 'conflict')}")
+        print(
+            f"{'online' if status.online else 'offline' + why}: {_count(status.pending, 'decision')} waiting, "
+            f"{_count(len(status.conflicts), 'conflict')}"
+        )
         for c in status.conflicts:
             print(f"  submission {c.submission_id} ({c.verdict}): {c.error}")
     return 0 if status.pending == 0 and not status.conflicts else 1

@@ -32,7 +32,7 @@ def without_password(url: str) -> str:
     if parts.password is None:
         return url
     netloc = parts.netloc.rsplit("@", 1)
-    user = (parts.username or "")
+    user = parts.username or ""
     return parts._replace(netloc=f"{user}@{netloc[-1]}").geturl()
 
 

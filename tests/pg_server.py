@@ -48,8 +48,19 @@ class PgServer:
             os.chmod(self.base, 0o755)
             shutil.chown(self.base, "postgres", "postgres")
             shutil.chown(self.sockets, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
-                  "--locale=C.UTF-8")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         # Trust everyone on loopback except PASSWORD_USER, who must log in with a password (keyring tests).
         (self.data / "pg_hba.conf").write_text(
             "local all all trust\n"
@@ -92,8 +103,21 @@ class PgServer:
         return f"postgresql+psycopg://{auth}@127.0.0.1:{self.port}/{database}"
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        return self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
-                         "-v", "ON_ERROR_STOP=1", "-Atc", sql).stdout
+        return self._run(
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-Atc",
+            sql,
+        ).stdout
 
     def create_database(self) -> str:
         name = "t_" + uuid.uuid4().hex[:12]

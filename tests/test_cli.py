@@ -12,10 +12,36 @@ import pytest
 
 from tests.conftest import DEMO_APKS, ROOT
 
-INSPECT_FIELDS = {"file", "ok", "error", "sha256", "size", "package", "label", "version_code", "version_name",
-                  "min_sdk", "target_sdk", "permissions", "signers", "icon_sha256", "native_abis", "warnings"}
-QUEUE_FIELDS = {"submission_id", "kind", "package", "label", "developer", "tier", "submitted_at", "deadline",
-                "status", "claimed_by"}
+INSPECT_FIELDS = {
+    "file",
+    "ok",
+    "error",
+    "sha256",
+    "size",
+    "package",
+    "label",
+    "version_code",
+    "version_name",
+    "min_sdk",
+    "target_sdk",
+    "permissions",
+    "signers",
+    "icon_sha256",
+    "native_abis",
+    "warnings",
+}
+QUEUE_FIELDS = {
+    "submission_id",
+    "kind",
+    "package",
+    "label",
+    "developer",
+    "tier",
+    "submitted_at",
+    "deadline",
+    "status",
+    "claimed_by",
+}
 
 
 def run(*args: str, data_dir: Path | None = None, reviewer: str | None = None, check_rc: int | None = None):
@@ -75,38 +101,109 @@ def test_review_workflow_from_a_script(tmp_path, demo_index):
     files = [str(DEMO_APKS / e["file"]) for e in demo_index[:3]]
     bad = tmp_path / "broken.apk"
     bad.write_bytes(b"PK\x03\x04 broken")
-    submitted = lines(run("submit", files[0], str(bad), files[1], "--kind", "new", "--developer", "Acme",
-                          "--tier", "5", "--json", data_dir=data, check_rc=1))
+    submitted = lines(
+        run(
+            "submit",
+            files[0],
+            str(bad),
+            files[1],
+            "--kind",
+            "new",
+            "--developer",
+            "Acme",
+            "--tier",
+            "5",
+            "--json",
+            data_dir=data,
+            check_rc=1,
+        )
+    )
     assert [r["ok"] for r in submitted] == [True, False, True]
     assert submitted[1]["submission_id"] is None and submitted[1]["error"]
     assert submitted[0]["deadline"].endswith("Z")
-    slow = lines(run("submit", files[2], "--kind", "update", "--developer", "Slow", "--tier", "2", "--json",
-                     data_dir=data, check_rc=0))
+    slow = lines(
+        run(
+            "submit",
+            files[2],
+            "--kind",
+            "update",
+            "--developer",
+            "Slow",
+            "--tier",
+            "2",
+            "--json",
+            data_dir=data,
+            check_rc=0,
+        )
+    )
 
     queue = lines(run("queue", "--json", data_dir=data, check_rc=0))
     assert all(QUEUE_FIELDS <= set(r) for r in queue)
-    assert [r["submission_id"] for r in queue] == [submitted[0]["submission_id"], submitted[2]["submission_id"],
-                                                  slow[0]["submission_id"]]
+    assert [r["submission_id"] for r in queue] == [
+        submitted[0]["submission_id"],
+        submitted[2]["submission_id"],
+        slow[0]["submission_id"],
+    ]
     assert queue[0]["tier"] == 5 and queue[2]["kind"] == "update"
 
     (claim,) = lines(run("claim", "--json", data_dir=data, reviewer="alice", check_rc=0))
     assert claim["submission_id"] == queue[0]["submission_id"] and claim["lease_until"]
-    held = lines(run("decide", str(claim["submission_id"]), "--verdict", "approve", "--json",
-                     data_dir=data, reviewer="bob", check_rc=1))[0]
+    held = lines(
+        run(
+            "decide",
+            str(claim["submission_id"]),
+            "--verdict",
+            "approve",
+            "--json",
+            data_dir=data,
+            reviewer="bob",
+            check_rc=1,
+        )
+    )[0]
     assert held["ok"] is False and "alice" in held["error"]
 
-    decided = lines(run("decide", str(claim["submission_id"]), "--verdict", "reject", "--reason", "privacy",
-                        "--message", "Remove READ_CONTACTS", "--json", data_dir=data, reviewer="alice", check_rc=0))[0]
-    assert decided == {"submission_id": claim["submission_id"], "ok": True, "error": None,
-                       "decision_id": decided["decision_id"], "status": "rejected"}
-    again = lines(run("decide", str(claim["submission_id"]), "--verdict", "approve", "--json",
-                      data_dir=data, reviewer="bob", check_rc=1))[0]
+    decided = lines(
+        run(
+            "decide",
+            str(claim["submission_id"]),
+            "--verdict",
+            "reject",
+            "--reason",
+            "privacy",
+            "--message",
+            "Remove READ_CONTACTS",
+            "--json",
+            data_dir=data,
+            reviewer="alice",
+            check_rc=0,
+        )
+    )[0]
+    assert decided == {
+        "submission_id": claim["submission_id"],
+        "ok": True,
+        "error": None,
+        "decision_id": decided["decision_id"],
+        "status": "rejected",
+    }
+    again = lines(
+        run(
+            "decide",
+            str(claim["submission_id"]),
+            "--verdict",
+            "approve",
+            "--json",
+            data_dir=data,
+            reviewer="bob",
+            check_rc=1,
+        )
+    )[0]
     assert again["ok"] is False and "already decided" in again["error"] and "alice" in again["error"]
 
     (claim2,) = lines(run("claim", "--kind", "update", "--json", data_dir=data, reviewer="bob", check_rc=0))
     assert claim2["submission_id"] == slow[0]["submission_id"]
-    assert lines(run("release", str(claim2["submission_id"]), "--json", data_dir=data, reviewer="bob",
-                     check_rc=0))[0]["ok"]
+    assert lines(run("release", str(claim2["submission_id"]), "--json", data_dir=data, reviewer="bob", check_rc=0))[0][
+        "ok"
+    ]
     remaining = lines(run("queue", "--json", data_dir=data, check_rc=0))
     assert [r["submission_id"] for r in remaining] == [submitted[2]["submission_id"], slow[0]["submission_id"]]
     assert all(r["claimed_by"] is None for r in remaining)
@@ -175,8 +272,14 @@ def test_journal_reports_what_waits_while_the_database_is_down_and_sends_it_afte
     workstation = ReviewService(Settings(data_dir=data, db_url=url))  # the GUI's session, say
     try:
         now = datetime.now(timezone.utc)
-        sid = workstation.store.add_submission(kind="metadata", developer="Acme", tier=3, submitted_at=now,
-                                               deadline=workstation.sla.deadline(now, 3), package="com.cli.journal")
+        sid = workstation.store.add_submission(
+            kind="metadata",
+            developer="Acme",
+            tier=3,
+            submitted_at=now,
+            deadline=workstation.sla.deadline(now, 3),
+            package="com.cli.journal",
+        )
         workstation.claim(sid)
         pg_server.stop("fast")
         assert workstation.decide(sid, "approve").queued
@@ -188,7 +291,8 @@ def test_journal_reports_what_waits_while_the_database_is_down_and_sends_it_afte
         assert waiting.stdout.startswith("offline (database unavailable: ")
         assert waiting.stdout.rstrip().endswith(": 1 decision waiting, 0 conflicts")
         assert lines(run("--db", url, "journal", "--json", data_dir=data, check_rc=1)) == [
-            {"online": False, "pending": 1, "conflicts": []}]
+            {"online": False, "pending": 1, "conflicts": []}
+        ]
     finally:
         pg_server.start()
     assert run("--db", url, "journal", data_dir=data, check_rc=0).stdout == "online: 0 decisions waiting, 0 conflicts\n"

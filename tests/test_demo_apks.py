@@ -26,8 +26,14 @@ APKSIGNER = os.environ.get("APKSIGNER", "/usr/bin/apksigner")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 REQUIRED_FIELDS = {
-    "file": str, "package": str, "label": str, "version_code": int, "developer": str, "tier": int,
-    "kind": str, "notes": str,
+    "file": str,
+    "package": str,
+    "label": str,
+    "version_code": int,
+    "developer": str,
+    "tier": int,
+    "kind": str,
+    "notes": str,
 }
 KINDS = {"new", "update", "metadata", "sensitive"}
 
@@ -66,16 +72,22 @@ def _run_all(cmds: dict[str, list[str]]) -> dict[str, subprocess.CompletedProces
 def badging() -> dict[str, subprocess.CompletedProcess[str]]:
     """`aapt dump badging` of every listed file that exists, run in parallel."""
     _need(AAPT, "aapt")
-    return _run_all({f"{d}/{e['file']}": [AAPT, "dump", "badging", str(_apk(d, e))]
-                     for d, e in ENTRIES if _apk(d, e).exists()})
+    return _run_all(
+        {f"{d}/{e['file']}": [AAPT, "dump", "badging", str(_apk(d, e))] for d, e in ENTRIES if _apk(d, e).exists()}
+    )
 
 
 @pytest.fixture(scope="module")
 def verification() -> dict[str, subprocess.CompletedProcess[str]]:
     """`apksigner verify --print-certs` of every listed file that exists, run in parallel."""
     _need(APKSIGNER, "apksigner")
-    return _run_all({f"{d}/{e['file']}": [APKSIGNER, "verify", "-v", "--print-certs", str(_apk(d, e))]
-                     for d, e in ENTRIES if _apk(d, e).exists()})
+    return _run_all(
+        {
+            f"{d}/{e['file']}": [APKSIGNER, "verify", "-v", "--print-certs", str(_apk(d, e))]
+            for d, e in ENTRIES
+            if _apk(d, e).exists()
+        }
+    )
 
 
 @pytest.mark.parametrize("dest", sorted(INDEXES))

@@ -14,8 +14,12 @@ from tests.conftest import ROOT
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out),
-                    str(ROOT)], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     (path,) = out.glob("*.whl")
     return path
 
@@ -36,19 +40,37 @@ def test_wheel_holds_every_package_and_the_resources(wheel):
 
 def test_installed_copy_finds_its_resources_and_migrates(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from reviewer_app.paths import resources_dir; from reviewer_app.review.demo import demo_apk_dir;"
         "print(resources_dir()); print((demo_apk_dir() / 'index.json').is_file())"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, cwd=tmp_path,
-                         check=True, timeout=120).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(target)], capture_output=True, text=True, cwd=tmp_path, check=True, timeout=120
+    ).stdout.split()
     assert out[0].startswith(str(target)) and out[1] == "True"
-    demo = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
-                           "from reviewer_app.cli import main; sys.exit(main(sys.argv[2:]))", str(target),
-                           "--data-dir", str(tmp_path / "ws"), "demo", "--no-gui"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    demo = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv[1]); "
+            "from reviewer_app.cli import main; sys.exit(main(sys.argv[2:]))",
+            str(target),
+            "--data-dir",
+            str(tmp_path / "ws"),
+            "demo",
+            "--no-gui",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert demo.returncode == 0, demo.stderr
     assert "submissions filed" in demo.stderr

@@ -83,6 +83,7 @@ class BuildError(RuntimeError):
 
 # --------------------------------------------------------------------------------------------- keys
 
+
 @dataclasses.dataclass(frozen=True)
 class KeySpec:
     name: str
@@ -115,8 +116,25 @@ def make_keys() -> None:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             pem_key = Path(tmp) / "key.pem"
-            run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "10950",
-                 "-subj", spec.subject, "-keyout", str(pem_key), "-out", str(cert)])
+            run(
+                [
+                    OPENSSL,
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-sha256",
+                    "-days",
+                    "10950",
+                    "-subj",
+                    spec.subject,
+                    "-keyout",
+                    str(pem_key),
+                    "-out",
+                    str(cert),
+                ]
+            )
             run([OPENSSL, "pkcs8", "-topk8", "-nocrypt", "-in", str(pem_key), "-outform", "DER", "-out", str(pk8)])
         print(f"key {spec.name}: created")
 
@@ -145,6 +163,7 @@ def load_key(name: str) -> Key:
 
 
 # --------------------------------------------------------------------------------------------- specs
+
 
 @dataclasses.dataclass(frozen=True)
 class Icon:
@@ -198,105 +217,193 @@ INTERNET = Perm("android.permission.INTERNET")
 
 SPECS: tuple[Spec, ...] = (
     Spec(
-        file="com.example.notes_1.apk", dest="demo", manifest="notes-v1.xml", res="notes", icon=NOTES_ICON,
+        file="com.example.notes_1.apk",
+        dest="demo",
+        manifest="notes-v1.xml",
+        res="notes",
+        icon=NOTES_ICON,
         signing={"v1": "acme", "v2": "acme"},
-        package="com.example.notes", label="Notes", localized_labels={"zh-CN": "笔记"},
-        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34,
+        package="com.example.notes",
+        label="Notes",
+        localized_labels={"zh-CN": "笔记"},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
         permissions=(INTERNET,),
         activities=("com.example.notes.MainActivity",),
-        developer="Acme Apps", tier=5, kind="new",
+        developer="Acme Apps",
+        tier=5,
+        kind="new",
         notes=(
             "Baseline: a clean first release from a top-tier developer; the reference for the update and the "
             "look-alike."
         ),
     ),
     Spec(
-        file="com.example.notes_2.apk", dest="demo", manifest="notes-v2.xml", res="notes", icon=NOTES_ICON,
+        file="com.example.notes_2.apk",
+        dest="demo",
+        manifest="notes-v2.xml",
+        res="notes",
+        icon=NOTES_ICON,
         signing={"v1": "acme", "v2": "acme"},
-        package="com.example.notes", label="Notes", localized_labels={"zh-CN": "笔记"},
-        version_code=2, version_name="1.1", min_sdk=21, target_sdk=34,
-        permissions=(INTERNET, Perm("android.permission.READ_CONTACTS", "uses-permission-sdk-23"),
-                     Perm("android.permission.CAMERA", "uses-permission-sdk-23")),
+        package="com.example.notes",
+        label="Notes",
+        localized_labels={"zh-CN": "笔记"},
+        version_code=2,
+        version_name="1.1",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(
+            INTERNET,
+            Perm("android.permission.READ_CONTACTS", "uses-permission-sdk-23"),
+            Perm("android.permission.CAMERA", "uses-permission-sdk-23"),
+        ),
         activities=("com.example.notes.MainActivity", "com.example.notes.ShareActivity"),
-        developer="Acme Apps", tier=5, kind="update",
+        developer="Acme Apps",
+        tier=5,
+        kind="update",
         notes=(
             "Update of com.example.notes 1.0 by the same key: adds READ_CONTACTS and CAMERA (uses-permission-"
             "sdk-23) and an exported ShareActivity."
         ),
     ),
     Spec(
-        file="com.exampel.notes_1.apk", dest="demo", manifest="exampel-notes.xml", res="notes", icon=NOTES_ICON,
+        file="com.exampel.notes_1.apk",
+        dest="demo",
+        manifest="exampel-notes.xml",
+        res="notes",
+        icon=NOTES_ICON,
         signing={"v1": "shady", "v2": "shady"},
-        package="com.exampel.notes", label="Notes", localized_labels={"zh-CN": "笔记"},
-        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34,
+        package="com.exampel.notes",
+        label="Notes",
+        localized_labels={"zh-CN": "笔记"},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
         permissions=(INTERNET,),
         activities=("com.example.notes.MainActivity",),
-        developer="Shady Labs", tier=1, kind="new", same_icon_as="com.example.notes_1.apk",
+        developer="Shady Labs",
+        tier=1,
+        kind="new",
+        same_icon_as="com.example.notes_1.apk",
         notes=(
             "Counterfeit of com.example.notes: same label, byte-identical icon and activity class name, package "
             "with two letters swapped, another developer's certificate."
         ),
     ),
     Spec(
-        file="com.example.smshelper_23.apk", dest="demo", manifest="smshelper.xml", res="smshelper",
+        file="com.example.smshelper_23.apk",
+        dest="demo",
+        manifest="smshelper.xml",
+        res="smshelper",
         icon=Icon("mipmap", "ic_launcher", "#2E7D32", "S"),
         signing={"v1": "quicktools", "v2": "quicktools"},
-        package="com.example.smshelper", label="SMS Helper", localized_labels={"zh-CN": "短信助手"},
-        version_code=23, version_name="2.3", min_sdk=19, target_sdk=28,
-        permissions=(Perm("android.permission.SEND_SMS"), Perm("android.permission.RECEIVE_SMS"),
-                     Perm("android.permission.READ_SMS"), Perm("android.permission.READ_PHONE_STATE")),
+        package="com.example.smshelper",
+        label="SMS Helper",
+        localized_labels={"zh-CN": "短信助手"},
+        version_code=23,
+        version_name="2.3",
+        min_sdk=19,
+        target_sdk=28,
+        permissions=(
+            Perm("android.permission.SEND_SMS"),
+            Perm("android.permission.RECEIVE_SMS"),
+            Perm("android.permission.READ_SMS"),
+            Perm("android.permission.READ_PHONE_STATE"),
+        ),
         activities=("com.example.smshelper.MainActivity",),
         receivers=("com.example.smshelper.SmsReceiver",),
-        developer="Quick Tools", tier=2, kind="sensitive",
+        developer="Quick Tools",
+        tier=2,
+        kind="sensitive",
         notes=(
             "Fee-deduction suspect: sends, reads and receives SMS, reads phone state, and a high-priority "
             "SMS_RECEIVED receiver."
         ),
     ),
     Spec(
-        file="com.example.weather_30.apk", dest="demo", manifest="weather.xml", res="weather",
-        icon=Icon("mipmap", "ic_launcher", "#2F80ED", "sun", glyph_color="#FFD54F"), adaptive_icon=True,
+        file="com.example.weather_30.apk",
+        dest="demo",
+        manifest="weather.xml",
+        res="weather",
+        icon=Icon("mipmap", "ic_launcher", "#2F80ED", "sun", glyph_color="#FFD54F"),
+        adaptive_icon=True,
         signing={"v2": "skysoft", "v3": "skysoft"},
-        package="com.example.weather", label="Weather", localized_labels={"zh-CN": "天气预报"},
-        version_code=30, version_name="3.0", min_sdk=26, target_sdk=34,
+        package="com.example.weather",
+        label="Weather",
+        localized_labels={"zh-CN": "天气预报"},
+        version_code=30,
+        version_name="3.0",
+        min_sdk=26,
+        target_sdk=34,
         permissions=(INTERNET, Perm("android.permission.ACCESS_COARSE_LOCATION")),
         native_abis=("arm64-v8a", "armeabi-v7a"),
         activities=("com.example.weather.MainActivity",),
-        developer="Sky Soft", tier=4, kind="new",
+        developer="Sky Soft",
+        tier=4,
+        kind="new",
         notes=(
             "Adaptive icon (mipmap-anydpi-v26 XML, vector foreground) with PNG fallbacks; native libraries for "
             "two ABIs; v2+v3 only, no JAR signature."
         ),
     ),
     Spec(
-        file="com.example.legacy_9.apk", dest="demo", manifest="legacy.xml", res="legacy",
+        file="com.example.legacy_9.apk",
+        dest="demo",
+        manifest="legacy.xml",
+        res="legacy",
         icon=Icon("drawable", "icon", "#607D8B", "L"),
         signing={"v1": "oldcorp"},
-        package="com.example.legacy", label="Legacy Tool", localized_labels={"zh-CN": "旧版工具"},
-        version_code=9, version_name="0.9", min_sdk=3, target_sdk=None,
-        permissions=(Perm("android.permission.WRITE_EXTERNAL_STORAGE"), Perm("android.permission.READ_CONTACTS"),
-                     Perm("android.permission.READ_PHONE_STATE", "implied"),
-                     Perm("android.permission.READ_EXTERNAL_STORAGE", "implied"),
-                     Perm("android.permission.READ_CALL_LOG", "implied")),
+        package="com.example.legacy",
+        label="Legacy Tool",
+        localized_labels={"zh-CN": "旧版工具"},
+        version_code=9,
+        version_name="0.9",
+        min_sdk=3,
+        target_sdk=None,
+        permissions=(
+            Perm("android.permission.WRITE_EXTERNAL_STORAGE"),
+            Perm("android.permission.READ_CONTACTS"),
+            Perm("android.permission.READ_PHONE_STATE", "implied"),
+            Perm("android.permission.READ_EXTERNAL_STORAGE", "implied"),
+            Perm("android.permission.READ_CALL_LOG", "implied"),
+        ),
         activities=("com.example.legacy.LegacyTool",),
-        developer="Old Corp", tier=3, kind="new",
+        developer="Old Corp",
+        tier=3,
+        kind="new",
         notes=(
             "minSdk 3 and no targetSdkVersion: Android silently adds READ_PHONE_STATE, READ_EXTERNAL_STORAGE and "
             "READ_CALL_LOG; v1 (SHA-1) signature only; icon in drawable-*."
         ),
     ),
     Spec(
-        file="com.example.wallet_120.apk", dest="demo", manifest="wallet.xml", res="wallet",
+        file="com.example.wallet_120.apk",
+        dest="demo",
+        manifest="wallet.xml",
+        res="wallet",
         icon=Icon("mipmap", "ic_launcher", "#3949AB", "W"),
         signing={"v1": "acme", "v2": "acme", "v3": "acme"},
-        package="com.example.wallet", label="Wallet", localized_labels={"zh-CN": "钱包"},
-        version_code=120, version_name="1.2.0", min_sdk=23, target_sdk=34,
-        permissions=(INTERNET, Perm("android.permission.ACCESS_FINE_LOCATION"),
-                     Perm("android.permission.WRITE_EXTERNAL_STORAGE", max_sdk=28),
-                     Perm("android.permission.READ_EXTERNAL_STORAGE", "implied", max_sdk=28)),
+        package="com.example.wallet",
+        label="Wallet",
+        localized_labels={"zh-CN": "钱包"},
+        version_code=120,
+        version_name="1.2.0",
+        min_sdk=23,
+        target_sdk=34,
+        permissions=(
+            INTERNET,
+            Perm("android.permission.ACCESS_FINE_LOCATION"),
+            Perm("android.permission.WRITE_EXTERNAL_STORAGE", max_sdk=28),
+            Perm("android.permission.READ_EXTERNAL_STORAGE", "implied", max_sdk=28),
+        ),
         activities=("com.example.wallet.MainActivity",),
         receivers=("com.example.wallet.AdminReceiver",),
-        developer="Acme Apps", tier=5, kind="sensitive",
+        developer="Acme Apps",
+        tier=5,
+        kind="sensitive",
         notes=(
             "Device administrator (lock, wipe, reset password) and precise location in a payment app; storage "
             "write (and implied read) only up to API 28; same certificate as Notes; v1+v2+v3."
@@ -304,54 +411,100 @@ SPECS: tuple[Spec, ...] = (
     ),
     # ---- tests only
     Spec(
-        file="signer-mismatch.apk", dest="tests", manifest="signer-mismatch.xml", res="fixture-mismatch",
+        file="signer-mismatch.apk",
+        dest="tests",
+        manifest="signer-mismatch.xml",
+        res="fixture-mismatch",
         icon=Icon("mipmap", "ic_launcher", "#C62828", "M"),
         signing={"v1": "fixture-a", "v2": "fixture-b"},
-        package="com.example.fixture.mismatch", label="Signer Mismatch", localized_labels={},
-        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34, permissions=(),
+        package="com.example.fixture.mismatch",
+        label="Signer Mismatch",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(),
         activities=("com.example.fixture.mismatch.MainActivity",),
-        developer="Fixture Developer", tier=3, kind="new",
+        developer="Fixture Developer",
+        tier=3,
+        kind="new",
         notes=(
             "JAR signature by fixture-a and a valid v2 signature by fixture-b: each half verifies alone, together"
             " they do not."
         ),
     ),
     Spec(
-        file="no-icon.apk", dest="tests", manifest="no-icon.xml", res="fixture-noicon", icon=None,
+        file="no-icon.apk",
+        dest="tests",
+        manifest="no-icon.xml",
+        res="fixture-noicon",
+        icon=None,
         signing={"v1": "fixture-a", "v2": "fixture-a"},
-        package="com.example.fixture.noicon", label="No Icon", localized_labels={},
-        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34, permissions=(),
+        package="com.example.fixture.noicon",
+        label="No Icon",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(),
         activities=("com.example.fixture.noicon.MainActivity",),
-        developer="Fixture Developer", tier=3, kind="new",
+        developer="Fixture Developer",
+        tier=3,
+        kind="new",
         notes="No android:icon and no image resources at all.",
     ),
     Spec(
-        file="label-literal.apk", dest="tests", manifest="label-literal.xml", res=None,
+        file="label-literal.apk",
+        dest="tests",
+        manifest="label-literal.xml",
+        res=None,
         icon=Icon("mipmap", "ic_launcher", "#6A1B9A", "T"),
         signing={"v1": "fixture-a", "v2": "fixture-a"},
-        package="com.example.fixture.literal", label="Literal Label", localized_labels={},
-        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34, permissions=(),
+        package="com.example.fixture.literal",
+        label="Literal Label",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(),
         activities=("com.example.fixture.literal.MainActivity",),
-        developer="Fixture Developer", tier=3, kind="new",
+        developer="Fixture Developer",
+        tier=3,
+        kind="new",
         notes=(
             "android:label is a literal string in the manifest, not a string resource; no resources.arsc strings "
             "at all."
         ),
     ),
     Spec(
-        file="unsigned.apk", dest="tests", manifest="unsigned.xml", res="fixture-unsigned",
+        file="unsigned.apk",
+        dest="tests",
+        manifest="unsigned.xml",
+        res="fixture-unsigned",
         icon=Icon("mipmap", "ic_launcher", "#6D4C41", "U"),
         signing={},
-        package="com.example.fixture.unsigned", label="Unsigned", localized_labels={},
-        version_code=1, version_name="1.0", min_sdk=21, target_sdk=34, permissions=(),
+        package="com.example.fixture.unsigned",
+        label="Unsigned",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(),
         activities=("com.example.fixture.unsigned.MainActivity",),
-        developer="Fixture Developer", tier=3, kind="new",
+        developer="Fixture Developer",
+        tier=3,
+        kind="new",
         notes="aapt output never signed: no META-INF and no APK Signing Block.",
     ),
 )
 
 
 # --------------------------------------------------------------------------------------------- icons
+
 
 def _arc(cx: float, cy: float, r: float, a0: float, a1: float, steps: int = 24) -> list[tuple[float, float]]:
     """Points of an arc in unit coordinates; angles in degrees, counter-clockwise on screen."""
@@ -372,9 +525,16 @@ GLYPHS: dict[str, list[tuple[str, Any]]] = {
     "T": [("line", [(0.31, 0.31), (0.69, 0.31)]), ("line", [(0.50, 0.31), (0.50, 0.70)])],
     "U": [("line", [(0.33, 0.29), (0.33, 0.53)] + _arc(0.5, 0.53, 0.17, 180, 360)[1:] + [(0.67, 0.29)])],
     "sun": [("disc", (0.5, 0.5, 0.13))]
-    + [("line", [(0.5 + 0.21 * math.cos(math.radians(a)), 0.5 + 0.21 * math.sin(math.radians(a))),
-                 (0.5 + 0.29 * math.cos(math.radians(a)), 0.5 + 0.29 * math.sin(math.radians(a)))])
-       for a in range(0, 360, 45)],
+    + [
+        (
+            "line",
+            [
+                (0.5 + 0.21 * math.cos(math.radians(a)), 0.5 + 0.21 * math.sin(math.radians(a))),
+                (0.5 + 0.29 * math.cos(math.radians(a)), 0.5 + 0.29 * math.sin(math.radians(a))),
+            ],
+        )
+        for a in range(0, 360, 45)
+    ],
 }
 
 
@@ -392,8 +552,7 @@ def draw_icon(size: int, icon: Icon) -> bytes:
     im = Image.new("RGBA", (s, s), (0, 0, 0, 0))
     d = ImageDraw.Draw(im)
     margin = round(s / 16)
-    d.rounded_rectangle((margin, margin, s - margin - 1, s - margin - 1), radius=round(s * 0.18),
-                        fill=_rgb(icon.color))
+    d.rounded_rectangle((margin, margin, s - margin - 1, s - margin - 1), radius=round(s * 0.18), fill=_rgb(icon.color))
     ink = _rgb(icon.glyph_color)
     width = max(ss, round(s * 0.085))
     for kind, data in GLYPHS[icon.glyph]:
@@ -415,6 +574,7 @@ def draw_icon(size: int, icon: Icon) -> bytes:
 
 # --------------------------------------------------------------------------------------------- native libs
 
+
 def placeholder_elf(abi: str) -> bytes:
     """A minimal ELF shared-object header (no sections, no code) for the ABI, plus a note saying what it is."""
     note = b"placeholder native library of the reviewer_app demo APKs; contains no code\n"
@@ -430,6 +590,7 @@ def placeholder_elf(abi: str) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------- helpers
+
 
 def run(cmd: list[str], *, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, encoding="utf-8", errors="replace")
@@ -495,8 +656,8 @@ def split_signing_block(apk: bytes) -> tuple[bytes, bytes | None, bytes, bytes]:
     """(zip entries, APK Signing Block or None, central directory, EOCD) of an APK."""
     eocd = _eocd(apk)
     cd_size, cd_off = struct.unpack_from("<II", apk, eocd + 12)
-    cd = apk[cd_off:cd_off + cd_size]
-    if cd_off >= 24 and apk[cd_off - 16:cd_off] == APK_SIG_BLOCK_MAGIC:
+    cd = apk[cd_off : cd_off + cd_size]
+    if cd_off >= 24 and apk[cd_off - 16 : cd_off] == APK_SIG_BLOCK_MAGIC:
         size = struct.unpack_from("<Q", apk, cd_off - 24)[0]
         start = cd_off - size - 8
         return apk[:start], apk[start:cd_off], cd, apk[eocd:]
@@ -516,7 +677,7 @@ def _content_digest(sections: list[bytes]) -> bytes:
     digests = []
     for section in sections:
         for i in range(0, len(section), chunk):
-            c = section[i:i + chunk]
+            c = section[i : i + chunk]
             digests.append(hashlib.sha256(b"\xa5" + struct.pack("<I", len(c)) + c).digest())
     return hashlib.sha256(b"\x5a" + struct.pack("<I", len(digests)) + b"".join(digests)).digest()
 
@@ -539,14 +700,19 @@ def add_v2_signature(apk: bytes, key: Key) -> bytes:
     private = serialization.load_der_private_key(key.pk8.read_bytes(), password=None)
     if not isinstance(private, rsa.RSAPrivateKey) or private.key_size > 3072:
         raise BuildError(f"key {key.name}: only RSA keys up to 3072 bits are supported here")
-    public = x509.load_der_x509_certificate(key.cert_der).public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    signed_data = _seq([
-        _seq([struct.pack("<I", RSA_PKCS1_V1_5_WITH_SHA256) + _lp(digest)]),
-        _seq([key.cert_der]),
-        b"",  # additional attributes: none
-        b"",  # apksig writes an empty trailing element here as well
-    ])
+    public = (
+        x509.load_der_x509_certificate(key.cert_der)
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    signed_data = _seq(
+        [
+            _seq([struct.pack("<I", RSA_PKCS1_V1_5_WITH_SHA256) + _lp(digest)]),
+            _seq([key.cert_der]),
+            b"",  # additional attributes: none
+            b"",  # apksig writes an empty trailing element here as well
+        ]
+    )
     signature = private.sign(signed_data, padding.PKCS1v15(), hashes.SHA256())
     signer = _seq([signed_data, _seq([struct.pack("<I", RSA_PKCS1_V1_5_WITH_SHA256) + _lp(signature)]), public])
     v2_value = _lp(_seq([signer]))
@@ -566,6 +732,7 @@ def add_v2_signature(apk: bytes, key: Key) -> bytes:
 
 # --------------------------------------------------------------------------------------------- build
 
+
 def apksigner_sign(src: Path, dst: Path, key: Key, schemes: Iterable[str]) -> None:
     enabled = set(schemes)
     cmd = [APKSIGNER, "sign", "--key", str(key.pk8), "--cert", str(key.cert), "--v1-signer-name", "CERT"]
@@ -582,8 +749,10 @@ def check_v2_signer_against_apksigner(work: Path, base: Path, key: Key) -> None:
     ref_bytes = ref.read_bytes()
     mine = add_v2_signature(strip_signing_block(ref_bytes), key)
     if mine != ref_bytes:
-        raise BuildError("the v2 signer of build.py no longer matches apksigner byte for byte; "
-                         "signer-mismatch.apk would not be trustworthy")
+        raise BuildError(
+            "the v2 signer of build.py no longer matches apksigner byte for byte; "
+            "signer-mismatch.apk would not be trustworthy"
+        )
 
 
 def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) -> Path:
@@ -607,8 +776,13 @@ def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) 
         cmd += ["-S", str(res)]
     run(cmd + ["-I", FRAMEWORK_RES, "-F", str(base)])
     if spec.native_abis:
-        add_zip_entries(base, [(f"lib/{abi}/lib{spec.package.rsplit('.', 1)[-1]}.so", placeholder_elf(abi))
-                               for abi in sorted(spec.native_abis)])
+        add_zip_entries(
+            base,
+            [
+                (f"lib/{abi}/lib{spec.package.rsplit('.', 1)[-1]}.so", placeholder_elf(abi))
+                for abi in sorted(spec.native_abis)
+            ],
+        )
 
     out = out_dir / spec.file
     key_names = set(spec.signing.values())
@@ -634,8 +808,9 @@ def index_entry(spec: Spec, apk: Path, keys: dict[str, Key], subjects: dict[str,
     for scheme in SCHEMES:
         if scheme in spec.signing:
             by_key.setdefault(spec.signing[scheme], []).append(scheme)
-    signers = [{"sha256": keys[k].cert_sha256, "subject": subjects[k], "schemes": s, "key": k}
-               for k, s in by_key.items()]
+    signers = [
+        {"sha256": keys[k].cert_sha256, "subject": subjects[k], "schemes": s, "key": k} for k, s in by_key.items()
+    ]
     requested = [p for p in spec.permissions if p.source != "implied"]
     return {
         "file": spec.file,
@@ -815,8 +990,11 @@ def verify_outputs(dirs: dict[str, Path]) -> list[str]:
         # aapt lists an implied permission twice: as uses-permission and as uses-implied-permission.
         implied = {name for name, _ in b.implied}
         want = sorted(((p["name"], p["source"], p["max_sdk"]) for p in entry["permission_requests"]), key=str)
-        got = sorted([p for p in b.permissions if p[0] not in implied]
-                     + [(name, "implied", max_sdk) for name, max_sdk in b.implied], key=str)
+        got = sorted(
+            [p for p in b.permissions if p[0] not in implied]
+            + [(name, "implied", max_sdk) for name, max_sdk in b.implied],
+            key=str,
+        )
         expect("permission requests", got, want)
         expect("permissions", sorted(p[0] for p in b.permissions if p[0] not in implied), entry["permissions"])
         expect("implied permissions", sorted(implied), entry["implied_permissions"])
@@ -915,6 +1093,7 @@ def _manifest_components(apk: Path) -> dict[str, list[str]]:
 
 # --------------------------------------------------------------------------------------------- main
 
+
 def compare_trees(built: dict[str, Path], committed: dict[str, Path]) -> list[str]:
     problems = []
     for dest, folder in built.items():
@@ -931,8 +1110,9 @@ def compare_trees(built: dict[str, Path], committed: dict[str, Path]) -> list[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true",
-                      help="build in a temporary folder and compare with the committed outputs")
+    mode.add_argument(
+        "--check", action="store_true", help="build in a temporary folder and compare with the committed outputs"
+    )
     mode.add_argument("--verify-only", action="store_true", help="only verify the committed outputs against index.json")
     mode.add_argument("--make-keys", action="store_true", help="create missing keys in keys/ with openssl")
     args = parser.parse_args(argv)
@@ -975,6 +1155,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{folder.relative_to(REPO)}/{entry['file']}: {entry['size']} bytes, {schemes}{note}")
     print("build.py: OK")
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -79,8 +79,7 @@ class FactsPool:
             context=_context(),
         )
 
-    def submit(self, path: str | os.PathLike[str], display_name: str | None = None, *, classes: bool = False
-               ) -> Future:
+    def submit(self, path: str | os.PathLike[str], display_name: str | None = None, *, classes: bool = False) -> Future:
         """`classes`: list the DEX classes too (`facts.classes`)."""
         name = display_name if display_name is not None else str(path)
         return self._pool.schedule(
@@ -122,4 +121,3 @@ class FactsPool:
 
     def __exit__(self, *exc) -> None:
         self.close()
-

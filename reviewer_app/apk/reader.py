@@ -49,8 +49,13 @@ class ApkError(Exception):
     """The file is not a usable APK; the message is the one-line reason."""
 
 
-def read_apk(path: str | os.PathLike[str], limits: ParseLimits | None = None, display_name: str | None = None,
-             *, classes: bool = False) -> ApkFacts:
+def read_apk(
+    path: str | os.PathLike[str],
+    limits: ParseLimits | None = None,
+    display_name: str | None = None,
+    *,
+    classes: bool = False,
+) -> ApkFacts:
     """`classes`: also list the classes of its DEX files (`facts.classes`), which takes longer."""
     limits = limits or ParseLimits()
     facts = ApkFacts(file=display_name if display_name is not None else str(path))
@@ -219,7 +224,9 @@ class _ApkReader:
                 if not name:
                     continue
                 source = "uses-permission" if tag == "uses-permission" else "uses-permission-sdk-23"
-                requests.append(PermissionRequest(name, self._resolve_int(self._attr(element, "maxSdkVersion")), source))
+                requests.append(
+                    PermissionRequest(name, self._resolve_int(self._attr(element, "maxSdkVersion")), source)
+                )
         requested = {r.name for r in requests}
         facts.permission_requests = requests
         facts.permissions = sorted(requested)
@@ -479,8 +486,12 @@ class _ApkReader:
         self.warnings.extend(report.warnings)
         if not report.verifies and report.signers:
             self.warnings.append(ApkWarning("signature_partial"))
-        lineage = [der for name in ("v3", "v3.1") if name in report.schemes and report.schemes[name].verified
-                   for der in report.schemes[name].lineage]
+        lineage = [
+            der
+            for name in ("v3", "v3.1")
+            if name in report.schemes and report.schemes[name].verified
+            for der in report.schemes[name].lineage
+        ]
         facts.signing_lineage = list(dict.fromkeys(hashlib.sha256(der).hexdigest() for der in lineage))
 
     def _classes(self) -> None:

@@ -79,11 +79,42 @@ MANIFEST_NAME = "META-INF/MANIFEST.MF"
 SCHEME_NAMES = {2: "APK Signature Scheme v2", 3: "APK Signature Scheme v3"}
 
 ANDROID_VERSIONS = {
-    1: "1.0", 2: "1.1", 3: "1.5", 4: "1.6", 5: "2.0", 6: "2.0.1", 7: "2.1", 8: "2.2", 9: "2.3",
-    10: "2.3.3", 11: "3.0", 12: "3.1", 13: "3.2", 14: "4.0", 15: "4.0.3", 16: "4.1", 17: "4.2",
-    18: "4.3", 19: "4.4", 20: "4.4W", 21: "5.0", 22: "5.1", 23: "6.0", 24: "7.0", 25: "7.1",
-    26: "8.0", 27: "8.1", 28: "9", 29: "10", 30: "11", 31: "12", 32: "12L", 33: "13", 34: "14",
-    35: "15", 36: "16",
+    1: "1.0",
+    2: "1.1",
+    3: "1.5",
+    4: "1.6",
+    5: "2.0",
+    6: "2.0.1",
+    7: "2.1",
+    8: "2.2",
+    9: "2.3",
+    10: "2.3.3",
+    11: "3.0",
+    12: "3.1",
+    13: "3.2",
+    14: "4.0",
+    15: "4.0.3",
+    16: "4.1",
+    17: "4.2",
+    18: "4.3",
+    19: "4.4",
+    20: "4.4W",
+    21: "5.0",
+    22: "5.1",
+    23: "6.0",
+    24: "7.0",
+    25: "7.1",
+    26: "8.0",
+    27: "8.1",
+    28: "9",
+    29: "10",
+    30: "11",
+    31: "12",
+    32: "12L",
+    33: "13",
+    34: "14",
+    35: "15",
+    36: "16",
 }
 
 
@@ -337,9 +368,7 @@ def _canonical_spki(spki: bytes) -> bytes:
     """The public key's standard DER encoding (what Java's PublicKey.getEncoded() returns)."""
     try:
         key = serialization.load_der_public_key(spki)
-        return key.public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     except Exception:
         return spki
 
@@ -1255,7 +1284,12 @@ _DIGEST_OIDS = {
     "2.16.840.1.101.3.4.2.3": "SHA-512",
 }
 _HASHLIB = {
-    "MD5": "md5", "SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512",
+    "MD5": "md5",
+    "SHA-1": "sha1",
+    "SHA-224": "sha224",
+    "SHA-256": "sha256",
+    "SHA-384": "sha384",
+    "SHA-512": "sha512",
 }
 _SIG_OIDS = {  # oid -> (key type, hash forced by the OID or None, friendly name)
     "1.2.840.113549.1.1.1": ("RSA", None, "RSA"),
@@ -1280,8 +1314,11 @@ _SIG_OIDS = {  # oid -> (key type, hash forced by the OID or None, friendly name
 }
 # The hash a signature OID implies when the OID names one (apksig's OID_TO_JCA_SIGNATURE_ALG); SHA-384 and
 # SHA-512 with DSA are not in that table, so they fall back to the digest algorithm.
-_JCA_FORCED_HASH = {oid: spec[1] for oid, spec in _SIG_OIDS.items() if spec[1] and oid not in (
-    "2.16.840.1.101.3.4.3.3", "2.16.840.1.101.3.4.3.4")}
+_JCA_FORCED_HASH = {
+    oid: spec[1]
+    for oid, spec in _SIG_OIDS.items()
+    if spec[1] and oid not in ("2.16.840.1.101.3.4.3.3", "2.16.840.1.101.3.4.3.4")
+}
 
 
 def _build_sig_alg_support() -> dict[tuple[str, str], list[tuple[int, int]]]:
@@ -1291,27 +1328,54 @@ def _build_sig_alg_support() -> dict[tuple[str, str], list[tuple[int, int]]]:
     versions only the pairs listed with wider ranges.
     """
     md5, sha1, sha224, sha256, sha384, sha512 = (
-        "1.2.840.113549.2.5", "1.3.14.3.2.26", "2.16.840.1.101.3.4.2.4",
-        "2.16.840.1.101.3.4.2.1", "2.16.840.1.101.3.4.2.2", "2.16.840.1.101.3.4.2.3",
+        "1.2.840.113549.2.5",
+        "1.3.14.3.2.26",
+        "2.16.840.1.101.3.4.2.4",
+        "2.16.840.1.101.3.4.2.1",
+        "2.16.840.1.101.3.4.2.2",
+        "2.16.840.1.101.3.4.2.3",
     )
     rsa_, md5_rsa, sha1_rsa, sha224_rsa, sha256_rsa, sha384_rsa, sha512_rsa = (
-        "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5", "1.2.840.113549.1.1.14",
-        "1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13",
+        "1.2.840.113549.1.1.1",
+        "1.2.840.113549.1.1.4",
+        "1.2.840.113549.1.1.5",
+        "1.2.840.113549.1.1.14",
+        "1.2.840.113549.1.1.11",
+        "1.2.840.113549.1.1.12",
+        "1.2.840.113549.1.1.13",
     )
     dsa_, sha1_dsa, sha224_dsa, sha256_dsa = (
-        "1.2.840.10040.4.1", "1.2.840.10040.4.3", "2.16.840.1.101.3.4.3.1", "2.16.840.1.101.3.4.3.2",
+        "1.2.840.10040.4.1",
+        "1.2.840.10040.4.3",
+        "2.16.840.1.101.3.4.3.1",
+        "2.16.840.1.101.3.4.3.2",
     )
     ec_, sha1_ec, sha224_ec, sha256_ec, sha384_ec, sha512_ec = (
-        "1.2.840.10045.2.1", "1.2.840.10045.4.1", "1.2.840.10045.4.3.1", "1.2.840.10045.4.3.2",
-        "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4",
+        "1.2.840.10045.2.1",
+        "1.2.840.10045.4.1",
+        "1.2.840.10045.4.3.1",
+        "1.2.840.10045.4.3.2",
+        "1.2.840.10045.4.3.3",
+        "1.2.840.10045.4.3.4",
     )
     always = [(0, INT_MAX)]
     lollipop_to_m = [(21, 23)]
     table: dict[tuple[str, str], list[tuple[int, int]]] = {}
     # Signature OIDs that name their own digest: accepted on 5.0-6.0 whatever the digest OID says.
     for digest in (md5, sha1, sha224, sha256, sha384, sha512):
-        for signature in (md5_rsa, sha1_rsa, sha224_rsa, sha256_rsa, sha384_rsa, sha512_rsa,
-                          sha1_ec, sha224_ec, sha256_ec, sha384_ec, sha512_ec):
+        for signature in (
+            md5_rsa,
+            sha1_rsa,
+            sha224_rsa,
+            sha256_rsa,
+            sha384_rsa,
+            sha512_rsa,
+            sha1_ec,
+            sha224_ec,
+            sha256_ec,
+            sha384_ec,
+            sha512_ec,
+        ):
             table[(digest, signature)] = lollipop_to_m
         for signature in (sha1_dsa, sha224_dsa, sha256_dsa):
             table[(digest, signature)] = lollipop_to_m
@@ -1387,8 +1451,13 @@ def _levels_text(ranges: list[tuple[int, int]]) -> str:
 
 
 _CANONICAL_MANIFEST_DIGEST = {
-    "MD5": "MD5", "SHA": "SHA-1", "SHA1": "SHA-1", "SHA-1": "SHA-1",
-    "SHA-256": "SHA-256", "SHA-384": "SHA-384", "SHA-512": "SHA-512",
+    "MD5": "MD5",
+    "SHA": "SHA-1",
+    "SHA1": "SHA-1",
+    "SHA-1": "SHA-1",
+    "SHA-256": "SHA-256",
+    "SHA-384": "SHA-384",
+    "SHA-512": "SHA-512",
 }
 _MANIFEST_DIGEST_MIN_SDK = {"MD5": 0, "SHA-1": 0, "SHA-256": 0, "SHA-384": SDK_GINGERBREAD, "SHA-512": SDK_GINGERBREAD}
 _JB_MR2_DIGESTS = ("SHA-512", "SHA-384", "SHA-256", "SHA-1")
@@ -1713,9 +1782,12 @@ def _verify_sf_against_manifest(
             signer.errors.append(f"{prefix}: no digest for {name} in {signer.sf_name}")
             continue
         start, size = manifest_section.start, manifest_section.size
-        if signtool and size >= 2 and manifest[start + size - 1 : start + size] == b"\n" and manifest[
-            start + size - 2 : start + size - 1
-        ] == b"\n":
+        if (
+            signtool
+            and size >= 2
+            and manifest[start + size - 1 : start + size] == b"\n"
+            and manifest[start + size - 2 : start + size - 1] == b"\n"
+        ):
             size -= 1
         for alg, expected in expected_digests:
             actual = hashlib.new(_HASHLIB[alg], manifest[start : start + size]).digest()
@@ -2046,9 +2118,7 @@ def verify_signatures(
     if platform_max >= SDK_P and v3_block is not None and digester is not None:
         if v31_block is not None and platform_max >= SDK_T:
             v31_checked = True
-            v31 = _verify_v3(
-                "v3.1", v31_block, digester, max(min_sdk, SDK_T), platform_max, require_from_min=False
-            )
+            v31 = _verify_v3("v3.1", v31_block, digester, max(min_sdk, SDK_T), platform_max, require_from_min=False)
             if v31.verified and v31.signers:
                 rotation_min = min(s.min_sdk for s in v31.signers)
         v3_checked = True
@@ -2071,17 +2141,16 @@ def verify_signatures(
     if platform_max >= SDK_N and (min_sdk < SDK_P or not found) and v2_block is not None and digester is not None:
         v2_checked = True
         v2 = _verify_v2(
-            v2_block, digester, set(_supported_scheme_names(platform_max)), found,
-            max(min_sdk, SDK_N), platform_max,
+            v2_block,
+            digester,
+            set(_supported_scheme_names(platform_max)),
+            found,
+            max(min_sdk, SDK_N),
+            platform_max,
         )
         found.add(2)
 
-    if (
-        platform_max >= SDK_O
-        and target_sandbox_version is not None
-        and target_sandbox_version > 1
-        and not found
-    ):
+    if platform_max >= SDK_O and target_sandbox_version is not None and target_sandbox_version > 1 and not found:
         errors.append(
             f"targetSandboxVersion {target_sandbox_version} requires an APK Signature Scheme v2 or newer signature"
         )
@@ -2249,8 +2318,14 @@ def verify_signatures(
     if v31_verified and v31 is not None and rotation_min is not None and signers and v3 is not None:
         older = [s.certs[0].der for s in v3.signers if s.certs]
         if older:
-            warnings.append(ApkWarning("key_rotation_v31", first=_android(rotation_min), current=signers[0].subject,
-                                       older=_subject_of(older[-1])))
+            warnings.append(
+                ApkWarning(
+                    "key_rotation_v31",
+                    first=_android(rotation_min),
+                    current=signers[0].subject,
+                    older=_subject_of(older[-1]),
+                )
+            )
     if v1_verified and not (v2_verified or v3_verified) and v1_needed:
         low, high = max(min_sdk, SDK_LOLLIPOP), min(platform_max, SDK_O)
         if low <= high:

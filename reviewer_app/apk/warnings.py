@@ -97,7 +97,5 @@ def code_of(text: object) -> dict[str, Any] | None:
 def warning_codes(warnings: list[str]) -> dict[str, dict[str, Any]]:
     """English text -> {"code", "params"} for the coded ones among these warnings."""
     return {
-        str(text): {"code": text.code, "params": dict(text.params)}
-        for text in warnings
-        if isinstance(text, ApkWarning)
+        str(text): {"code": text.code, "params": dict(text.params)} for text in warnings if isinstance(text, ApkWarning)
     }

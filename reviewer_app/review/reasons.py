@@ -15,7 +15,9 @@ class ReasonCode:
 REASONS: tuple[ReasonCode, ...] = (
     ReasonCode("malware", "Malware detected", "A scanner or a reviewer found malicious behaviour."),
     ReasonCode("fee_deduction", "Hidden charges", "Sends premium SMS or charges users without clear consent."),
-    ReasonCode("counterfeit", "Counterfeit / impersonation", "Copies another app's name or icon, signed by someone else."),
+    ReasonCode(
+        "counterfeit", "Counterfeit / impersonation", "Copies another app's name or icon, signed by someone else."
+    ),
     ReasonCode("privacy", "Excessive permissions", "Requests sensitive permissions its features do not need."),
     ReasonCode("signature", "Signature problem", "The APK's signature does not verify or changed unexpectedly."),
     ReasonCode("crash", "Crashes or does not start", "Fails to install, launch or run on test devices."),

@@ -114,8 +114,11 @@ def _conflict_facts(exc: StoreError) -> tuple[str | None, str | None, datetime |
     """(kind, by whom, when, their verdict) of what refused a decision."""
     if isinstance(exc, AlreadyDecided):
         decision = exc.decision
-        return ("decided", decision.reviewer, decision.decided_at, decision.verdict) if decision else (
-            "decided", None, None, None)
+        return (
+            ("decided", decision.reviewer, decision.decided_at, decision.verdict)
+            if decision
+            else ("decided", None, None, None)
+        )
     if isinstance(exc, HeldByOther):
         return "held", exc.holder, exc.lease_until, None
     if isinstance(exc, NotFound):
@@ -132,8 +135,9 @@ class JournalStatus:
     waiting: tuple[int, ...] = ()  # the submissions whose decisions wait, in order: decided, whatever the queue says
 
 
-def _journal_status(journal: DecisionJournal, key: str, online: bool, offline_error: DatabaseUnavailable | None
-                    ) -> JournalStatus:
+def _journal_status(
+    journal: DecisionJournal, key: str, online: bool, offline_error: DatabaseUnavailable | None
+) -> JournalStatus:
     waiting = tuple(entry.submission_id for entry in journal.pending(key))
     return JournalStatus(len(waiting), tuple(journal.conflicts(key)), online, offline_error, waiting)
 
@@ -294,7 +298,9 @@ class ReviewService:
 
     # -- claims ----------------------------------------------------------------------------------
 
-    def claim_next(self, kinds: Sequence[str] | None = None, include_escalated: bool | None = None) -> ClaimRecord | None:
+    def claim_next(
+        self, kinds: Sequence[str] | None = None, include_escalated: bool | None = None
+    ) -> ClaimRecord | None:
         """The most urgent submission this user works on (leads: escalations too), or the one they hold."""
         if include_escalated is None:
             statuses = self.work_statuses
@@ -411,9 +417,16 @@ class ReviewService:
             self.journal.dismiss(decision_id)
             return DecideOutcome(submission_id, False, entry.error, decision_id)
         if entry.state == "conflict":
-            return DecideOutcome(submission_id, False, entry.error, decision_id, conflict=True,
-                                 conflict_kind=entry.conflict_kind, conflict_by=entry.conflict_by,
-                                 conflict_at=entry.conflict_at)
+            return DecideOutcome(
+                submission_id,
+                False,
+                entry.error,
+                decision_id,
+                conflict=True,
+                conflict_kind=entry.conflict_kind,
+                conflict_by=entry.conflict_by,
+                conflict_at=entry.conflict_at,
+            )
         pushed = self._pushed.pop(decision_id, None)
         if pushed is None:  # pushed earlier (the same decision sent again)
             decision = self.store.decision(decision_id)

@@ -103,8 +103,22 @@ class DecisionJournal:
                 params,
             ).fetchall()
         return [
-            JournalEntry(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], datetime.fromisoformat(r[7]),
-                         r[8], r[9], r[10], r[11], datetime.fromisoformat(r[12]) if r[12] else None, r[13])
+            JournalEntry(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                tuple(json.loads(r[5])),
+                r[6],
+                datetime.fromisoformat(r[7]),
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                datetime.fromisoformat(r[12]) if r[12] else None,
+                r[13],
+            )
             for r in rows
         ]
 
@@ -131,7 +145,9 @@ class DecisionJournal:
     def _set_state(self, decision_id: str, state: str, error: str | None = None) -> None:
         # A state change lost to a power cut costs one more idempotent push; no need to wait for the disk.
         with self._lock:
-            self._conn.execute("UPDATE journal SET state = ?, error = ? WHERE decision_id = ?", (state, error, decision_id))
+            self._conn.execute(
+                "UPDATE journal SET state = ?, error = ? WHERE decision_id = ?", (state, error, decision_id)
+            )
 
     def mark_pushed(self, decision_id: str) -> None:
         self._set_state(decision_id, "pushed")

@@ -119,7 +119,9 @@ class AlreadyDecided(StoreError):
         self.status = status
         if decision is not None:
             when = decision.decided_at.strftime("%Y-%m-%d %H:%M UTC")
-            text = f"submission {submission_id} was already decided ({decision.verdict}) by {decision.reviewer} at {when}"
+            text = (
+                f"submission {submission_id} was already decided ({decision.verdict}) by {decision.reviewer} at {when}"
+            )
         else:
             text = f"submission {submission_id} is already {status}"
         super().__init__(text)

@@ -157,9 +157,7 @@ class Store:
                 with self._writing() as s:
                     dev = self._developer(s, developer, tier, submitted_at)
                     app = self._app(s, package, dev, (facts or {}).get("label"), submitted_at) if package else None
-                    artifact = (
-                        self._artifact(s, artifact_sha, facts, icon_blob, submitted_at) if artifact_sha else None
-                    )
+                    artifact = self._artifact(s, artifact_sha, facts, icon_blob, submitted_at) if artifact_sha else None
                     sub = Submission(
                         kind=kind,
                         developer_id=dev.id,
@@ -449,7 +447,11 @@ class Store:
         reviewer = bindparam("reviewer")
         held = (
             select(Submission.id)
-            .where(self._queue_filter(statuses, kinds), Submission.claimed_by == reviewer, Submission.lease_until >= now_sql)
+            .where(
+                self._queue_filter(statuses, kinds),
+                Submission.claimed_by == reviewer,
+                Submission.lease_until >= now_sql,
+            )
             .order_by(Submission.deadline, Submission.id)
             .limit(1)
             .scalar_subquery()
@@ -489,8 +491,11 @@ class Store:
             # A claim is a lease, so its commit does not wait for the disk (decisions do): a server crash
             # may forget the last fraction of a second of claims, and the workstation learns that at its
             # next heartbeat or decision, both of which the database judges against what it still has.
-            claimed = select(renewed.c.id, renewed.c.lease_until).union_all(
-                select(taken.c.id, taken.c.lease_until)).subquery("claimed")
+            claimed = (
+                select(renewed.c.id, renewed.c.lease_until)
+                .union_all(select(taken.c.id, taken.c.lease_until))
+                .subquery("claimed")
+            )
             return (select(claimed.c.id, claimed.c.lease_until, ASYNC_COMMIT),)
         return renew, take()
 
@@ -623,8 +628,11 @@ class Store:
         try:
             if self.backend == "postgresql":
                 # Take-or-keep the claim and insert, in one call (migration 0004).
-                pushed = self._hot(("decide",), self._decide_call, {
-                    **values, "reason_codes": json.dumps(values["reason_codes"]), "lease": lease})
+                pushed = self._hot(
+                    ("decide",),
+                    self._decide_call,
+                    {**values, "reason_codes": json.dumps(values["reason_codes"]), "lease": lease},
+                )
                 if pushed[0]:
                     return record, VERDICT_STATUS[verdict]
             else:
@@ -632,8 +640,13 @@ class Store:
                 with self._core_writing() as conn:
                     # Claim it for the caller (or keep the caller's claim) before deciding: the same rule
                     # the database enforces for reviewers on PostgreSQL.
-                    if conn.execute(take, {"submission_id": submission_id, "reviewer": reviewer,
-                                           **self._clock_params(now, lease)}).first() is not None:
+                    if (
+                        conn.execute(
+                            take,
+                            {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)},
+                        ).first()
+                        is not None
+                    ):
                         # A trigger moves the submission on in the same transaction (migration 0002).
                         conn.execute(insert, values)
                         return record, VERDICT_STATUS[verdict]
@@ -658,16 +671,18 @@ class Store:
 
     @staticmethod
     def _decide_call():
-        return select(func.record_decision(
-            bindparam("id", type_=String()),
-            bindparam("submission_id", type_=Integer()),
-            bindparam("reviewer", type_=String()),
-            bindparam("decided_at", type_=UTCDateTime()),
-            bindparam("verdict", type_=String()),
-            bindparam("reason_codes", type_=JSON()),
-            bindparam("message", type_=Text()),
-            bindparam("lease", type_=Interval()),
-        ))
+        return select(
+            func.record_decision(
+                bindparam("id", type_=String()),
+                bindparam("submission_id", type_=Integer()),
+                bindparam("reviewer", type_=String()),
+                bindparam("decided_at", type_=UTCDateTime()),
+                bindparam("verdict", type_=String()),
+                bindparam("reason_codes", type_=JSON()),
+                bindparam("message", type_=Text()),
+                bindparam("lease", type_=Interval()),
+            )
+        )
 
     def decision(self, decision_id: str) -> DecisionRecord | None:
         with self._reading() as s:
@@ -726,7 +741,6 @@ class Store:
     def developer_tier(self, name: str) -> int | None:
         with self._reading() as s:
             return s.execute(select(Developer.tier).where(Developer.name == name)).scalar_one_or_none()
-
 
 
 def _first_line(exc: BaseException) -> str:

@@ -19,8 +19,9 @@ CHANNEL = "reviewer_app_queue"
 OnChange = Callable[[set[int] | None], None]
 
 
-def watch_changes(url: str, on_change: OnChange, stop: threading.Event, interval: float = 1.0,
-                  password: str | None = None) -> None:
+def watch_changes(
+    url: str, on_change: OnChange, stop: threading.Event, interval: float = 1.0, password: str | None = None
+) -> None:
     """Block until `stop` is set, reporting changes; reconnects when the database goes away."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
@@ -29,8 +30,9 @@ def watch_changes(url: str, on_change: OnChange, stop: threading.Event, interval
         _watch_sqlite(parsed.database or ":memory:", on_change, stop, interval)
 
 
-def _watch_postgresql(parsed, on_change: OnChange, stop: threading.Event, interval: float,
-                      password: str | None) -> None:
+def _watch_postgresql(
+    parsed, on_change: OnChange, stop: threading.Event, interval: float, password: str | None
+) -> None:
     import psycopg
 
     params = {

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from reviewer_app.review import OPEN_STATUSES
 from reviewer_app.ui.text import local_time_text, verdict_name
 
+
 @dataclass(frozen=True)
 class ConflictFacts:
     """Who got there first: `kind` "decided" (by, at = decision time, verdict) or "held" (by, at = lease end)."""
@@ -57,8 +58,9 @@ class ConflictItem:
     caption: str = ""
 
 
-def conflict_text(kind: str | None, by: str | None, at: datetime | None, verdict: str | None = None,
-                  error: str | None = None) -> str:
+def conflict_text(
+    kind: str | None, by: str | None, at: datetime | None, verdict: str | None = None, error: str | None = None
+) -> str:
     """What happened, translated; the stored error text when the facts are not known."""
     if kind == "decided" and by:
         if verdict and at is not None:
@@ -86,8 +88,12 @@ def outcome_text(outcome: Any) -> str:
     """A refused DecideOutcome as one translated line (structured conflict fields first)."""
     kind = getattr(outcome, "conflict_kind", None)
     if kind:
-        return conflict_text(kind, getattr(outcome, "conflict_by", None), getattr(outcome, "conflict_at", None),
-                             error=getattr(outcome, "error", None))
+        return conflict_text(
+            kind,
+            getattr(outcome, "conflict_by", None),
+            getattr(outcome, "conflict_at", None),
+            error=getattr(outcome, "error", None),
+        )
     return getattr(outcome, "error", None) or conflict_text(None, None, None)
 
 
@@ -96,8 +102,12 @@ def entry_facts(entry: Any) -> ConflictFacts | None:
     kind = getattr(entry, "conflict_kind", None)
     if not kind:
         return None
-    return ConflictFacts(kind, getattr(entry, "conflict_by", None), getattr(entry, "conflict_at", None),
-                         getattr(entry, "conflict_verdict", None))
+    return ConflictFacts(
+        kind,
+        getattr(entry, "conflict_by", None),
+        getattr(entry, "conflict_at", None),
+        getattr(entry, "conflict_verdict", None),
+    )
 
 
 def describe_conflicts(service: Any, entries: Iterable[Any]) -> dict[str, ConflictFacts]:

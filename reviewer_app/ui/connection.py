@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from reviewer_app.ui.jobs import needs_password, one_line
 
+
 @dataclass(frozen=True)
 class Session:
     """What the window needs once the service is open."""
@@ -54,7 +55,12 @@ def open_session(service: Any, *, live: bool = True, url: str | None = None, pas
     pending, conflicts, online, waiting = 0, (), True, ()
     if hasattr(service, "journal_status"):
         status = service.journal_status()
-        pending, conflicts, online, waiting = status.pending, tuple(status.conflicts), bool(status.online), status.waiting
+        pending, conflicts, online, waiting = (
+            status.pending,
+            tuple(status.conflicts),
+            bool(status.online),
+            status.waiting,
+        )
     watch = getattr(service, "watch", None) if live else None
     return Session(service.reviewer, watch, pending, conflicts, online, keyring_error, waiting)
 

@@ -95,7 +95,9 @@ class ReasonListModel(QAbstractListModel):
             return reason.code
         return None
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole or not 0 <= index.row() < len(self._reasons):
             return False
         code = self._reasons[index.row()].code
@@ -125,7 +127,9 @@ class ReasonListModel(QAbstractListModel):
             return
         self._checked.clear()
         if self._reasons:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._reasons) - 1, 0), [Qt.ItemDataRole.CheckStateRole])
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._reasons) - 1, 0), [Qt.ItemDataRole.CheckStateRole]
+            )
 
 
 class DecisionPanel(QWidget):
@@ -198,7 +202,9 @@ class DecisionPanel(QWidget):
         self.message_edit = QPlainTextEdit(self.message_box)
         self.message_edit.setObjectName("messageEdit")
         self.message_edit.setPlaceholderText(
-            self.tr("Required for a rejection: what is wrong and what the developer should change. Optional note for an escalation.")
+            self.tr(
+                "Required for a rejection: what is wrong and what the developer should change. Optional note for an escalation."
+            )
         )
         self.message_edit.setTabChangesFocus(True)
         self.message_edit.setAccessibleName(self.tr("Message to the developer"))

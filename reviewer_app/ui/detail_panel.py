@@ -48,16 +48,13 @@ ICON_SIZE = 80
 DANGER_COLOR = QColor("#c62828")
 ADDED_COLOR = QColor("#1565c0")
 WARNING_STYLE = (
-    "QLabel { background: #fff4e0; color: #6d4300; border: 1px solid #f0b552;"
-    " border-radius: 4px; padding: 6px; }"
+    "QLabel { background: #fff4e0; color: #6d4300; border: 1px solid #f0b552; border-radius: 4px; padding: 6px; }"
 )
 BANNER_STYLE = (
-    "QLabel { background: #e8f0fe; color: #0d3c84; border: 1px solid #a8c4f0;"
-    " border-radius: 4px; padding: 6px; }"
+    "QLabel { background: #e8f0fe; color: #0d3c84; border: 1px solid #a8c4f0; border-radius: 4px; padding: 6px; }"
 )
 ERROR_BANNER_STYLE = (
-    "QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #eca3a3;"
-    " border-radius: 4px; padding: 6px; }"
+    "QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #eca3a3; border-radius: 4px; padding: 6px; }"
 )
 
 
@@ -97,8 +94,10 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> DetailD
     changes = view.changes
     code_paths = None
     if changes is not None and view.detail.artifact_sha256 and view.detail.previous_artifact_sha256:
-        code_paths = (str(service.artifact_path(view.detail.previous_artifact_sha256)),
-                      str(service.artifact_path(view.detail.artifact_sha256)))
+        code_paths = (
+            str(service.artifact_path(view.detail.previous_artifact_sha256)),
+            str(service.artifact_path(view.detail.artifact_sha256)),
+        )
     return DetailData(view, claim_error, icon, requested, implied, removed, changes, code_paths)
 
 
@@ -237,7 +236,9 @@ def _plain_label(parent: QWidget, selectable: bool = False, mono: bool = False) 
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         label.setCursor(Qt.CursorShape.IBeamCursor)
     if mono:
         label.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -412,7 +413,9 @@ class SubmissionDetailPanel(QScrollArea):
         self._data = None
         self._clear()
         if row is not None:
-            self.title_label.setText(row.label or row.package or self.tr("Submission %1").replace("%1", str(submission_id)))
+            self.title_label.setText(
+                row.label or row.package or self.tr("Submission %1").replace("%1", str(submission_id))
+            )
             self.package_label.setText(row.package or "")
         else:
             self.title_label.setText(self.tr("Submission %1").replace("%1", str(submission_id)))
@@ -537,7 +540,9 @@ class SubmissionDetailPanel(QScrollArea):
             if facts.max_sdk is not None:
                 sdk.append(self.tr("max %1").replace("%1", str(facts.max_sdk)))
             self._field(self.sdk_value, ", ".join(sdk))
-            self._field(self.abis_value, ", ".join(facts.native_abis) if facts.native_abis else self.tr("none (no native code)"))
+            self._field(
+                self.abis_value, ", ".join(facts.native_abis) if facts.native_abis else self.tr("none (no native code)")
+            )
             self._show_permissions(data)
             self._show_components(facts, data.changes)
             self._show_signers(facts)
@@ -586,7 +591,11 @@ class SubmissionDetailPanel(QScrollArea):
             return []
         lines = []
         if changes.label_changed:
-            lines.append(self.tr("Name changed: “%1” → “%2”.").replace("%1", previous.label or "").replace("%2", facts.label or ""))
+            lines.append(
+                self.tr("Name changed: “%1” → “%2”.")
+                .replace("%1", previous.label or "")
+                .replace("%2", facts.label or "")
+            )
         if changes.icon_changed:
             lines.append(self.tr("The icon changed."))
         if changes.native_abis_added:
@@ -594,9 +603,15 @@ class SubmissionDetailPanel(QScrollArea):
         if changes.native_abis_removed:
             lines.append(self.tr("Native code removed: %1.").replace("%1", ", ".join(changes.native_abis_removed)))
         if changes.min_sdk_changed:
-            lines.append(self.tr("Minimum SDK %1 → %2.").replace("%1", str(previous.min_sdk)).replace("%2", str(facts.min_sdk)))
+            lines.append(
+                self.tr("Minimum SDK %1 → %2.").replace("%1", str(previous.min_sdk)).replace("%2", str(facts.min_sdk))
+            )
         if changes.target_sdk_changed:
-            lines.append(self.tr("Target SDK %1 → %2.").replace("%1", str(previous.target_sdk)).replace("%2", str(facts.target_sdk)))
+            lines.append(
+                self.tr("Target SDK %1 → %2.")
+                .replace("%1", str(previous.target_sdk))
+                .replace("%2", str(facts.target_sdk))
+            )
         return lines
 
     def _update_problems(self, changes: Any) -> list[str]:
@@ -605,15 +620,21 @@ class SubmissionDetailPanel(QScrollArea):
             return []
         lines = []
         if changes.signer_changed:
-            lines.append(self.tr(
-                "Signed by a different key than the last approved version: phones that have the app will refuse "
-                "this update, and it may not come from the same developer."
-            ))
+            lines.append(
+                self.tr(
+                    "Signed by a different key than the last approved version: phones that have the app will refuse "
+                    "this update, and it may not come from the same developer."
+                )
+            )
         elif changes.signer_rotated:
-            lines.append(self.tr("The signing key was rotated since the last approved version (the proof of rotation verifies)."))
+            lines.append(
+                self.tr("The signing key was rotated since the last approved version (the proof of rotation verifies).")
+            )
         if not changes.version_code_increased:
             lines.append(
-                self.tr("Version code %1 is not higher than the last approved %2: phones will not install it as an update.")
+                self.tr(
+                    "Version code %1 is not higher than the last approved %2: phones will not install it as an update."
+                )
                 .replace("%1", str(changes.new_version_code))
                 .replace("%2", str(changes.old_version_code))
             )
@@ -625,7 +646,11 @@ class SubmissionDetailPanel(QScrollArea):
         self.implied_caption.setVisible(bool(data.implied))
         self.implied_view.setVisible(bool(data.implied))
         dangerous = sum(1 for e in data.requested if e.dangerous)
-        title = self.tr("Permissions (%1, %2 dangerous)").replace("%1", str(len(data.requested))).replace("%2", str(dangerous))
+        title = (
+            self.tr("Permissions (%1, %2 dangerous)")
+            .replace("%1", str(len(data.requested)))
+            .replace("%2", str(dangerous))
+        )
         self.permissions_section.set_title(title)
         changes = []
         if data.view.previous is not None:
@@ -633,7 +658,9 @@ class SubmissionDetailPanel(QScrollArea):
             if added:
                 changes.append(self.tr("Added since the last approved version: %1").replace("%1", ", ".join(added)))
             if data.removed:
-                changes.append(self.tr("Removed since the last approved version: %1").replace("%1", ", ".join(data.removed)))
+                changes.append(
+                    self.tr("Removed since the last approved version: %1").replace("%1", ", ".join(data.removed))
+                )
             if not added and not data.removed:
                 changes.append(self.tr("Same permissions as the last approved version."))
         self.changes_label.setText("\n".join(changes))
@@ -736,4 +763,3 @@ def _grouped(hex_digest: str) -> tuple[str, str]:
     groups = [hex_digest[i : i + 4] for i in range(0, len(hex_digest or ""), 4)]
     half = (len(groups) + 1) // 2
     return " ".join(groups[:half]), " ".join(groups[half:])
-

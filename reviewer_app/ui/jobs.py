@@ -80,7 +80,13 @@ class Job:
     __slots__ = ("id", "label", "fn", "on_success", "on_failure", "cancelled", "done", "local", "needs_service")
 
     def __init__(
-        self, job_id: int, label: str, fn: Callable[[Any], Any], on_success, on_failure, local: bool = False,
+        self,
+        job_id: int,
+        label: str,
+        fn: Callable[[Any], Any],
+        on_success,
+        on_failure,
+        local: bool = False,
         needs_service: bool = True,
     ) -> None:
         self.id = job_id
@@ -231,8 +237,9 @@ class DbJobs(QObject):
         `needs_service`: False for work on local files alone, which runs as `fn(None)` even while the
         service cannot be opened.
         """
-        job = Job(next(self._ids), label or getattr(fn, "__name__", "job"), fn, on_success, on_failure, local,
-                  needs_service)
+        job = Job(
+            next(self._ids), label or getattr(fn, "__name__", "job"), fn, on_success, on_failure, local, needs_service
+        )
         if self._closed:
             job.cancel()
             return job

@@ -625,9 +625,9 @@ class MainWindow(QMainWindow):
         self._password_declined = False
         self._on_reviewer(session.reviewer)
         if session.keyring_error:
-            text = self.tr("The password works but could not be kept in the system keyring (%1); it is used until the window closes.").replace(
-                "%1", session.keyring_error
-            )
+            text = self.tr(
+                "The password works but could not be kept in the system keyring (%1); it is used until the window closes."
+            ).replace("%1", session.keyring_error)
             self.log(text, error=True)
             self.statusBar().showMessage(text, 15000)
         self._apply_journal(session.pending, session.conflicts, session.waiting)
@@ -671,8 +671,13 @@ class MainWindow(QMainWindow):
                 self._pending = int(waiting)
                 self._update_connection_label()
 
-        self.jobs.run(lambda _none: local_journal_status(settings).pending, on_success=counted,
-                      label="count waiting decisions", local=True, needs_service=False)
+        self.jobs.run(
+            lambda _none: local_journal_status(settings).pending,
+            on_success=counted,
+            label="count waiting decisions",
+            local=True,
+            needs_service=False,
+        )
 
     def _ask_password(self, problem: str = "") -> None:
         if self._closed or self.password_dialog is not None:
@@ -694,8 +699,14 @@ class MainWindow(QMainWindow):
     def _on_credentials_refused(self, why: str) -> None:
         """Mid-session the server stopped taking the password (it was changed, and the connection had to
         be made again): ask for the new one instead of waiting, offline, for an answer that never comes."""
-        if (self._closed or not self._connected or self._connecting or self.password_dialog is not None
-                or self._password_declined or not account(self._database_url())):
+        if (
+            self._closed
+            or not self._connected
+            or self._connecting
+            or self.password_dialog is not None
+            or self._password_declined
+            or not account(self._database_url())
+        ):
             return  # not connected yet: the connect job asks; declined: F5 asks again
         self._ask_password(why)
 
@@ -705,7 +716,9 @@ class MainWindow(QMainWindow):
             return
         if self._connected:
             self._password_declined = True
-            text = self.tr("The database refused the password. Decisions are kept on this computer; press F5 to enter the password again.")
+            text = self.tr(
+                "The database refused the password. Decisions are kept on this computer; press F5 to enter the password again."
+            )
             self.log(text, error=True)
             self.statusBar().showMessage(text, 15000)
             self._update_connection_label()
@@ -764,7 +777,8 @@ class MainWindow(QMainWindow):
         if self._online and self._pending < before:
             sent = before - self._pending
             self.log(
-                self.tr("Sent 1 decision that waited.") if sent == 1
+                self.tr("Sent 1 decision that waited.")
+                if sent == 1
                 else self.tr("Sent %1 decisions that waited.").replace("%1", str(sent))
             )
         self._conflict_entries = list(conflicts)
@@ -773,7 +787,9 @@ class MainWindow(QMainWindow):
         for entry in new:
             self._conflicts_announced.add(entry.decision_id)
             text = (
-                self.tr("Your decision on submission %1 (%2) was refused: someone else got there first. See Decision conflicts.")
+                self.tr(
+                    "Your decision on submission %1 (%2) was refused: someone else got there first. See Decision conflicts."
+                )
                 .replace("%1", str(entry.submission_id))
                 .replace("%2", verdict_name(entry.verdict))
             )
@@ -791,7 +807,8 @@ class MainWindow(QMainWindow):
         """Find out, on the worker, who got there first for each conflict not described yet (the
         stored error text shows meanwhile, and for good if the database cannot tell)."""
         todo = [
-            entry for entry in self._conflict_entries
+            entry
+            for entry in self._conflict_entries
             if entry.decision_id not in self._conflict_facts and entry.decision_id not in self._describing
         ]
         if not todo or not self.online:
@@ -865,9 +882,13 @@ class MainWindow(QMainWindow):
                     self._load_current(force=True)
         else:
             text = (
-                self.tr("The database does not answer (%1). Decisions are kept on this computer and sent when it answers again.").replace("%1", why)
+                self.tr(
+                    "The database does not answer (%1). Decisions are kept on this computer and sent when it answers again."
+                ).replace("%1", why)
                 if why
-                else self.tr("The database does not answer. Decisions are kept on this computer and sent when it answers again.")
+                else self.tr(
+                    "The database does not answer. Decisions are kept on this computer and sent when it answers again."
+                )
             )
             self.log(text, error=True)
         self._update_connection_label()
@@ -891,7 +912,9 @@ class MainWindow(QMainWindow):
             tip = self.tr("Not connected to the review database. Press F5 to try again.")
         elif not self._online or self._pending > 0:
             text, style = self._offline_text(), OFFLINE_STYLE
-            tip = self.tr("The database does not answer. Your decisions are kept on this computer and sent, in order, when it answers again.")
+            tip = self.tr(
+                "The database does not answer. Your decisions are kept on this computer and sent, in order, when it answers again."
+            )
         else:
             text, style = self.tr("Online"), ONLINE_STYLE
             tip = self.tr("Connected to the review database.")
@@ -969,9 +992,13 @@ class MainWindow(QMainWindow):
                 gone = self._shown_id
                 if self.current_submission_id() is None and self.model.rowCount():
                     current = self.queue_view.currentIndex()
-                    self.queue_view.select_row(min(current.row(), self.model.rowCount() - 1) if current.isValid() else 0)
+                    self.queue_view.select_row(
+                        min(current.row(), self.model.rowCount() - 1) if current.isValid() else 0
+                    )
                 self.decision_panel.show_status(
-                    self.tr("Submission %1 left the queue: it was decided elsewhere or withdrawn.").replace("%1", str(gone))
+                    self.tr("Submission %1 left the queue: it was decided elsewhere or withdrawn.").replace(
+                        "%1", str(gone)
+                    )
                 )
         elif first_load and self.current_submission_id() is None and self.model.rowCount():
             # Opening the window shows the most urgent submission, ready for the keyboard.
@@ -1094,15 +1121,19 @@ class MainWindow(QMainWindow):
             self.detail_panel.show_loading(sid, self.model.cached_row(sid))
             self.detail_panel.show_error(
                 sid,
-                self.tr("Offline: submission %1 was not loaded before the database stopped answering. "
-                        "A decision on it is kept on this computer and sent when the database answers again.").replace("%1", str(sid)),
+                self.tr(
+                    "Offline: submission %1 was not loaded before the database stopped answering. "
+                    "A decision on it is kept on this computer and sent when the database answers again."
+                ).replace("%1", str(sid)),
             )
             return
         data, loaded_at = cached
         self.detail_panel.show_detail(data, self._clock())
         self._compare_code(data)  # the APKs are files: no database needed
         self.detail_panel.add_notice(
-            self.tr("Offline: shown as loaded at %1; it may have changed since.").replace("%1", local_time_text(loaded_at))
+            self.tr("Offline: shown as loaded at %1; it may have changed since.").replace(
+                "%1", local_time_text(loaded_at)
+            )
         )
         self.decision_panel.subject_label.setText(self._caption(sid))
         self._update_sla_label()
@@ -1151,7 +1182,9 @@ class MainWindow(QMainWindow):
                 reason = warning_text(unread.error, unread.error_code)
             text = self.tr("Code not compared with the last approved version: %1").replace("%1", reason)
         else:
-            text = self._code_text(code_changes(facts[0].classes, facts[1].classes), bool(facts[0].classes or facts[1].classes))
+            text = self._code_text(
+                code_changes(facts[0].classes, facts[1].classes), bool(facts[0].classes or facts[1].classes)
+            )
         self._code_texts[sid] = text
         while len(self._code_texts) > self.MAX_CACHED_DETAILS:
             self._code_texts.popitem(last=False)
@@ -1164,14 +1197,17 @@ class MainWindow(QMainWindow):
             return self.tr("Code: the same classes as the last approved version.")
         lines = [
             self.tr("Code since the last approved version: classes added %1, removed %2.")
-            .replace("%1", str(changes.added)).replace("%2", str(changes.removed))
+            .replace("%1", str(changes.added))
+            .replace("%2", str(changes.removed))
         ]
         if changes.new_packages:
             default = self.tr("(default package)")
             shown = ", ".join(f"{package or default} ({count})" for package, count in changes.new_packages[:8])
             more = len(changes.new_packages) - 8
-            lines.append(self.tr("New packages: %1").replace("%1", shown)
-                         + (self.tr(" and %1 more").replace("%1", str(more)) if more > 0 else ""))
+            lines.append(
+                self.tr("New packages: %1").replace("%1", shown)
+                + (self.tr(" and %1 more").replace("%1", str(more)) if more > 0 else "")
+            )
         return "\n".join(lines)
 
     def _on_detail_failed(self, token: int, sid: int, exc: BaseException) -> None:
@@ -1182,7 +1218,9 @@ class MainWindow(QMainWindow):
         if is_unreachable(exc):
             self._show_offline_detail(sid)
             return
-        self.detail_panel.show_error(sid, self.tr("Could not load submission %1: %2").replace("%1", str(sid)).replace("%2", one_line(exc)))
+        self.detail_panel.show_error(
+            sid, self.tr("Could not load submission %1: %2").replace("%1", str(sid)).replace("%2", one_line(exc))
+        )
         self.log(self.tr("Submission %1: %2").replace("%1", str(sid)).replace("%2", one_line(exc)), error=True)
 
     def _release_held(self, except_id: int | None = None) -> None:
@@ -1223,7 +1261,9 @@ class MainWindow(QMainWindow):
         if still_held or sid != self._held:
             return
         self._held = None
-        self.decision_panel.show_status(self.tr("Your claim on this submission has lapsed: someone else may be deciding it."), "error")
+        self.decision_panel.show_status(
+            self.tr("Your claim on this submission has lapsed: someone else may be deciding it."), "error"
+        )
         self.model.invalidate(sid)
         self.reload_detail()
 
@@ -1247,7 +1287,11 @@ class MainWindow(QMainWindow):
     def get_next(self) -> None:
         """Claim the most urgent submission (Ctrl+N) and select it."""
         if not self.online:
-            text = self.tr("Get next needs the database, which does not answer now.") if self._connected else self.tr("Not connected")
+            text = (
+                self.tr("Get next needs the database, which does not answer now.")
+                if self._connected
+                else self.tr("Not connected")
+            )
             self.statusBar().showMessage(text, 8000)
             self.decision_panel.show_status(text, "error")
             return
@@ -1262,7 +1306,9 @@ class MainWindow(QMainWindow):
 
     def _on_claimed_next(self, claim: Any) -> None:
         if claim is None:
-            self.statusBar().showMessage(self.tr("Nothing to claim: the queue is empty or everything is claimed."), 8000)
+            self.statusBar().showMessage(
+                self.tr("Nothing to claim: the queue is empty or everything is claimed."), 8000
+            )
             self.decision_panel.show_status(self.tr("Nothing to claim: the queue is empty or everything is claimed."))
             return
         sid = claim.submission_id
@@ -1492,16 +1538,16 @@ class MainWindow(QMainWindow):
                 good.append(parsed)
             else:
                 error = getattr(facts, "error", None)
-                error = warning_text(error, getattr(facts, "error_code", None)) if error else self.tr("not a readable APK")
+                error = (
+                    warning_text(error, getattr(facts, "error_code", None)) if error else self.tr("not a readable APK")
+                )
                 self._import_failure(progress, parsed.path, error)
         if good:
             progress.filing += len(good)
             kind, developer, tier = job["kind"], job["developer"], job["tier"]
 
             def file_all(service, good=good):
-                return [
-                    service.submit_facts(p.facts, p.path, kind=kind, developer=developer, tier=tier) for p in good
-                ]
+                return [service.submit_facts(p.facts, p.path, kind=kind, developer=developer, tier=tier) for p in good]
 
             self.jobs.run(
                 file_all,
@@ -1514,7 +1560,10 @@ class MainWindow(QMainWindow):
     def _import_failure(self, progress: ImportProgress, path: str, error: str) -> None:
         progress.fail(path, error)
         name, reason = progress.failures[-1]
-        self.log(self.tr("%1: not imported: %2").replace("%1", name).replace("%2", reason or self.tr("unknown error")), error=True)
+        self.log(
+            self.tr("%1: not imported: %2").replace("%1", name).replace("%2", reason or self.tr("unknown error")),
+            error=True,
+        )
 
     def _on_filed(self, import_id: int, good: list[ParsedFile], outcomes: list[Any]) -> None:
         job = self._imports.get(import_id)
@@ -1528,7 +1577,9 @@ class MainWindow(QMainWindow):
                 progress.filed_ids.append(outcome.submission_id)
                 facts = parsed.facts
                 name = facts.label or facts.package or short_name(parsed.path)
-                self.log(self.tr("Filed %1 as submission %2").replace("%1", name).replace("%2", str(outcome.submission_id)))
+                self.log(
+                    self.tr("Filed %1 as submission %2").replace("%1", name).replace("%2", str(outcome.submission_id))
+                )
             else:
                 self._import_failure(progress, parsed.path, outcome.error or "")
         self._update_import_progress()
@@ -1730,4 +1781,3 @@ class MainWindow(QMainWindow):
     @property
     def closed(self) -> bool:
         return self._closed
-

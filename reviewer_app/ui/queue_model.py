@@ -327,8 +327,11 @@ class SubmissionQueueModel(QAbstractTableModel):
         changed); ids that left the queue (decided, filtered out, gone) are reported by `sig_left`, for the
         caller to reload the ids. Returns the ids asked for.
         """
-        ids = [sid for sid in dict.fromkeys(submission_ids)
-               if self._state.row_of(sid) >= 0 and self._state.row(sid) is not None]
+        ids = [
+            sid
+            for sid in dict.fromkeys(submission_ids)
+            if self._state.row_of(sid) >= 0 and self._state.row(sid) is not None
+        ]
         if not ids or self._paused:
             return []
         self.fetch_count += 1
@@ -353,7 +356,11 @@ class SubmissionQueueModel(QAbstractTableModel):
             old = self._state.row(sid)
             if old is not None and old.deadline != row.deadline:
                 left.add(sid)  # the order changed: only a reload puts it in its place
-            if old is None or (old.claimed_by, old.lease_until, old.status) != (row.claimed_by, row.lease_until, row.status):
+            if old is None or (old.claimed_by, old.lease_until, old.status) != (
+                row.claimed_by,
+                row.lease_until,
+                row.status,
+            ):
                 changed.append(row)
             self._state.put(row)
         self._emit_rows_changed(row.submission_id for row in rows)
@@ -465,7 +472,9 @@ class SubmissionQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._header_titles()[section]
         if role == Qt.ItemDataRole.ToolTipRole and section == COL_TIME_LEFT:
-            return self.tr("Time until the promised decision deadline. The queue is ordered by deadline, the most urgent first.")
+            return self.tr(
+                "Time until the promised decision deadline. The queue is ordered by deadline, the most urgent first."
+            )
         if role == Qt.ItemDataRole.ToolTipRole and section == COL_TIER:
             return self.tr("Developer tier: 4 or 5 stars get the fast decision deadline.")
         return None

@@ -69,7 +69,9 @@ REASON_DESCRIPTIONS = {
 # The warnings and read errors of reviewer_app.apk.warnings.TEMPLATES, for lupdate (identical English: a test compares).
 # Translations keep the {placeholders}.
 WARNING_TEXTS = {
-    "manifest_packed": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml is packed or obfuscated: some values may be missing"),
+    "manifest_packed": QT_TRANSLATE_NOOP(
+        "Warnings", "AndroidManifest.xml is packed or obfuscated: some values may be missing"
+    ),
     "package_name_invalid": QT_TRANSLATE_NOOP("Warnings", "package name {package} is not valid for an Android app"),
     "no_version_code": QT_TRANSLATE_NOOP("Warnings", "no versionCode: Android treats it as 0"),
     "sdk_codename": QT_TRANSLATE_NOOP("Warnings", "{attribute} is the preview codename {codename}, not an API level"),
@@ -83,34 +85,47 @@ WARNING_TEXTS = {
     "signature_partial": QT_TRANSLATE_NOOP("Warnings", "signature does not verify for the whole SDK range of this APK"),
     "not_signed": QT_TRANSLATE_NOOP("Warnings", "APK is not signed"),
     "no_v1_signature": QT_TRANSLATE_NOOP(
-        "Warnings", "no v1 (JAR) signature, which Android {first}-6.0 requires (APK min SDK {min_sdk})"),
+        "Warnings", "no v1 (JAR) signature, which Android {first}-6.0 requires (APK min SDK {min_sdk})"
+    ),
     "janus_v1_only": QT_TRANSLATE_NOOP(
-        "Warnings", "signed only with v1 (JAR) scheme: vulnerable to Janus (CVE-2017-13156) on Android {first}-{last}"),
+        "Warnings", "signed only with v1 (JAR) scheme: vulnerable to Janus (CVE-2017-13156) on Android {first}-{last}"
+    ),
     "key_rotated": QT_TRANSLATE_NOOP("Warnings", "signing key was rotated (proof-of-rotation lineage: {chain})"),
     "key_rotation_v31": QT_TRANSLATE_NOOP(
-        "Warnings", "key rotation (v3.1): Android {first}+ uses {current}, older versions use {older}"),
+        "Warnings", "key rotation (v3.1): Android {first}+ uses {current}, older versions use {older}"
+    ),
     "v1_signer_ignored": QT_TRANSLATE_NOOP(
-        "Warnings", "v1 signature ignored by Android 7.0+: signed by {subject} (sha256 {sha256})"),
+        "Warnings", "v1 signature ignored by Android 7.0+: signed by {subject} (sha256 {sha256})"
+    ),
     "v1_signer_ignored_uses": QT_TRANSLATE_NOOP(
         "Warnings",
-        "v1 signature ignored by Android 7.0+: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})"),
+        "v1 signature ignored by Android 7.0+: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})",
+    ),
     "v1_signer_refused": QT_TRANSLATE_NOOP(
-        "Warnings", "v1 signature not accepted by Android: signed by {subject} (sha256 {sha256})"),
+        "Warnings", "v1 signature not accepted by Android: signed by {subject} (sha256 {sha256})"
+    ),
     "v1_signer_refused_uses": QT_TRANSLATE_NOOP(
         "Warnings",
-        "v1 signature not accepted by Android: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})"),
+        "v1 signature not accepted by Android: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})",
+    ),
     "v2_signer_ignored": QT_TRANSLATE_NOOP(
-        "Warnings", "v2 signature ignored by Android 9+: signed by {subject} (sha256 {sha256})"),
+        "Warnings", "v2 signature ignored by Android 9+: signed by {subject} (sha256 {sha256})"
+    ),
     "v2_signer_ignored_uses": QT_TRANSLATE_NOOP(
         "Warnings",
-        "v2 signature ignored by Android 9+: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})"),
-    "duplicate_entries": QT_TRANSLATE_NOOP("Warnings", "duplicate zip entries ({names}): Android refuses to install this APK"),
+        "v2 signature ignored by Android 9+: signed by {subject} (sha256 {sha256}), Android uses {used} (sha256 {used_sha256})",
+    ),
+    "duplicate_entries": QT_TRANSLATE_NOOP(
+        "Warnings", "duplicate zip entries ({names}): Android refuses to install this APK"
+    ),
     "prepended_data": QT_TRANSLATE_NOOP("Warnings", "{size} bytes of unknown data precede the zip archive"),
     "prepended_dex": QT_TRANSLATE_NOOP(
         "Warnings",
-        "file starts with {size} bytes of DEX code before the zip archive (Janus, CVE-2017-13156): old Android versions run that code instead of the app"),
+        "file starts with {size} bytes of DEX code before the zip archive (Janus, CVE-2017-13156): old Android versions run that code instead of the app",
+    ),
     "compression_method": QT_TRANSLATE_NOOP(
-        "Warnings", "zip entry {name} uses non-standard compression method {method} (an analysis-evasion trick)"),
+        "Warnings", "zip entry {name} uses non-standard compression method {method} (an analysis-evasion trick)"
+    ),
     "no_such_file": QT_TRANSLATE_NOOP("Warnings", "no such file"),
     "is_directory": QT_TRANSLATE_NOOP("Warnings", "is a directory"),
     "permission_denied": QT_TRANSLATE_NOOP("Warnings", "permission denied"),
@@ -122,7 +137,8 @@ WARNING_TEXTS = {
     "manifest_missing": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml missing"),
     "manifest_empty": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml is empty"),
     "manifest_plain_text": QT_TRANSLATE_NOOP(
-        "Warnings", "AndroidManifest.xml is plain-text XML, not compiled (not a built APK)"),
+        "Warnings", "AndroidManifest.xml is plain-text XML, not compiled (not a built APK)"
+    ),
     "manifest_invalid": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml is not valid binary XML"),
     "manifest_no_root": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml has no <manifest> element"),
     "manifest_no_package": QT_TRANSLATE_NOOP("Warnings", "AndroidManifest.xml has no package name"),
@@ -192,7 +208,9 @@ def time_left_text(left: timedelta) -> str:
     if days:
         text = QCoreApplication.translate("TimeLeft", "%1d %2h").replace("%1", str(days)).replace("%2", str(hours))
     elif hours:
-        text = QCoreApplication.translate("TimeLeft", "%1h %2m").replace("%1", str(hours)).replace("%2", f"{minutes:02d}")
+        text = (
+            QCoreApplication.translate("TimeLeft", "%1h %2m").replace("%1", str(hours)).replace("%2", f"{minutes:02d}")
+        )
     else:
         text = QCoreApplication.translate("TimeLeft", "%1m").replace("%1", str(minutes))
     return sign + text

@@ -50,8 +50,24 @@ def test_corpus_is_there():
 def test_every_corpus_file_gives_a_record_without_raising(path, facts_by_file):
     facts = facts_by_file[path]
     record = facts.to_json()
-    for name in ("file", "ok", "error", "sha256", "size", "package", "label", "version_code", "version_name",
-                 "min_sdk", "target_sdk", "permissions", "signers", "icon_sha256", "native_abis", "warnings"):
+    for name in (
+        "file",
+        "ok",
+        "error",
+        "sha256",
+        "size",
+        "package",
+        "label",
+        "version_code",
+        "version_name",
+        "min_sdk",
+        "target_sdk",
+        "permissions",
+        "signers",
+        "icon_sha256",
+        "native_abis",
+        "warnings",
+    ):
         assert name in record
     if facts.ok:
         assert facts.error is None and facts.package
@@ -115,6 +131,8 @@ def test_inspect_signers_are_apksigners_signers(apksigner_verdicts, facts_by_fil
             assert [(s.subject, s.sha256) for s in facts.signers] == verdict.signers, path.name
             assert not any("does not verify" in w for w in facts.warnings), path.name
         else:
-            assert any("does not verify" in w or "not signed" in w for w in facts.warnings) or not facts.signers, path.name
+            assert any("does not verify" in w or "not signed" in w for w in facts.warnings) or not facts.signers, (
+                path.name
+            )
         compared += 1
     assert compared > 250

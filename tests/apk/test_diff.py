@@ -20,9 +20,21 @@ from tests.conftest import DEMO_APKS, TEST_APKS, corpus_files, need_corpus, need
 
 # Names CLI.md promises for `diff --json`.
 PROMISED = {
-    "ok", "error", "package_changed", "version_code_increased", "signer_changed", "permissions_added",
-    "permissions_removed", "dangerous_permissions_added", "components_added", "components_removed",
-    "native_abis_added", "label_changed", "icon_changed", "classes_added", "classes_removed",
+    "ok",
+    "error",
+    "package_changed",
+    "version_code_increased",
+    "signer_changed",
+    "permissions_added",
+    "permissions_removed",
+    "dangerous_permissions_added",
+    "components_added",
+    "components_removed",
+    "native_abis_added",
+    "label_changed",
+    "icon_changed",
+    "classes_added",
+    "classes_removed",
 }
 
 
@@ -33,15 +45,19 @@ def _index(folder: Path) -> dict[str, dict]:
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "reviewer_app", "--data-dir", str(cwd / "data"), *args],
-        capture_output=True, text=True, timeout=120, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
     )
 
 
 def test_an_update_of_the_demo_notes_app_against_what_aapt_and_apksigner_recorded():
     index = _index(DEMO_APKS)
     old_entry, new_entry = index["com.example.notes_1.apk"], index["com.example.notes_2.apk"]
-    diff = diff_versions(read_apk(DEMO_APKS / old_entry["file"], classes=True),
-                         read_apk(DEMO_APKS / new_entry["file"], classes=True))
+    diff = diff_versions(
+        read_apk(DEMO_APKS / old_entry["file"], classes=True), read_apk(DEMO_APKS / new_entry["file"], classes=True)
+    )
     assert diff.ok and diff.error is None
     added = sorted(set(new_entry["permissions"]) - set(old_entry["permissions"]))
     assert added, "the demo update is meant to ask for more permissions"
@@ -176,8 +192,10 @@ def test_a_dex_that_inflates_past_the_cap_leaves_the_facts_and_skips_the_classes
     from reviewer_app.apk import ParseLimits
 
     liar = tmp_path / "liar-dex.apk"
-    with zipfile.ZipFile(DEMO_APKS / "com.example.notes_1.apk") as src, \
-            zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as out:
+    with (
+        zipfile.ZipFile(DEMO_APKS / "com.example.notes_1.apk") as src,
+        zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for item in src.infolist():
             out.writestr(item, src.read(item))
         out.writestr("classes.dex", b"dex\n035\x00" + bytes(3 * 1024 * 1024))
@@ -207,7 +225,9 @@ def test_cli_diff_json_keeps_the_promised_names(tmp_path):
     record = json.loads(lines[0])
     assert PROMISED <= record.keys()
     assert record["ok"] is True and record["error"] is None
-    assert record["dangerous_permissions_added"] == diff_versions(read_apk(old), read_apk(new)).dangerous_permissions_added
+    assert (
+        record["dangerous_permissions_added"] == diff_versions(read_apk(old), read_apk(new)).dangerous_permissions_added
+    )
     assert record["classes_added"] == []  # the CLI reads the classes
 
 

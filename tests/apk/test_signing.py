@@ -31,8 +31,26 @@ MIN_SDK_ATTR = 0x0101020C
 TARGET_SDK_ATTR = 0x01010270
 TARGET_SANDBOX_ATTR = 0x0101054C
 # First letter of a platform codename -> the API level apksig assumes for it.
-CODENAMES = [("C", 2), ("D", 3), ("E", 4), ("F", 7), ("G", 8), ("H", 10), ("I", 13), ("J", 15), ("K", 18),
-             ("L", 20), ("M", 22), ("N", 23), ("O", 25), ("P", 27), ("Q", 28), ("R", 29), ("S", 30), ("T", 32)]
+CODENAMES = [
+    ("C", 2),
+    ("D", 3),
+    ("E", 4),
+    ("F", 7),
+    ("G", 8),
+    ("H", 10),
+    ("I", 13),
+    ("J", 15),
+    ("K", 18),
+    ("L", 20),
+    ("M", 22),
+    ("N", 23),
+    ("O", 25),
+    ("P", 27),
+    ("Q", 28),
+    ("R", 29),
+    ("S", 30),
+    ("T", 32),
+]
 
 
 def codename_sdk(name: str) -> int:
@@ -257,16 +275,28 @@ def test_issue_1128_v1_signer_is_the_certificate_the_signer_info_names(name):
         ("apksig/v2-only-with-ecdsa-sha256-p256-digest-mismatch.apk", 24, "v2", "CHUNKED_SHA256 digest mismatch"),
         ("apksig/v2-only-with-rsa-pkcs1-sha512-4096-digest-mismatch.apk", 24, "v2", "CHUNKED_SHA512 digest mismatch"),
         ("apksig/v3-only-with-dsa-sha256-3072-digest-mismatch.apk", 28, "v3", "CHUNKED_SHA256 digest mismatch"),
-        ("apksig/v2-only-with-rsa-pkcs1-sha256-2048-sig-does-not-verify.apk", 24, "v2",
-         "RSA_PKCS1_V1_5_WITH_SHA256 signature does not verify"),
-        ("apksig/v2-only-with-rsa-pss-sha256-2048-sig-does-not-verify.apk", 24, "v2",
-         "RSA_PSS_WITH_SHA256 signature does not verify"),
+        (
+            "apksig/v2-only-with-rsa-pkcs1-sha256-2048-sig-does-not-verify.apk",
+            24,
+            "v2",
+            "RSA_PKCS1_V1_5_WITH_SHA256 signature does not verify",
+        ),
+        (
+            "apksig/v2-only-with-rsa-pss-sha256-2048-sig-does-not-verify.apk",
+            24,
+            "v2",
+            "RSA_PSS_WITH_SHA256 signature does not verify",
+        ),
         ("apksig/v3-only-with-ecdsa-sha512-p521-sig-does-not-verify.apk", 28, "v3", "signature does not verify"),
         ("apksig/v2-only-cert-and-public-key-mismatch.apk", 24, "v2", "public key does not match"),
         ("apksig/v2-only-no-certs-in-sig.apk", 24, "v2", "no certificates"),
         ("apksig/v3-only-no-supported-sig-algs.apk", 28, "v3", "no supported signature algorithm"),
-        ("apksig/v2-only-signatures-and-digests-block-mismatch.apk", 24, "v2",
-         "mismatch between signatures and digests"),
+        (
+            "apksig/v2-only-signatures-and-digests-block-mismatch.apk",
+            24,
+            "v2",
+            "mismatch between signatures and digests",
+        ),
         ("urzip-badsig.apk", None, "v1", "digest of META-INF/MANIFEST.MF section for AndroidManifest.xml"),
         ("urzip-badcert.apk", None, "v1", "does not verify against META-INF/CERT.SF"),
     ],
@@ -317,7 +347,9 @@ def test_lineage_exposes_three_certificates():
     assert report.verifies
     v3 = report.schemes["v3"]
     assert [signer_from_der(der, ()).subject for der in v3.lineage] == [
-        "CN=rsa-2048", "CN=rsa-2048_2", "CN=rsa-2048_3",
+        "CN=rsa-2048",
+        "CN=rsa-2048_2",
+        "CN=rsa-2048_3",
     ]
     assert v3.sdk_ranges == [(24, 2147483647)]
     assert report.signers[0].subject == "CN=rsa-2048_3"
@@ -439,9 +471,14 @@ def _identity(common_name: str):
     name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     start = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     cert = (
-        cx509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(cx509.random_serial_number()).not_valid_before(start)
-        .not_valid_after(start + datetime.timedelta(days=20000)).sign(key, hashes.SHA256())
+        cx509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(cx509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=20000))
+        .sign(key, hashes.SHA256())
     )
     return key, cert.public_bytes(serialization.Encoding.DER)
 
@@ -469,22 +506,26 @@ def _pkcs7(key, cert_der: bytes, content: bytes) -> bytes:
     from asn1crypto import x509 as ax509
 
     cert = ax509.Certificate.load(cert_der)
-    signed = cms.SignedData({
-        "version": "v1",
-        "digest_algorithms": [{"algorithm": "sha256"}],
-        "encap_content_info": {"content_type": "data"},
-        "certificates": [cert],
-        "signer_infos": [{
+    signed = cms.SignedData(
+        {
             "version": "v1",
-            "sid": cms.SignerIdentifier(
-                name="issuer_and_serial_number",
-                value={"issuer": cert.issuer, "serial_number": cert.serial_number},
-            ),
-            "digest_algorithm": {"algorithm": "sha256"},
-            "signature_algorithm": {"algorithm": "sha256_ecdsa"},
-            "signature": _ecdsa(key, content),
-        }],
-    })
+            "digest_algorithms": [{"algorithm": "sha256"}],
+            "encap_content_info": {"content_type": "data"},
+            "certificates": [cert],
+            "signer_infos": [
+                {
+                    "version": "v1",
+                    "sid": cms.SignerIdentifier(
+                        name="issuer_and_serial_number",
+                        value={"issuer": cert.issuer, "serial_number": cert.serial_number},
+                    ),
+                    "digest_algorithm": {"algorithm": "sha256"},
+                    "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+                    "signature": _ecdsa(key, content),
+                }
+            ],
+        }
+    )
     return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
 
 
@@ -525,9 +566,7 @@ def _block_signer(identity, digest: bytes, sdk: tuple[int, int] | None, attrs: b
     if sdk is not None:
         signed += struct.pack("<ii", *sdk)
     signed += _lp(attrs)
-    spki = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     body = _lp(signed) + (struct.pack("<ii", *sdk) if sdk is not None else b"")
     body += _lp(_lp(struct.pack("<I", ECDSA_SHA256) + _lp(_ecdsa(key, signed)))) + _lp(spki)
     return _lp(body)
@@ -561,8 +600,12 @@ CONTENT = {"AndroidManifest.xml": b"\x03\x00\x08\x00" + bytes(60), "classes.dex"
 
 
 def test_built_apk_with_one_key_in_every_scheme(keys):
-    apk = _add_signing_block(_zip({**CONTENT, **_jar_signature(CONTENT, keys["alice"], "2, 3")}),
-                             v2=keys["alice"], v3=keys["alice"], v2_attrs=_lp(struct.pack("<II", 0xBEEFF00D, 3)))
+    apk = _add_signing_block(
+        _zip({**CONTENT, **_jar_signature(CONTENT, keys["alice"], "2, 3")}),
+        v2=keys["alice"],
+        v3=keys["alice"],
+        v2_attrs=_lp(struct.pack("<II", 0xBEEFF00D, 3)),
+    )
     report = verify_signatures(SafeZip(apk), 21)
     assert report.verifies, report.warnings
     assert [(s.subject, s.schemes, s.key_algorithm, s.key_bits) for s in report.signers] == [
@@ -633,21 +676,28 @@ def _name(*rdns: list[tuple[str, str]]) -> bytes:
     from asn1crypto.core import ObjectIdentifier
 
     tags = {"1.2.840.113549.1.9.1": 0x16, "2.5.4.6": 0x13}
-    return _tlv(0x30, b"".join(
-        _tlv(0x31, b"".join(
-            _tlv(0x30, ObjectIdentifier(oid).dump() + _tlv(tags.get(oid, 0x0C), value.encode()))
-            for oid, value in rdn
-        ))
-        for rdn in rdns
-    ))
+    return _tlv(
+        0x30,
+        b"".join(
+            _tlv(
+                0x31,
+                b"".join(
+                    _tlv(0x30, ObjectIdentifier(oid).dump() + _tlv(tags.get(oid, 0x0C), value.encode()))
+                    for oid, value in rdn
+                ),
+            )
+            for rdn in rdns
+        ),
+    )
 
 
 CN, OU, ORG, ST, C, EMAIL = "2.5.4.3", "2.5.4.11", "2.5.4.10", "2.5.4.8", "2.5.4.6", "1.2.840.113549.1.9.1"
 
 
 def test_format_dn_reverses_rdns_and_uses_java_keywords():
-    der = _name([(C, "US")], [(ST, "California")], [(ORG, "Android")], [(CN, "Android")],
-                [(EMAIL, "android@android.com")])
+    der = _name(
+        [(C, "US")], [(ST, "California")], [(ORG, "Android")], [(CN, "Android")], [(EMAIL, "android@android.com")]
+    )
     assert format_dn(der) == "EMAILADDRESS=android@android.com, CN=Android, O=Android, ST=California, C=US"
 
 
@@ -715,8 +765,14 @@ def test_corrupted_signing_blocks_never_raise(name):
                 assert all(isinstance(e, str) and "\n" not in e for e in scheme.errors)
 
 
-@pytest.mark.parametrize("name", ["apksig/v1-only-with-signed-attrs.apk", "issue-1128-poc3a.apk",
-                                  "apksig/v1-only-with-ecdsa-sha256-1.2.840.10045.4.3.2-p256.apk"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "apksig/v1-only-with-signed-attrs.apk",
+        "issue-1128-poc3a.apk",
+        "apksig/v1-only-with-ecdsa-sha256-1.2.840.10045.4.3.2-p256.apk",
+    ],
+)
 def test_corrupted_jar_signatures_never_raise(name):
     zf = open_apk(name)
     block = next(n for n in zf.namelist() if n.startswith("META-INF/") and n.endswith((".RSA", ".EC", ".DSA")))
@@ -727,7 +783,7 @@ def test_corrupted_jar_signatures_never_raise(name):
         target = rng.choice(list(originals))
         mutated = bytearray(originals[target])
         if rng.random() < 0.3:
-            del mutated[rng.randrange(len(mutated)):]
+            del mutated[rng.randrange(len(mutated)) :]
         else:
             for _ in range(rng.choice((1, 3))):
                 position = rng.randrange(len(mutated))

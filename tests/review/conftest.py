@@ -57,8 +57,9 @@ class Team:
         return f"sqlite:///{self.database}"
 
     def settings(self, name: str) -> Settings:
-        return Settings(data_dir=self.tmp_path / name, db_url=self.url(name), reviewer=name,
-                        lease_minutes=self.lease_minutes)
+        return Settings(
+            data_dir=self.tmp_path / name, db_url=self.url(name), reviewer=name, lease_minutes=self.lease_minutes
+        )
 
     def __getitem__(self, name: str) -> ReviewService:
         if name not in self.services:

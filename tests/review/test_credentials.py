@@ -30,14 +30,22 @@ def test_keyring_account_names_user_host_port_and_database():
 def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "reviewer_app", *args], input=stdin, capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "reviewer_app", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_login_stores_the_password_in_the_keyring_and_later_commands_use_it(pg_server, tmp_path, test_keyring):
     database = pg_server.create_database()
-    pg_server.psql(f"DROP ROLE IF EXISTS {PASSWORD_USER}; CREATE ROLE {PASSWORD_USER} LOGIN SUPERUSER "
-                   "PASSWORD 'correct horse'")
+    pg_server.psql(
+        f"DROP ROLE IF EXISTS {PASSWORD_USER}; CREATE ROLE {PASSWORD_USER} LOGIN SUPERUSER PASSWORD 'correct horse'"
+    )
     url = pg_server.url(user=PASSWORD_USER, database=database)
     data = str(tmp_path / "ws")
 
@@ -51,8 +59,11 @@ def test_login_stores_the_password_in_the_keyring_and_later_commands_use_it(pg_s
     good = run_cli("--db", url, "--data-dir", data, "db", "login", "--password-stdin", stdin="correct horse\n")
     assert good.returncode == 0, good.stderr
     assert credentials.load_password(url) == "correct horse"
-    assert "correct horse" not in "".join(p.read_text() for p in (tmp_path / "ws").rglob("*") if p.is_file()
-                                          and p.suffix in (".toml", ".ini", ".json", ".conf"))
+    assert "correct horse" not in "".join(
+        p.read_text()
+        for p in (tmp_path / "ws").rglob("*")
+        if p.is_file() and p.suffix in (".toml", ".ini", ".json", ".conf")
+    )
 
     queue = run_cli("--db", url, "--data-dir", data, "queue", "--json")
     assert queue.returncode == 0, queue.stderr

@@ -24,8 +24,7 @@ def pg_team(tmp_path, pg_server):
 
 
 def connect(team: Team, user: str) -> psycopg.Connection:
-    return psycopg.connect(host="127.0.0.1", port=team.pg_server.port, dbname=team.database, user=user,
-                           autocommit=True)
+    return psycopg.connect(host="127.0.0.1", port=team.pg_server.port, dbname=team.database, user=user, autocommit=True)
 
 
 # -- roles: each refused by the server what it must not do, allowed what it may ---------------------
@@ -44,20 +43,30 @@ def test_reviewer_decides_only_in_own_name_on_held_work(pg_team):
     pg_team["alice"].claim(held)
     pg_team["bob"].claim(other)
     alice = connect(pg_team, "alice")
-    insert = ("INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
-              "VALUES (%s, %s, %s, now(), 'approve', '[]')")
+    insert = (
+        "INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
+        "VALUES (%s, %s, %s, now(), 'approve', '[]')"
+    )
     assert "row-level security" in refused(alice, insert, ("d1", held, "bob"))  # someone else's name
     assert "row-level security" in refused(alice, insert, ("d2", other, "alice"))  # bob holds it
     alice.execute(insert, ("d3", held, "alice"))  # her own, on what she holds: allowed
     assert alice.execute("SELECT status, claimed_by FROM submissions WHERE id = %s", (held,)).fetchone() == (
-        "approved", None)
+        "approved",
+        None,
+    )
     refused(alice, "UPDATE decisions SET verdict = 'reject' WHERE id = 'd3'")
     refused(alice, "DELETE FROM decisions WHERE id = 'd3'")
     refused(alice, "UPDATE submissions SET status = 'approved' WHERE id = %s", (other,))
-    refused(alice, "INSERT INTO audits (id, decision_id, auditor, audited_at, outcome) "
-                   "VALUES ('a1', 'd3', 'alice', now(), 'agree')")
-    refused(alice, "INSERT INTO recalls (id, package, recalled_by, recalled_at, reason) "
-                   "VALUES ('r1', 'com.held', 'alice', now(), 'x')")
+    refused(
+        alice,
+        "INSERT INTO audits (id, decision_id, auditor, audited_at, outcome) "
+        "VALUES ('a1', 'd3', 'alice', now(), 'agree')",
+    )
+    refused(
+        alice,
+        "INSERT INTO recalls (id, package, recalled_by, recalled_at, reason) "
+        "VALUES ('r1', 'com.held', 'alice', now(), 'x')",
+    )
     refused(alice, "INSERT INTO settings (key, value, updated_by, updated_at) VALUES ('k', '1', 'alice', now())")
     refused(alice, "CREATE ROLE mallory LOGIN")
     # taking over bob's live claim, or releasing it, changes nothing: the policy hides the row
@@ -106,14 +115,24 @@ def test_a_bulk_import_refreshes_the_planner_statistics(pg_team):
     now = datetime.now(timezone.utc)
     counted = "SELECT reltuples FROM pg_class WHERE relname = 'submissions'"  # set by ANALYZE (or VACUUM)
     assert float(pg_team.pg_server.psql(counted, database=pg_team.database)) < 1500
-    pg_team.intake.store.add_submissions_bulk([
-        dict(kind="metadata", developer="bulk", tier=3, package=f"com.bulk.p{i}", submitted_at=now,
-             deadline=now + timedelta(hours=1)) for i in range(1500)
-    ])
+    pg_team.intake.store.add_submissions_bulk(
+        [
+            dict(
+                kind="metadata",
+                developer="bulk",
+                tier=3,
+                package=f"com.bulk.p{i}",
+                submitted_at=now,
+                deadline=now + timedelta(hours=1),
+            )
+            for i in range(1500)
+        ]
+    )
     assert float(pg_team.pg_server.psql(counted, database=pg_team.database)) >= 1500
     plan = pg_team.pg_server.psql(
         "EXPLAIN SELECT id FROM submissions WHERE status = 'pending' AND claimed_by = 'alice'",
-        database=pg_team.database)
+        database=pg_team.database,
+    )
     assert "ix_submissions_claimed_by" in plan and "ix_submissions_queue" not in plan, plan
 
 
@@ -139,15 +158,17 @@ def test_lead_audits_others_but_never_own_work_and_records_recalls(pg_team):
     by_alice = pg_team["alice"].decide(sid_alice, "approve").decision_id
     by_lena = pg_team["lena"].decide(sid_lena, "approve").decision_id
     lena = connect(pg_team, "lena")
-    audit = ("INSERT INTO audits (id, decision_id, auditor, audited_at, outcome) "
-             "VALUES (%s, %s, %s, now(), 'disagree')")
+    audit = "INSERT INTO audits (id, decision_id, auditor, audited_at, outcome) VALUES (%s, %s, %s, now(), 'disagree')"
     lena.execute(audit, ("a1", by_alice, "lena"))
     assert "row-level security" in refused(lena, audit, ("a2", by_lena, "lena"))  # her own decision
     refused(lena, audit, ("a3", by_alice, "adam"))  # in someone else's name
     refused(lena, "DELETE FROM audits WHERE id = 'a1'")
     refused(lena, "UPDATE audits SET outcome = 'agree' WHERE id = 'a1'")
-    lena.execute("INSERT INTO recalls (id, package, submission_id, recalled_by, recalled_at, reason) "
-                 "VALUES ('r1', 'com.audit.alice', %s, 'lena', now(), 'malware found later')", (sid_alice,))
+    lena.execute(
+        "INSERT INTO recalls (id, package, submission_id, recalled_by, recalled_at, reason) "
+        "VALUES ('r1', 'com.audit.alice', %s, 'lena', now(), 'malware found later')",
+        (sid_alice,),
+    )
     refused(lena, "DELETE FROM recalls WHERE id = 'r1'")
     lena.close()
 
@@ -156,8 +177,12 @@ def test_admin_manages_intake_settings_and_users_but_decides_nothing(pg_team):
     sid = pg_team.file("com.admin", tier=2)  # intake is the admin's job
     adam = connect(pg_team, "adam")
     adam.execute("INSERT INTO settings (key, value, updated_by, updated_at) VALUES ('sla', '{}', 'adam', now())")
-    refused(adam, "INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
-                  "VALUES ('dx', %s, 'adam', now(), 'approve', '[]')", (sid,))
+    refused(
+        adam,
+        "INSERT INTO decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) "
+        "VALUES ('dx', %s, 'adam', now(), 'approve', '[]')",
+        (sid,),
+    )
     refused(adam, "DELETE FROM submissions WHERE id = %s", (sid,))
     adam.close()
     # an admin creates a reviewer through the same command an administrator runs
@@ -176,8 +201,14 @@ def test_reviewer_cannot_file_submissions(pg_team):
 
     now = datetime.now(timezone.utc)
     with pytest.raises(PermissionDenied, match="refused"):
-        pg_team["alice"].store.add_submission(kind="new", developer="x", tier=3, submitted_at=now,
-                                              deadline=now + timedelta(hours=24), package="com.sneaky")
+        pg_team["alice"].store.add_submission(
+            kind="new",
+            developer="x",
+            tier=3,
+            submitted_at=now,
+            deadline=now + timedelta(hours=24),
+            package="com.sneaky",
+        )
 
 
 # -- concurrency ------------------------------------------------------------------------------------
@@ -201,14 +232,25 @@ def _claim_worker(url: str, data_dir: str, count: int, results) -> None:
 
 def test_concurrent_processes_never_claim_the_same_submission(pg_team):
     now = datetime.now(timezone.utc)
-    items = [dict(kind="new", developer="bulk", tier=3, package=f"com.bulk.p{i}", submitted_at=now,
-                  deadline=now + timedelta(minutes=i)) for i in range(240)]
+    items = [
+        dict(
+            kind="new",
+            developer="bulk",
+            tier=3,
+            package=f"com.bulk.p{i}",
+            submitted_at=now,
+            deadline=now + timedelta(minutes=i),
+        )
+        for i in range(240)
+    ]
     pg_team.intake.store.add_submissions_bulk(items)
     ctx = multiprocessing.get_context("spawn")
     results = ctx.Queue()
     users = ["alice", "bob", "carol", "lena"]
-    procs = [ctx.Process(target=_claim_worker, args=(pg_team.url(u), str(pg_team.tmp_path / f"w-{u}"), 100, results))
-             for u in users]
+    procs = [
+        ctx.Process(target=_claim_worker, args=(pg_team.url(u), str(pg_team.tmp_path / f"w-{u}"), 100, results))
+        for u in users
+    ]
     for p in procs:
         p.start()
     claimed = [results.get(timeout=120) for _ in procs]

@@ -145,9 +145,16 @@ def test_the_same_decision_pushed_twice_is_stored_once(team, alice, verdict):
     decision_id = str(uuid.uuid4())
     first = alice.decide(sid, verdict, decision_id=decision_id)
     # what a journal does after a lost acknowledgement: push the very same decision again
-    again = alice.store.record_decision(decision_id=decision_id, submission_id=sid, reviewer="alice",
-                                        verdict=verdict, reason_codes=(), message=None, now=alice.clock(),
-                                        lease=alice.lease)
+    again = alice.store.record_decision(
+        decision_id=decision_id,
+        submission_id=sid,
+        reviewer="alice",
+        verdict=verdict,
+        reason_codes=(),
+        message=None,
+        now=alice.clock(),
+        lease=alice.lease,
+    )
     assert first.ok and again[0].decision_id == decision_id
     assert again[1] == first.status
     assert len(alice.store.decisions(sid)) == 1

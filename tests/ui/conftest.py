@@ -164,8 +164,15 @@ def make_window(qtbot, settings):
 
     windows = []
 
-    def make(*, expect_rows: int | None = None, service_factory=None, show: bool = True, settings=settings,
-             wait_loaded: bool = True, **options):
+    def make(
+        *,
+        expect_rows: int | None = None,
+        service_factory=None,
+        show: bool = True,
+        settings=settings,
+        wait_loaded: bool = True,
+        **options,
+    ):
         factory = service_factory or (lambda password=None: _open_service(settings, password))
         options.setdefault("watch_interval", 0.2)  # the live-updates thread notices a close within that
         window = create_main_window(factory, settings, **options)

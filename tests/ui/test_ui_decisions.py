@@ -55,9 +55,7 @@ def test_j_and_k_move_the_selection(qtbot, make_window, file_submission):
     assert window.current_submission_id() == first
 
 
-def test_r_then_reasons_message_and_ctrl_enter_rejects(
-    qtbot, make_window, file_submission, settings, select_and_load
-):
+def test_r_then_reasons_message_and_ctrl_enter_rejects(qtbot, make_window, file_submission, settings, select_and_load):
     first, second, _third = three_submissions(file_submission)
     window = make_window(expect_rows=3)
     select_and_load(window, 0)

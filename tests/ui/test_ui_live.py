@@ -127,8 +127,9 @@ def test_a_window_whose_database_stops_answering_keeps_deciding_and_sends_later(
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10_000)
     assert window.current_submission_id() == second
     # Read before the database went away: still shown, marked as such.
-    qtbot.waitUntil(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == second,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == second, timeout=10_000
+    )
     assert "Offline" in window.detail_panel.banner.text()
     assert window.connection_label.text() == "Offline — 1 decision waiting"
     assert window.connection_label.styleSheet()  # amber, not the plain look of "Online"

@@ -98,11 +98,31 @@ def test_decision_problems_are_translated_sentences():
     assert decision_problem("approve", [], "") is None
 
 
-def test_detail_panel_shows_the_evidence_of_an_update(qtbot, make_window, service, demo_apks, demo_facts, select_and_load):
-    v1 = service.submit_facts(demo_facts["com.example.notes_1.apk"], demo_apks["com.example.notes_1.apk"], kind="new", developer="Acme Apps", tier=5)
+def test_detail_panel_shows_the_evidence_of_an_update(
+    qtbot, make_window, service, demo_apks, demo_facts, select_and_load
+):
+    v1 = service.submit_facts(
+        demo_facts["com.example.notes_1.apk"],
+        demo_apks["com.example.notes_1.apk"],
+        kind="new",
+        developer="Acme Apps",
+        tier=5,
+    )
     assert service.decide(v1.submission_id, "approve").ok
-    v2 = service.submit_facts(demo_facts["com.example.notes_2.apk"], demo_apks["com.example.notes_2.apk"], kind="update", developer="Acme Apps", tier=5)
-    legacy = service.submit_facts(demo_facts["com.example.legacy_9.apk"], demo_apks["com.example.legacy_9.apk"], kind="new", developer="Old Corp", tier=2)
+    v2 = service.submit_facts(
+        demo_facts["com.example.notes_2.apk"],
+        demo_apks["com.example.notes_2.apk"],
+        kind="update",
+        developer="Acme Apps",
+        tier=5,
+    )
+    legacy = service.submit_facts(
+        demo_facts["com.example.legacy_9.apk"],
+        demo_apks["com.example.legacy_9.apk"],
+        kind="new",
+        developer="Old Corp",
+        tier=2,
+    )
     window = make_window(expect_rows=2)
     assert window.model.submission_id(0) == v2.submission_id  # tier 5: the two-hour deadline comes first
 
@@ -129,9 +149,12 @@ def test_detail_panel_shows_the_evidence_of_an_update(qtbot, make_window, servic
     assert "min 21" in panel.sdk_value.text()
     assert panel.components_tree.topLevelItemCount() == 4
     old_components = set(demo_facts["com.example.notes_1.apk"].components)
-    added = [panel.components_tree.topLevelItem(i).child(j).text(0)
-             for i in range(4) for j in range(panel.components_tree.topLevelItem(i).childCount())
-             if "new since the last approved version" in panel.components_tree.topLevelItem(i).child(j).text(0)]
+    added = [
+        panel.components_tree.topLevelItem(i).child(j).text(0)
+        for i in range(4)
+        for j in range(panel.components_tree.topLevelItem(i).childCount())
+        if "new since the last approved version" in panel.components_tree.topLevelItem(i).child(j).text(0)
+    ]
     expected = sorted(set(demo_facts["com.example.notes_2.apk"].components) - old_components)
     assert expected, "the demo update adds a component"
     assert sorted(text.split()[0] for text in added) == expected
@@ -159,8 +182,13 @@ def test_an_update_signed_by_another_key_or_going_back_in_version_is_flagged(
     hijack = notes("com.example.notes_2.apk", kind="update", signers=other_key, due_in=timedelta(hours=1))
     older = notes("com.example.notes_2.apk", kind="update", version_code=1, due_in=timedelta(hours=2))
     old_key = demo_facts["com.example.notes_1.apk"].signers[0].sha256
-    rotated = notes("com.example.notes_2.apk", kind="update", signers=other_key, signing_lineage=[old_key],
-                    due_in=timedelta(hours=3))
+    rotated = notes(
+        "com.example.notes_2.apk",
+        kind="update",
+        signers=other_key,
+        signing_lineage=[old_key],
+        due_in=timedelta(hours=3),
+    )
     window = make_window(expect_rows=3)
     panel = window.detail_panel
 
@@ -186,9 +214,15 @@ def test_an_update_says_what_else_changed_since_the_last_approved_version(
     before = demo_facts["com.example.notes_1.apk"]
     v1 = file_submission(apk="com.example.notes_1.apk", package="com.example.notes", label="Notes")
     assert service.decide(v1, "approve").ok
-    file_submission(apk="com.example.notes_2.apk", package="com.example.notes", label="Notes Pro", kind="update",
-                    native_abis=["arm64-v8a", "x86_64"], target_sdk=(before.target_sdk or 0) + 1,
-                    icon_sha256="0" * 64)
+    file_submission(
+        apk="com.example.notes_2.apk",
+        package="com.example.notes",
+        label="Notes Pro",
+        kind="update",
+        native_abis=["arm64-v8a", "x86_64"],
+        target_sdk=(before.target_sdk or 0) + 1,
+        icon_sha256="0" * 64,
+    )
     window = make_window(expect_rows=1)
     select_and_load(window, 0)
     banner = window.detail_panel.banner.text()
@@ -202,8 +236,15 @@ def test_an_update_says_what_else_changed_since_the_last_approved_version(
 
 def test_code_changes_name_the_packages_an_update_brings_in():
     old = ["com.app.Main", "com.app.Main$1", "com.app.util.Strings", "Top"]
-    new = ["com.app.Main", "com.app.Share", "com.app.util.Strings", "com.ads.sdk.Banner", "com.ads.sdk.Loader",
-           "com.pay.Sms", "Other"]
+    new = [
+        "com.app.Main",
+        "com.app.Share",
+        "com.app.util.Strings",
+        "com.ads.sdk.Banner",
+        "com.ads.sdk.Loader",
+        "com.pay.Sms",
+        "Other",
+    ]
     changes = code_changes(old, new)
     assert (changes.added, changes.removed) == (5, 2)
     # com.app gained a class but is not new; the default package was there before.
@@ -211,9 +252,7 @@ def test_code_changes_name_the_packages_an_update_brings_in():
     assert code_changes(old, old) == code_changes([], []) == type(changes)(0, 0, [])
 
 
-def test_the_code_of_an_update_is_compared_with_the_approved_version(
-    qtbot, make_window, service, select_and_load
-):
+def test_the_code_of_an_update_is_compared_with_the_approved_version(qtbot, make_window, service, select_and_load):
     corpus = need_corpus()
     old, new = corpus / "com.politedroid_3.apk", corpus / "com.politedroid_6.apk"
     (approved,) = service.submit([old], kind="new", developer="Polite", tier=3)
@@ -224,10 +263,10 @@ def test_the_code_of_an_update_is_compared_with_the_approved_version(
     assert select_and_load(window, 0) == update.submission_id
     label = window.detail_panel.code_label
     qtbot.waitUntil(lambda: "classes added" in label.text(), timeout=30_000)
-    assert (f"classes added {len(expected.classes_added)}, removed {len(expected.classes_removed)}."
-            in label.text())
+    assert f"classes added {len(expected.classes_added)}, removed {len(expected.classes_removed)}." in label.text()
     new_packages = {name.rsplit(".", 1)[0] for name in expected.classes_added} - {
-        name.rsplit(".", 1)[0] for name in read_apk(old, classes=True).classes}
+        name.rsplit(".", 1)[0] for name in read_apk(old, classes=True).classes
+    }
     assert new_packages and all(f"{package} (" in label.text() for package in new_packages)
     assert label.isVisible()
 

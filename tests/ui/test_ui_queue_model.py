@@ -100,7 +100,9 @@ def jobs_for():
         assert jobs.shutdown()
 
 
-def test_qtmodeltester_on_the_queue_model_with_a_real_database(qtbot, qtmodeltester, service, file_submission, jobs_for):
+def test_qtmodeltester_on_the_queue_model_with_a_real_database(
+    qtbot, qtmodeltester, service, file_submission, jobs_for
+):
     for n in range(5):
         file_submission(label=f"App {n}", due_in=timedelta(minutes=20 * n - 30))
     model = SubmissionQueueModel(jobs_for(ReviewService(service.settings)), service.clock)

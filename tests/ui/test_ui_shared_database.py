@@ -96,8 +96,9 @@ def test_decisions_made_while_the_server_is_down_wait_and_are_sent_when_it_answe
         qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=WAIT)
 
         assert window.current_submission_id() == ids[2]
-        qtbot.waitUntil(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == ids[2],
-                        timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == ids[2], timeout=WAIT
+        )
         assert window.detail_panel.title_label.text() == "com.offline.p2"  # the cached evidence
         assert "Offline" in banner(window)
         assert window.connection_label.text() == "Offline — 2 decisions waiting"
@@ -154,8 +155,9 @@ def test_a_decision_beaten_on_the_server_while_offline_is_listed_until_dismissed
     assert dialog.windowTitle() == "Decision conflicts"
     # Told from who decided, in the reviewer's language ("Rejected" is the translated verdict; the
     # journal's stored English error says "(reject)").
-    qtbot.waitUntil(lambda: "Rejected" in dialog.row_texts()[0][3] and "com.conflict.p0" in dialog.row_texts()[0][0],
-                    timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: "Rejected" in dialog.row_texts()[0][3] and "com.conflict.p0" in dialog.row_texts()[0][0], timeout=WAIT
+    )
     [(subject, verdict, _when, what)] = dialog.row_texts()
     assert subject.startswith(f"#{ids[0]}") and "com.conflict.p0" in subject
     assert verdict == "Approved"
@@ -178,9 +180,7 @@ def test_a_decision_beaten_on_the_server_while_offline_is_listed_until_dismissed
 # -- live updates --------------------------------------------------------------------------------------
 
 
-def test_claims_and_decisions_of_other_reviewers_show_up_without_any_action(
-    qtbot, make_window, any_team, wait_idle
-):
+def test_claims_and_decisions_of_other_reviewers_show_up_without_any_action(qtbot, make_window, any_team, wait_idle):
     team = any_team
     ids = [team.file(f"com.live.p{i}", tier=3, minutes_ago=10 - i) for i in range(3)]
     window = team_window(make_window, team, "alice", expect_rows=3)
@@ -249,8 +249,14 @@ def password_settings(pg_server, tmp_path) -> Settings:
     intake = ReviewService(owner)
     try:
         now = datetime.now(timezone.utc)
-        intake.store.add_submission(kind="new", developer="Acme", tier=3, submitted_at=now,
-                                    deadline=intake.sla.deadline(now, 3), package="com.password.only")
+        intake.store.add_submission(
+            kind="new",
+            developer="Acme",
+            tier=3,
+            submitted_at=now,
+            deadline=intake.sla.deadline(now, 3),
+            package="com.password.only",
+        )
     finally:
         intake.close()
     pg_server.psql(
@@ -328,11 +334,16 @@ def test_a_password_changed_mid_session_is_asked_for_again_and_nothing_waits_for
         again = wait_for_password_dialog(qtbot, window)
         again.setTextValue(changed)
         again.accept()
-        qtbot.waitUntil(lambda: window.pending_decisions == 0 and window.connection_label.text() == "Online",
-                        timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: window.pending_decisions == 0 and window.connection_label.text() == "Online", timeout=WAIT
+        )
         assert credentials.load_password(url) == changed
-        check = ReviewService(Settings(data_dir=password_settings.data_dir.parent / "check",
-                                       db_url=pg_server.url(database=url.rsplit("/", 1)[1])))
+        check = ReviewService(
+            Settings(
+                data_dir=password_settings.data_dir.parent / "check",
+                db_url=pg_server.url(database=url.rsplit("/", 1)[1]),
+            )
+        )
         try:
             assert [(d.reviewer, d.verdict) for d in check.store.decisions()] == [(PASSWORD_USER, "approve")]
         finally:

@@ -67,7 +67,15 @@ def test_the_ts_file_covers_every_string_in_the_sources(tmp_path):
     copy = tmp_path / TS.name
     copy.write_bytes(TS.read_bytes())
     result = subprocess.run(
-        [lupdate, *sorted(str(p) for p in UI_SOURCES.glob("*.py")), "-ts", str(copy), "-no-obsolete", "-locations", "none"],
+        [
+            lupdate,
+            *sorted(str(p) for p in UI_SOURCES.glob("*.py")),
+            "-ts",
+            str(copy),
+            "-no-obsolete",
+            "-locations",
+            "none",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -144,9 +152,7 @@ def test_apk_warnings_are_shown_in_chinese_with_their_values(
     assert janus not in shown
 
 
-def test_a_file_that_cannot_be_imported_is_named_with_the_reason_in_chinese(
-    qtbot, chinese, make_window, tmp_path
-):
+def test_a_file_that_cannot_be_imported_is_named_with_the_reason_in_chinese(qtbot, chinese, make_window, tmp_path):
     bogus = tmp_path / "bogus.apk"
     bogus.write_bytes(b"not an apk at all")
     window = make_window(expect_rows=0)

@@ -12,9 +12,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-APPLY_STATUS = (
-    "CASE NEW.verdict WHEN 'approve' THEN 'approved' WHEN 'reject' THEN 'rejected' ELSE 'escalated' END"
-)
+APPLY_STATUS = "CASE NEW.verdict WHEN 'approve' THEN 'approved' WHEN 'reject' THEN 'rejected' ELSE 'escalated' END"
 
 
 def upgrade() -> None:
@@ -118,8 +116,7 @@ def _postgresql_triggers() -> None:
         "PERFORM pg_notify('reviewer_app_queue', NEW.id::text); RETURN NULL; END $$"
     )
     op.execute(
-        "CREATE TRIGGER submissions_notify AFTER INSERT ON submissions "
-        "FOR EACH ROW EXECUTE FUNCTION notify_queue()"
+        "CREATE TRIGGER submissions_notify AFTER INSERT ON submissions FOR EACH ROW EXECUTE FUNCTION notify_queue()"
     )
     # A lease renewal (the heartbeat) changes nothing another workstation shows: no notification for it.
     op.execute(
@@ -132,8 +129,14 @@ def _postgresql_triggers() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        for name in ("decisions_require_open", "decisions_apply", "audits_no_update", "audits_no_delete",
-                     "recalls_no_update", "recalls_no_delete"):
+        for name in (
+            "decisions_require_open",
+            "decisions_apply",
+            "audits_no_update",
+            "audits_no_delete",
+            "recalls_no_update",
+            "recalls_no_delete",
+        ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     elif bind.dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS submissions_notify ON submissions")

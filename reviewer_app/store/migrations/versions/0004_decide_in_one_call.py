@@ -62,4 +62,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS refresh_queue_statistics()")
-        op.execute("DROP FUNCTION IF EXISTS record_decision(text, integer, text, timestamptz, text, json, text, interval)")
+        op.execute(
+            "DROP FUNCTION IF EXISTS record_decision(text, integer, text, timestamptz, text, json, text, interval)"
+        )
