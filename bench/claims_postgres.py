@@ -18,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def worker(url: str, data_dir: str, seconds: float, rate: float, phase: float, ready, go, results) -> None:
@@ -150,17 +150,17 @@ def main() -> int:
         for user in users:
             admin.add_user(owner, user, "reviewer", None)
         intake = ReviewService(owner)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         intake.store.add_submissions_bulk(
             [
-                dict(
-                    kind="new",
-                    developer=f"dev{i % 500}",
-                    tier=1 + i % 5,
-                    package=f"com.bench.p{i}",
-                    submitted_at=now - timedelta(minutes=i % 1440),
-                    deadline=now + timedelta(seconds=i),
-                )
+                {
+                    "kind": "new",
+                    "developer": f"dev{i % 500}",
+                    "tier": 1 + i % 5,
+                    "package": f"com.bench.p{i}",
+                    "submitted_at": now - timedelta(minutes=i % 1440),
+                    "deadline": now + timedelta(seconds=i),
+                }
                 for i in range(args.submissions)
             ]
         )

@@ -59,16 +59,16 @@ def main() -> int:
         return 1
     print(f"{'file':<52} {'DEX MB':>7} {'classes':>8} {'facts s':>8} {'+classes s':>11}")
     for path in files:
-        facts_s = best_of(3, lambda: read_apk(path))
+        facts_s = best_of(3, lambda path=path: read_apk(path))
         classes = read_apk(path, classes=True).classes or []
-        both_s = best_of(3, lambda: read_apk(path, classes=True))
+        both_s = best_of(3, lambda path=path: read_apk(path, classes=True))
         print(f"{path.name[:52]:<52} {dex_bytes(path) / 1e6:>7.2f} {len(classes):>8} {facts_s:>8.3f} {both_s:>11.3f}")
 
     old, new = files[1], files[0]
     started = time.perf_counter()
     with FactsPool(workers=2) as pool:
         futures = [pool.submit(p, str(p), classes=True) for p in (old, new)]
-        parsed = [pool.result(f, str(p)) for f, p in zip(futures, (old, new))]
+        parsed = [pool.result(f, str(p)) for f, p in zip(futures, (old, new), strict=True)]
     diff = diff_versions(*parsed)
     pooled = time.perf_counter() - started
     print(

@@ -10,6 +10,7 @@ AnalyzeAPK (DEX analysis) on the same files, with the speed ratio.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import statistics
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -115,10 +116,8 @@ def main() -> int:
     analyze_files = files[: args.analyze_limit] if args.analyze_limit else files
 
     def analyze(path: Path) -> None:
-        try:
+        with contextlib.suppress(Exception):
             AnalyzeAPK(str(path))
-        except Exception:
-            pass
 
     analyze_times = time_each(analyze, analyze_files)
     report("androguard AnalyzeAPK (full DEX analysis)", analyze_times, analyze_files)

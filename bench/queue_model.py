@@ -15,7 +15,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,19 +34,19 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="queue-bench-"))
     settings = Settings(data_dir=tmp, reviewer="bench")
     service = ReviewService(settings)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     started = time.perf_counter()
     service.store.add_submissions_bulk(
         [
-            dict(
-                kind=("new", "update", "metadata", "sensitive")[i % 4],
-                developer=f"Developer {i % 700}",
-                tier=1 + i % 5,
-                package=f"com.bench.app{i % 20000}",
-                label=f"App {i % 20000}",
-                submitted_at=now - timedelta(minutes=i % 1440),
-                deadline=now + timedelta(seconds=(i * 7919) % 86400 - 3600),
-            )
+            {
+                "kind": ("new", "update", "metadata", "sensitive")[i % 4],
+                "developer": f"Developer {i % 700}",
+                "tier": 1 + i % 5,
+                "package": f"com.bench.app{i % 20000}",
+                "label": f"App {i % 20000}",
+                "submitted_at": now - timedelta(minutes=i % 1440),
+                "deadline": now + timedelta(seconds=(i * 7919) % 86400 - 3600),
+            }
             for i in range(args.rows)
         ]
     )

@@ -171,7 +171,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with FactsPool(workers=2, limits=settings.limits) as pool:
         futures = [pool.submit(path, path, classes=True) for path in (args.old, args.new)]
-        old, new = (pool.result(future, path) for future, path in zip(futures, (args.old, args.new)))
+        old, new = (pool.result(future, path) for future, path in zip(futures, (args.old, args.new), strict=True))
     diff = diff_versions(old, new)
     if args.json:
         _emit(diff.to_json())

@@ -15,7 +15,6 @@ import time
 import uuid
 from pathlib import Path
 
-
 PASSWORD_USER = "keyring_user"
 
 

@@ -6,9 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import DEMO_APKS, ROOT
 
@@ -76,10 +75,10 @@ def test_inspect_json_gives_one_record_per_file_in_order(tmp_path, demo_index):
     records = lines(proc)
     assert [r["file"] for r in records] == [files[0], str(bad), *files[1:]]
     for record in records:
-        assert INSPECT_FIELDS <= set(record)
+        assert set(record) >= INSPECT_FIELDS
     assert records[1]["ok"] is False and records[1]["error"] == "not a zip archive"
     good = [r for r in records if r is not records[1]]
-    for record, entry in zip(good, demo_index):
+    for record, entry in zip(good, demo_index, strict=True):
         assert record["ok"] is True and record["error"] is None
         assert record["package"] == entry["package"]
         assert record["label"] == entry["label"]
@@ -138,7 +137,7 @@ def test_review_workflow_from_a_script(tmp_path, demo_index):
     )
 
     queue = lines(run("queue", "--json", data_dir=data, check_rc=0))
-    assert all(QUEUE_FIELDS <= set(r) for r in queue)
+    assert all(set(r) >= QUEUE_FIELDS for r in queue)
     assert [r["submission_id"] for r in queue] == [
         submitted[0]["submission_id"],
         submitted[2]["submission_id"],
@@ -236,9 +235,9 @@ def test_demo_workspace_without_gui(tmp_path):
     kinds = {r["kind"] for r in queue}
     assert kinds == {"new", "update", "metadata", "sensitive"}
     assert len({r["tier"] for r in queue}) >= 3
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     deadlines = [datetime.fromisoformat(r["deadline"].replace("Z", "+00:00")) for r in queue]
     assert any(d < now for d in deadlines), "some demo submissions are overdue"
     assert any(d > now for d in deadlines)
@@ -262,7 +261,7 @@ def test_demo_workspace_without_gui(tmp_path):
 
 
 def test_journal_reports_what_waits_while_the_database_is_down_and_sends_it_after(tmp_path, pg_server):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from reviewer_app.config import Settings
     from reviewer_app.review import ReviewService
@@ -271,7 +270,7 @@ def test_journal_reports_what_waits_while_the_database_is_down_and_sends_it_afte
     data = tmp_path / "ws"
     workstation = ReviewService(Settings(data_dir=data, db_url=url))  # the GUI's session, say
     try:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         sid = workstation.store.add_submission(
             kind="metadata",
             developer="Acme",

@@ -48,8 +48,9 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -523,7 +524,7 @@ GLYPHS: dict[str, list[tuple[str, Any]]] = {
     "W": [("line", [(0.26, 0.31), (0.37, 0.70), (0.50, 0.43), (0.63, 0.70), (0.74, 0.31)])],
     "M": [("line", [(0.29, 0.70), (0.29, 0.30), (0.50, 0.56), (0.71, 0.30), (0.71, 0.70)])],
     "T": [("line", [(0.31, 0.31), (0.69, 0.31)]), ("line", [(0.50, 0.31), (0.50, 0.70)])],
-    "U": [("line", [(0.33, 0.29), (0.33, 0.53)] + _arc(0.5, 0.53, 0.17, 180, 360)[1:] + [(0.67, 0.29)])],
+    "U": [("line", [(0.33, 0.29), (0.33, 0.53), *_arc(0.5, 0.53, 0.17, 180, 360)[1:], (0.67, 0.29)])],
     "sun": [("disc", (0.5, 0.5, 0.13))]
     + [
         (
@@ -774,7 +775,7 @@ def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) 
     cmd = [AAPT, "package", "-f", "-M", str(stage / "AndroidManifest.xml")]
     if any(res.iterdir()):
         cmd += ["-S", str(res)]
-    run(cmd + ["-I", FRAMEWORK_RES, "-F", str(base)])
+    run([*cmd, "-I", FRAMEWORK_RES, "-F", str(base)])
     if spec.native_abis:
         add_zip_entries(
             base,
@@ -857,10 +858,12 @@ def build_all(out_root: Path) -> dict[str, Path]:
     dirs = {dest: out_root / dest for dest in OUTPUT_DIRS}
     for d in dirs.values():
         d.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="demo-apks-") as tmp:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
-            futures = {spec.file: pool.submit(build_one, spec, Path(tmp), dirs[spec.dest], keys) for spec in SPECS}
-            outputs = {name: f.result() for name, f in futures.items()}
+    with (
+        tempfile.TemporaryDirectory(prefix="demo-apks-") as tmp,
+        concurrent.futures.ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool,
+    ):
+        futures = {spec.file: pool.submit(build_one, spec, Path(tmp), dirs[spec.dest], keys) for spec in SPECS}
+        outputs = {name: f.result() for name, f in futures.items()}
     for dest, folder in dirs.items():
         entries = [index_entry(s, outputs[s.file], keys, subjects) for s in SPECS if s.dest == dest]
         write_index(folder / "index.json", entries)
@@ -978,7 +981,7 @@ def verify_outputs(dirs: dict[str, Path]) -> list[str]:
 
         badging = run([AAPT, "dump", "badging", str(apk)], check=False)
         if badging.returncode != 0:
-            return problems + [f"{apk.name}: aapt dump badging failed: {badging.stderr.strip()}"]
+            return [*problems, f"{apk.name}: aapt dump badging failed: {badging.stderr.strip()}"]
         b = parse_badging(badging.stdout)
         expect("package", b.package, entry["package"])
         expect("versionCode", b.version_code, entry["version_code"])

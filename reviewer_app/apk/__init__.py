@@ -3,7 +3,7 @@
 from reviewer_app.apk.facts import ApkFacts, PermissionRequest, Signer
 from reviewer_app.apk.limits import LimitExceeded, ParseLimits
 
-__all__ = ["ApkFacts", "PermissionRequest", "Signer", "ParseLimits", "LimitExceeded", "read_apk", "FactsPool"]
+__all__ = ["ApkFacts", "FactsPool", "LimitExceeded", "ParseLimits", "PermissionRequest", "Signer", "read_apk"]
 
 
 def __getattr__(name: str):

@@ -125,7 +125,7 @@ class ApkFacts:
     @classmethod
     def from_json(cls, data: dict[str, Any], icon_png: bytes | None = None) -> ApkFacts:
         """Rebuild facts stored as JSON (the database keeps them beside the artifact)."""
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         values = {k: v for k, v in data.items() if k in known}
         values["signers"] = [Signer(**{**s, "schemes": tuple(s.get("schemes", ()))}) for s in data.get("signers", [])]
         values["permission_requests"] = [PermissionRequest(**p) for p in data.get("permission_requests", [])]

@@ -37,7 +37,7 @@ def _init_worker(limits: ParseLimits) -> None:
         import resource
 
         cap = _virtual_memory_size() + limits.memory_bytes
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
@@ -106,7 +106,7 @@ class FactsPool:
     ) -> Iterator[ApkFacts]:
         names = [os.fspath(p) for p in paths]
         futures = [self.submit(p, p) for p in names]
-        for index, (name, future) in enumerate(zip(names, futures)):
+        for index, (name, future) in enumerate(zip(names, futures, strict=True)):
             facts = self.result(future, name)
             if on_result is not None:
                 on_result(index, facts)

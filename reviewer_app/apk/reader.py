@@ -273,9 +273,13 @@ class _ApkReader:
             if not name:
                 continue
             target.append(name)
-            if facts.main_activity is None and element.tag.startswith("activity") and self._is_launcher(element):
-                if self._attr(element, "enabled") != "false":
-                    facts.main_activity = name
+            if (
+                facts.main_activity is None
+                and element.tag.startswith("activity")
+                and self._is_launcher(element)
+                and self._attr(element, "enabled") != "false"
+            ):
+                facts.main_activity = name
         for bucket in (facts.activities, facts.services, facts.receivers, facts.providers):
             bucket[:] = sorted(set(bucket))
 
@@ -374,9 +378,12 @@ class _ApkReader:
         if application is None:
             return None
         for element in application:
-            if isinstance(element.tag, str) and element.tag.startswith("activity"):
-                if self._class_name(self._attr(element, "name")) == self.facts.main_activity:
-                    return self._attr(element, name)
+            if (
+                isinstance(element.tag, str)
+                and element.tag.startswith("activity")
+                and self._class_name(self._attr(element, "name")) == self.facts.main_activity
+            ):
+                return self._attr(element, name)
         return None
 
     def _icon(self, manifest) -> None:

@@ -556,7 +556,7 @@ class _Malformed(Exception):
 
 
 class _Reader:
-    __slots__ = ("mv", "pos", "end")
+    __slots__ = ("end", "mv", "pos")
 
     def __init__(self, mv: memoryview) -> None:
         self.mv = mv
@@ -1590,7 +1590,7 @@ class _SignerInfoFatal(Exception):
 def _parse_signed_attrs(raw: bytes) -> dict[str, list[tuple[int, bytes]]]:
     """Signed attributes as OID -> [(value tag, value content)], rejecting duplicates."""
     data = b"\x31" + raw[1:]
-    tag, start, end = _tlv(data, 0, len(data))
+    _tag, start, end = _tlv(data, 0, len(data))
     attrs: dict[str, list[tuple[int, bytes]]] = {}
     for atag, astart, aend, _ in _children(data, start, end):
         if atag != 0x30:
@@ -2171,11 +2171,10 @@ def verify_signatures(
     v2_certs = [s.certs[0].der for s in v2.signers] if v2_verified and v2 else []
 
     # Old signers must match the new ones (apksig's cross-scheme checks).
-    if v1_verified and v2_verified:
-        if set(v1_certs) != set(v2_certs):
-            errors.append(
-                "V1 and V2 signers do not match: the JAR signature and the v2 signature name different certificates"
-            )
+    if v1_verified and v2_verified and set(v1_certs) != set(v2_certs):
+        errors.append(
+            "V1 and V2 signers do not match: the JAR signature and the v2 signature name different certificates"
+        )
     if v3_verified and (v1_verified or v2_verified) and v3 is not None:
         old = v1_certs if v1_verified else v2_certs
         if len(old) != 1:
@@ -2188,12 +2187,16 @@ def verify_signatures(
         elif old and (not v3.lineage or v3.lineage[0].cert.der != old[0]):
             errors.append("v3 signer differs from the v1/v2 signer and the lineage does not start with it")
 
-    if target_sdk is not None and target_sdk >= SDK_R and platform_max >= target_sdk:
-        if not (v2_verified or v3_verified):
-            errors.append(
-                f"target SDK {target_sdk} requires an APK Signature Scheme v2 or newer signature "
-                "(Android 11+ refuses to install it)"
-            )
+    if (
+        target_sdk is not None
+        and target_sdk >= SDK_R
+        and platform_max >= target_sdk
+        and not (v2_verified or v3_verified)
+    ):
+        errors.append(
+            f"target SDK {target_sdk} requires an APK Signature Scheme v2 or newer signature "
+            "(Android 11+ refuses to install it)"
+        )
 
     # Scheme results.
     v1_result = SchemeResult("v1", v1.present, v1_verified, v1.all_errors() if v1_needed else [], [])

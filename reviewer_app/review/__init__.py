@@ -7,8 +7,8 @@ from reviewer_app.review.service import (
     ReviewService,
     SubmissionView,
     SubmitOutcome,
-    utc_now,
     local_journal_status,
+    utc_now,
 )
 from reviewer_app.review.sla import SlaPolicy, format_time_left
 from reviewer_app.store import (
@@ -28,7 +28,10 @@ from reviewer_app.store import (
 )
 
 __all__ = [
-    "local_journal_status",
+    "KINDS",
+    "OPEN_STATUSES",
+    "REASONS",
+    "REASON_CODES",
     "AlreadyDecided",
     "ClaimRecord",
     "DatabaseError",
@@ -37,12 +40,8 @@ __all__ = [
     "DecideOutcome",
     "DecisionRecord",
     "HeldByOther",
-    "KINDS",
     "NotFound",
-    "OPEN_STATUSES",
     "QueueRow",
-    "REASONS",
-    "REASON_CODES",
     "ReasonCode",
     "ReviewError",
     "ReviewService",
@@ -52,5 +51,6 @@ __all__ = [
     "SubmitOutcome",
     "format_time_left",
     "iso_utc",
+    "local_journal_status",
     "utc_now",
 ]

@@ -7,16 +7,16 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from reviewer_app.apk.diff import VersionDiff, diff_versions
 from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.config import Settings
+from reviewer_app.credentials import load_password, without_password
 from reviewer_app.review.reasons import REASON_CODES
 from reviewer_app.review.sla import SlaPolicy
-from reviewer_app.credentials import load_password, without_password
 from reviewer_app.store import (
     KINDS,
     OPEN_STATUSES,
@@ -39,7 +39,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ReviewError(Exception):
@@ -248,7 +248,7 @@ class ReviewService:
                 yield SubmitOutcome(path, False, str(exc))
             return
         with FactsPool(workers=self.settings.parse_workers, limits=self.settings.limits) as pool:
-            for path, facts in zip(paths, pool.inspect(paths)):
+            for path, facts in zip(paths, pool.inspect(paths), strict=True):
                 yield self.submit_facts(facts, path, kind=kind, developer=developer, tier=tier, note=note)
 
     @staticmethod

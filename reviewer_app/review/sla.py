@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from reviewer_app.config import SlaSettings
@@ -10,7 +10,7 @@ from reviewer_app.config import SlaSettings
 
 @dataclass(frozen=True)
 class SlaPolicy:
-    settings: SlaSettings = SlaSettings()
+    settings: SlaSettings = field(default_factory=SlaSettings)
 
     def allowance(self, tier: int) -> timedelta:
         hours = self.settings.fast_hours if tier >= self.settings.fast_min_tier else self.settings.default_hours

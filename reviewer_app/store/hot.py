@@ -10,7 +10,7 @@ this way is idempotent, so one the server dropped (a restart) is simply sent aga
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -70,7 +70,9 @@ class HotConnection:
                         self._discard()
                         if attempt == 1:
                             continue
-                    raise DBAPIError.instance(statement.sql, params, exc, dbapi.Error, connection_invalidated=dropped)
+                    raise DBAPIError.instance(
+                        statement.sql, params, exc, dbapi.Error, connection_invalidated=dropped
+                    ) from exc
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -86,4 +88,4 @@ class HotConnection:
 
 def utc(value: datetime | None) -> datetime | None:
     """psycopg returns timestamptz in the session's time zone; the rest of the program speaks UTC."""
-    return value.astimezone(timezone.utc) if value is not None else None
+    return value.astimezone(UTC) if value is not None else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -332,7 +332,7 @@ class Store:
             overdue = s.execute(select(func.count()).where(open_filter, Submission.deadline < now)).scalar_one()
             next_deadline = s.execute(select(func.min(Submission.deadline)).where(open_filter)).scalar_one()
         if next_deadline is not None and next_deadline.tzinfo is None:
-            next_deadline = next_deadline.replace(tzinfo=timezone.utc)
+            next_deadline = next_deadline.replace(tzinfo=UTC)
         return {"open": total, "overdue": overdue, "next_deadline": next_deadline}
 
     def detail(self, submission_id: int) -> SubmissionDetail:
@@ -711,7 +711,7 @@ class Store:
             setting = s.get(Setting, "users")
             users = dict(setting.value) if setting else {}
             users[name] = role
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             if setting is None:
                 s.add(Setting(key="users", value=users, updated_by=self._reviewer or "admin", updated_at=now))
             else:

@@ -7,6 +7,7 @@ Both run on a background thread and call back with the changed submission ids (N
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -53,10 +54,8 @@ def _watch_postgresql(
                 while not stop.is_set():
                     changed: set[int] = set()
                     for note in conn.notifies(timeout=interval):
-                        try:
+                        with contextlib.suppress(ValueError):
                             changed.add(int(note.payload))
-                        except ValueError:
-                            pass
                         if len(changed) >= 500:
                             break
                     if changed:

@@ -77,7 +77,7 @@ def one_line(exc: BaseException) -> str:
 class Job:
     """A handle on a queued call: `cancel()` drops it if it has not started, and silences its callbacks."""
 
-    __slots__ = ("id", "label", "fn", "on_success", "on_failure", "cancelled", "done", "local", "needs_service")
+    __slots__ = ("cancelled", "done", "fn", "id", "label", "local", "needs_service", "on_failure", "on_success")
 
     def __init__(
         self,

@@ -1571,7 +1571,7 @@ class MainWindow(QMainWindow):
             return
         progress: ImportProgress = job["progress"]
         progress.filing -= len(good)
-        for parsed, outcome in zip(good, outcomes):
+        for parsed, outcome in zip(good, outcomes, strict=True):
             if outcome.ok:
                 progress.filed += 1
                 progress.filed_ids.append(outcome.submission_id)

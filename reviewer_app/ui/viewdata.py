@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 SOON = timedelta(minutes=30)
 
 
-class Urgency(str, Enum):
+class Urgency(StrEnum):
     OK = "ok"
     SOON = "soon"  # due within 30 minutes: amber
     OVERDUE = "overdue"  # past the deadline: red and bold

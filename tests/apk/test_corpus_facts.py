@@ -27,7 +27,7 @@ def aapt_badging() -> dict[Path, str | None]:
         return proc.stdout if proc.returncode == 0 and "package: name=" in proc.stdout else None
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return dict(zip(FILES, pool.map(run, FILES)))
+        return dict(zip(FILES, pool.map(run, FILES), strict=True))
 
 
 def field(text: str, pattern: str) -> str | None:

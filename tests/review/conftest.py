@@ -4,7 +4,7 @@ where every reviewer connects as their own database user (roles and row-level se
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -95,7 +95,7 @@ def backend(request):
 
 @pytest.fixture
 def clock():
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     return Clock(now)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -18,7 +18,7 @@ from tests.review.conftest import Clock, Team
 
 @pytest.fixture
 def pg_team(tmp_path, pg_server):
-    team = Team("postgresql", tmp_path, Clock(datetime.now(timezone.utc)), pg_server)
+    team = Team("postgresql", tmp_path, Clock(datetime.now(UTC)), pg_server)
     yield team
     team.close()
 
@@ -112,19 +112,19 @@ def test_work_goes_on_straight_after_a_server_restart(pg_team):
 
 
 def test_a_bulk_import_refreshes_the_planner_statistics(pg_team):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     counted = "SELECT reltuples FROM pg_class WHERE relname = 'submissions'"  # set by ANALYZE (or VACUUM)
     assert float(pg_team.pg_server.psql(counted, database=pg_team.database)) < 1500
     pg_team.intake.store.add_submissions_bulk(
         [
-            dict(
-                kind="metadata",
-                developer="bulk",
-                tier=3,
-                package=f"com.bulk.p{i}",
-                submitted_at=now,
-                deadline=now + timedelta(hours=1),
-            )
+            {
+                "kind": "metadata",
+                "developer": "bulk",
+                "tier": 3,
+                "package": f"com.bulk.p{i}",
+                "submitted_at": now,
+                "deadline": now + timedelta(hours=1),
+            }
             for i in range(1500)
         ]
     )
@@ -199,7 +199,7 @@ def test_admin_manages_intake_settings_and_users_but_decides_nothing(pg_team):
 def test_reviewer_cannot_file_submissions(pg_team):
     from reviewer_app.store import PermissionDenied
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with pytest.raises(PermissionDenied, match="refused"):
         pg_team["alice"].store.add_submission(
             kind="new",
@@ -231,16 +231,16 @@ def _claim_worker(url: str, data_dir: str, count: int, results) -> None:
 
 
 def test_concurrent_processes_never_claim_the_same_submission(pg_team):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     items = [
-        dict(
-            kind="new",
-            developer="bulk",
-            tier=3,
-            package=f"com.bulk.p{i}",
-            submitted_at=now,
-            deadline=now + timedelta(minutes=i),
-        )
+        {
+            "kind": "new",
+            "developer": "bulk",
+            "tier": 3,
+            "package": f"com.bulk.p{i}",
+            "submitted_at": now,
+            "deadline": now + timedelta(minutes=i),
+        }
         for i in range(240)
     ]
     pg_team.intake.store.add_submissions_bulk(items)
@@ -349,7 +349,7 @@ def test_other_reviewers_claims_and_decisions_reach_every_workstation(pg_team):
 
 
 def test_sqlite_changes_are_seen_by_polling(tmp_path):
-    team = Team("sqlite", tmp_path, Clock(datetime.now(timezone.utc)))
+    team = Team("sqlite", tmp_path, Clock(datetime.now(UTC)))
     try:
         sid = team.file("com.poll", tier=3)
         team["alice"]  # schema in place

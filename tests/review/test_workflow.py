@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from reviewer_app.config import SlaSettings
 from reviewer_app.review import SlaPolicy, format_time_left
 
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 def test_deadline_is_two_hours_for_top_tiers_and_a_day_otherwise():

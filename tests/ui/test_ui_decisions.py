@@ -20,7 +20,7 @@ def three_submissions(file_submission):
 def test_a_approves_the_selected_submission_and_selects_the_next(
     qtbot, make_window, file_submission, settings, select_and_load
 ):
-    first, second, third = three_submissions(file_submission)
+    first, second, _third = three_submissions(file_submission)
     window = make_window(expect_rows=3)
     assert window.model.submission_id(0) == first  # earliest deadline first
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Signal

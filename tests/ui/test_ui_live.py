@@ -72,7 +72,7 @@ def test_a_watch_that_breaks_is_reported_not_raised(qtbot):
 class Unpluggable:
     """A Store whose database can be unplugged: every call then fails the way a dead server's does."""
 
-    LOCAL = {"close"}
+    LOCAL = frozenset({"close"})
 
     def __init__(self, store) -> None:
         self._store = store

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -17,8 +17,8 @@ from reviewer_app.ui.queue_model import (
     COL_LABEL,
     COL_TIME_LEFT,
     COLUMN_COUNT,
-    PLACEHOLDER,
     OVERDUE_COLOR,
+    PLACEHOLDER,
     SOON_COLOR,
     QueueRowRole,
     QueueState,
@@ -27,7 +27,7 @@ from reviewer_app.ui.queue_model import (
     diff_runs,
 )
 
-T0 = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 class FakeClock:
@@ -158,7 +158,7 @@ def test_blocks_in_flight_are_not_asked_for_twice(qtbot, jobs_for):
     with qtbot.waitSignal(model.sig_loaded, timeout=10_000):
         model.reload()
     for _ in range(3):
-        for row in range(0, 50):
+        for row in range(50):
             model.data(model.index(row, COL_LABEL))
     qtbot.waitUntil(lambda: model.queue_row(49) is not None, timeout=10_000)
     assert stub.row_calls == [list(range(1, 51))]

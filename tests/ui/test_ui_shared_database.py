@@ -6,7 +6,7 @@ test that stops it starts it again in a `finally`, because the server is shared 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -24,7 +24,7 @@ BACK = 8_000  # less than the 10 s journal sync: what is faster than that came f
 
 
 def make_team(backend: str, tmp_path, pg_server=None) -> Team:
-    return Team(backend, tmp_path, Clock(datetime.now(timezone.utc)), pg_server)
+    return Team(backend, tmp_path, Clock(datetime.now(UTC)), pg_server)
 
 
 @pytest.fixture
@@ -248,7 +248,7 @@ def password_settings(pg_server, tmp_path) -> Settings:
     owner = Settings(data_dir=tmp_path / "owner", db_url=pg_server.url(database=database), reviewer="postgres")
     intake = ReviewService(owner)
     try:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         intake.store.add_submission(
             kind="new",
             developer="Acme",
