@@ -42,6 +42,12 @@ class VersionDiff:
     new_version_code: int | None = None
     min_sdk_changed: bool | None = None
     target_sdk_changed: bool | None = None
+    # Permissions Android implies for an old target SDK (not requested), by the same rule.
+    implied_permissions_added: list[str] | None = None
+    implied_permissions_removed: list[str] | None = None
+    # Java packages that only the new version has classes in, with how many: a new SDK in an update (ads,
+    # payments, SMS) is what a reviewer looks at. Most classes first. None when classes were not compared.
+    packages_added: list[tuple[str, int]] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The promised record (CLI.md names first, extra fields after them)."""
@@ -69,6 +75,9 @@ class VersionDiff:
             "native_abis_removed": _copy(self.native_abis_removed),
             "min_sdk_changed": self.min_sdk_changed,
             "target_sdk_changed": self.target_sdk_changed,
+            "implied_permissions_added": _copy(self.implied_permissions_added),
+            "implied_permissions_removed": _copy(self.implied_permissions_removed),
+            "packages_added": None if self.packages_added is None else [list(p) for p in self.packages_added],
         }
 
 
@@ -77,7 +86,22 @@ def _copy(items: list[str] | None) -> list[str] | None:
 
 
 def _added(old, new) -> list[str]:
+    """The one rule for "added" (and, with the sides swapped, "removed"): in the new one, not in the old."""
     return sorted(set(new) - set(old))
+
+
+def _java_package(class_name: str) -> str:
+    return class_name.rsplit(".", 1)[0] if "." in class_name else ""
+
+
+def _packages_added(old_classes: list[str], added: list[str]) -> list[tuple[str, int]]:
+    known = {_java_package(name) for name in old_classes}
+    counts: dict[str, int] = {}
+    for name in added:
+        package = _java_package(name)
+        if package not in known:
+            counts[package] = counts.get(package, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def diff_versions(old: ApkFacts, new: ApkFacts) -> VersionDiff:
@@ -90,6 +114,7 @@ def diff_versions(old: ApkFacts, new: ApkFacts) -> VersionDiff:
     shared = old_signers & new_signers
     rotated = not shared and bool(old_signers & set(new.signing_lineage))
     classes_known = old.classes is not None and new.classes is not None
+    classes_added = _added(old.classes or (), new.classes or ()) if classes_known else None
     return VersionDiff(
         old.file,
         new.file,
@@ -107,10 +132,13 @@ def diff_versions(old: ApkFacts, new: ApkFacts) -> VersionDiff:
         native_abis_removed=_added(new.native_abis, old.native_abis),
         label_changed=old.label != new.label,
         icon_changed=old.icon_sha256 != new.icon_sha256,
-        classes_added=_added(old.classes or (), new.classes or ()) if classes_known else None,
+        classes_added=classes_added,
         classes_removed=_added(new.classes or (), old.classes or ()) if classes_known else None,
         old_version_code=old.version_code,
         new_version_code=new.version_code,
         min_sdk_changed=old.min_sdk != new.min_sdk,
         target_sdk_changed=old.target_sdk != new.target_sdk,
+        implied_permissions_added=_added(old.implied_permissions, new.implied_permissions),
+        implied_permissions_removed=_added(new.implied_permissions, old.implied_permissions),
+        packages_added=_packages_added(old.classes or [], classes_added) if classes_added is not None else None,
     )

@@ -1,56 +1,83 @@
-"""The domain: submissions, queue, SLA, claims and decisions."""
+"""The domain: submissions, queue, SLA, claims, decisions, and what a reviewer sees of a submission.
 
-from reviewer_app.review.reasons import REASON_CODES, REASONS, ReasonCode
-from reviewer_app.review.service import (
-    DecideOutcome,
-    ReviewError,
-    ReviewService,
-    SubmissionView,
-    SubmitOutcome,
-    local_journal_status,
-    utc_now,
-)
-from reviewer_app.review.sla import SlaPolicy, format_time_left
-from reviewer_app.store import (
+Plain Python, used the same way by the GUI, the command line and headless workers. The GUI imports this
+package (and `config`) only: the domain's words (`reviewer_app.domain`) are re-exported here.
+"""
+
+from reviewer_app.domain import (
     KINDS,
     OPEN_STATUSES,
+    STATUSES,
+    VERDICTS,
     AlreadyDecided,
     ClaimRecord,
+    CredentialsRequired,
     DatabaseError,
     DatabaseUnavailable,
     DatabaseUrlError,
     DecisionRecord,
     HeldByOther,
     NotFound,
+    PermissionDenied,
     QueueRow,
+    RedFlag,
     StoreError,
+    VersionRecord,
     iso_utc,
+    worst_first,
 )
+from reviewer_app.review.reasons import REASON_CODES, REASONS, ReasonCode
+from reviewer_app.review.service import (
+    DecideOutcome,
+    HeldDecision,
+    JournalStatus,
+    ReviewError,
+    ReviewService,
+    SubmissionView,
+    SubmitOutcome,
+    UndoOutcome,
+    local_journal_status,
+    utc_now,
+)
+from reviewer_app.review.sla import SlaPolicy, Urgency, format_time_left, split_time_left, urgency
 
 __all__ = [
     "KINDS",
     "OPEN_STATUSES",
     "REASONS",
     "REASON_CODES",
+    "STATUSES",
+    "VERDICTS",
     "AlreadyDecided",
     "ClaimRecord",
+    "CredentialsRequired",
     "DatabaseError",
     "DatabaseUnavailable",
     "DatabaseUrlError",
     "DecideOutcome",
     "DecisionRecord",
     "HeldByOther",
+    "HeldDecision",
+    "JournalStatus",
     "NotFound",
+    "PermissionDenied",
     "QueueRow",
     "ReasonCode",
+    "RedFlag",
     "ReviewError",
     "ReviewService",
     "SlaPolicy",
     "StoreError",
     "SubmissionView",
     "SubmitOutcome",
+    "UndoOutcome",
+    "Urgency",
+    "VersionRecord",
     "format_time_left",
     "iso_utc",
     "local_journal_status",
+    "split_time_left",
+    "urgency",
     "utc_now",
+    "worst_first",
 ]

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from reviewer_app.config import Settings
 from reviewer_app.credentials import load_password
+from reviewer_app.domain import RoleError
 from reviewer_app.store import Store, database, roles
 from reviewer_app.store.repository import translate_errors
 
@@ -46,7 +47,7 @@ def add_user(settings: Settings, name: str, role: str, user_password: str | None
             roles.add_user(writer, name, role, user_password)
             return f"login role {name} in group {roles.GROUPS[role]}"
     if role not in roles.GROUPS:
-        raise roles.RoleError(f"unknown role {role!r} (use reviewer, lead or admin)")
+        raise RoleError(f"unknown role {role!r} (use reviewer, lead or admin)")
     store = open_store(settings, password)
     try:
         store.set_user_role(name, role)

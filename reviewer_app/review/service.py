@@ -15,12 +15,9 @@ from reviewer_app.apk.diff import VersionDiff, diff_versions
 from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.config import Settings
 from reviewer_app.credentials import load_password, without_password
-from reviewer_app.review.reasons import REASON_CODES
-from reviewer_app.review.sla import SlaPolicy
-from reviewer_app.store import (
+from reviewer_app.domain import (
     KINDS,
     OPEN_STATUSES,
-    VERDICTS,
     AlreadyDecided,
     ClaimRecord,
     DatabaseUnavailable,
@@ -28,11 +25,14 @@ from reviewer_app.store import (
     HeldByOther,
     NotFound,
     QueueRow,
-    Store,
     StoreError,
     SubmissionDetail,
     iso_utc,
 )
+from reviewer_app.review.decisions import clean_message, clean_reasons, decision_problem
+from reviewer_app.review.flags import red_flags
+from reviewer_app.review.sla import SlaPolicy
+from reviewer_app.store import Store
 from reviewer_app.store.journal import DecisionJournal, JournalEntry
 
 Clock = Callable[[], datetime]
@@ -79,6 +79,7 @@ class DecideOutcome:
     conflict_kind: str | None = None
     conflict_by: str | None = None
     conflict_at: datetime | None = None
+    undo_until: datetime | None = None  # kept back in the journal until then: `undo` takes it back meanwhile
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +89,14 @@ class DecideOutcome:
             "decision_id": self.decision_id,
             "status": self.status,
         }
+
+
+@dataclass(frozen=True)
+class UndoOutcome:
+    submission_id: int | None
+    ok: bool
+    error: str | None = None
+    sent: bool = False  # it had reached the database: only a lead can reopen it now
 
 
 @dataclass(frozen=True)
@@ -105,9 +114,15 @@ class SubmissionView:
     @property
     def changes(self) -> VersionDiff | None:
         """What changed since the last approved version of the package (None: no such version)."""
-        if self.facts is None or self.previous is None or not (self.facts.ok and self.previous.ok):
-            return None
-        return diff_versions(self.previous, self.facts)
+        return compare_versions(self.previous, self.facts)
+
+
+def compare_versions(previous: ApkFacts | None, facts: ApkFacts | None) -> VersionDiff | None:
+    """An update against the last approved version, by apk/diff.py alone; None when there is nothing to
+    compare (no approved version, or one side unreadable)."""
+    if facts is None or previous is None or not (facts.ok and previous.ok):
+        return None
+    return diff_versions(previous, facts)
 
 
 def _conflict_facts(exc: StoreError) -> tuple[str | None, str | None, datetime | None, str | None]:
@@ -127,26 +142,48 @@ def _conflict_facts(exc: StoreError) -> tuple[str | None, str | None, datetime |
 
 
 @dataclass(frozen=True)
+class HeldDecision:
+    """A decision the journal keeps back for the undo window."""
+
+    decision_id: str
+    submission_id: int
+    verdict: str
+    send_after: datetime
+
+
+@dataclass(frozen=True)
 class JournalStatus:
-    pending: int
+    pending: int  # decisions not sent yet: those in their undo window, and those the database did not take yet
     conflicts: tuple[JournalEntry, ...]
     online: bool
     offline_error: DatabaseUnavailable | None = None  # why not online (CredentialsRequired: ask for a password)
     waiting: tuple[int, ...] = ()  # the submissions whose decisions wait, in order: decided, whatever the queue says
+    held: tuple[HeldDecision, ...] = ()  # still in their undo window, oldest first
+
+    @property
+    def unsent(self) -> int:
+        """Decisions past their undo window that the database has not taken yet (it did not answer)."""
+        return self.pending - len(self.held)
 
 
 def _journal_status(
-    journal: DecisionJournal, key: str, online: bool, offline_error: DatabaseUnavailable | None
+    journal: DecisionJournal, key: str, online: bool, offline_error: DatabaseUnavailable | None, now: datetime
 ) -> JournalStatus:
-    waiting = tuple(entry.submission_id for entry in journal.pending(key))
-    return JournalStatus(len(waiting), tuple(journal.conflicts(key)), online, offline_error, waiting)
+    pending = journal.pending(key)
+    held = tuple(
+        HeldDecision(e.decision_id, e.submission_id, e.verdict, e.send_after)
+        for e in pending
+        if e.send_after is not None and e.send_after > now
+    )
+    waiting = tuple(entry.submission_id for entry in pending)
+    return JournalStatus(len(pending), tuple(journal.conflicts(key)), online, offline_error, waiting, held)
 
 
 def local_journal_status(settings: Settings, offline_error: DatabaseUnavailable | None = None) -> JournalStatus:
     """What this workstation's journal keeps for its database, read without the database (which may be down)."""
     journal = DecisionJournal(settings.journal_path)
     try:
-        return _journal_status(journal, without_password(settings.database_url), False, offline_error)
+        return _journal_status(journal, without_password(settings.database_url), False, offline_error, utc_now())
     finally:
         journal.close()
 
@@ -212,6 +249,8 @@ class ReviewService:
         submitted_at = submitted_at or self.clock()
         effective_tier = tier if tier is not None else (self.store.developer_tier(developer) or 3)
         deadline = self.sla.deadline(submitted_at, effective_tier)
+        approved = self.store.approved_facts(facts.package) if facts.package else None
+        flags = red_flags(facts, compare_versions(ApkFacts.from_json(approved) if approved else None, facts))
         try:
             submission_id = self.store.add_submission(
                 kind=kind,
@@ -220,6 +259,7 @@ class ReviewService:
                 submitted_at=submitted_at,
                 deadline=deadline,
                 facts=facts.to_json(),
+                red_flags=flags,
                 apk_path=apk_path,
                 icon_png=facts.icon_png,
                 note=note,
@@ -326,12 +366,24 @@ class ReviewService:
         reasons: Sequence[str] = (),
         message: str | None = None,
         decision_id: str | None = None,
+        hold: float = 0.0,
     ) -> DecideOutcome:
-        reasons = tuple(dict.fromkeys(r.strip() for r in reasons if r and r.strip()))
-        message = message.strip() if message and message.strip() else None
-        error = self._check_decision(verdict, reasons, message)
-        if error:
-            return DecideOutcome(submission_id, False, error)
+        """Record a decision: journaled first, then sent. `hold` seconds > 0 keep it back in the journal for
+        that long, so that `undo` can take it back (the window does; a script sends at once). A held
+        decision is checked against the database first (it claims the submission), so that one decided or
+        held by someone else is refused now, not seconds later."""
+        reasons = clean_reasons(reasons)
+        message = clean_message(message)
+        problem = decision_problem(verdict, reasons, message)
+        if problem is not None:
+            return DecideOutcome(submission_id, False, problem.text())
+        now = self.clock()
+        send_after = None
+        if hold > 0:
+            refused = self._claim_before_holding(submission_id, now)
+            if refused is not None:
+                return refused
+            send_after = now + timedelta(seconds=hold)
         entry = JournalEntry(
             decision_id=decision_id or str(uuid.uuid4()),
             database=self.journal_key,
@@ -340,11 +392,64 @@ class ReviewService:
             verdict=verdict,
             reason_codes=reasons,
             message=message,
-            decided_at=self.clock(),
+            decided_at=now,
+            send_after=send_after,
         )
         self.journal.append(entry)  # kept before anything else can fail
-        self._push_pending()
-        return self._outcome(entry.decision_id, submission_id)
+        if send_after is None:
+            self._push_pending()
+            return self._outcome(entry.decision_id, submission_id)
+        self.journal.make_durable()  # the reviewer is told it is saved now
+        return DecideOutcome(
+            submission_id,
+            True,
+            None,
+            entry.decision_id,
+            "held",
+            queued=not self.online,
+            undo_until=send_after,
+        )
+
+    def _claim_before_holding(self, submission_id: int, now: datetime) -> DecideOutcome | None:
+        """Take (or keep) the claim; the refusal to return now, or None to go on (also when the database
+        does not answer: the decision then waits in the journal like any other)."""
+        try:
+            self.store.claim(submission_id, self.reviewer, now, self.lease)
+        except DatabaseUnavailable as exc:
+            self.offline_error = exc
+            return None
+        except StoreError as exc:
+            kind, by, at, _verdict = _conflict_facts(exc)
+            conflict = kind in ("decided", "held")
+            return DecideOutcome(
+                submission_id,
+                False,
+                str(exc),
+                conflict=conflict,
+                conflict_kind=kind if conflict else None,
+                conflict_by=by,
+                conflict_at=at,
+            )
+        self.offline_error = None
+        return None
+
+    def undo(self, decision_id: str) -> UndoOutcome:
+        """Take back a decision still in its undo window; once it is sent only a lead can reopen it."""
+        entry = self.journal.entry(decision_id)
+        if entry is None:
+            return UndoOutcome(None, False, "this computer kept no such decision")
+        sid = entry.submission_id
+        if entry.state == "pending" and entry.send_after is not None and self.clock() < entry.send_after:
+            if self.journal.undo(decision_id):
+                return UndoOutcome(sid, True)
+            entry = self.journal.entry(decision_id) or entry
+        if entry.state == "pushed":
+            return UndoOutcome(sid, False, "already sent to the database: only a lead can reopen it", sent=True)
+        if entry.state in ("conflict", "dismissed"):
+            return UndoOutcome(sid, False, "the database refused it: someone else got there first")
+        if entry.state == "undone":
+            return UndoOutcome(sid, False, "already undone")
+        return UndoOutcome(sid, False, "too late to undo: it is sent as soon as the database answers", sent=True)
 
     def _push(self, entry: JournalEntry) -> None:
         """One journal entry to the database; raises DatabaseUnavailable to stop the flush."""
@@ -372,20 +477,27 @@ class ReviewService:
             self.journal.mark_pushed(entry.decision_id)
         self.offline_error = None
 
-    def _push_pending(self) -> bool:
-        """Push waiting decisions in the order they were made; stop at the first unreachable moment.
-        What could not be pushed is made durable locally before anybody is told it is saved."""
+    def _push_pending(self, held_too: bool = False) -> bool:
+        """Push waiting decisions in the order they were made, except those still in their undo window
+        (all of them with `held_too`); stop at the first unreachable moment. What could not be pushed is
+        made durable locally before anybody is told it is saved. True when there was something to push."""
+        now = self.clock()
+        due = [
+            entry
+            for entry in self.journal.pending(self.journal_key)
+            if held_too or entry.send_after is None or entry.send_after <= now
+        ]
         try:
-            pending = self.journal.pending(self.journal_key)
-            for entry in pending:
+            for entry in due:
                 self._push(entry)
         except DatabaseUnavailable:  # _push noted why
             self.journal.make_durable()
-        return bool(pending)
+        return bool(due)
 
-    def flush_journal(self) -> JournalStatus:
-        """Push what waits; with nothing to push, still find out whether the database answers."""
-        if not self._push_pending():
+    def flush_journal(self, held_too: bool = False) -> JournalStatus:
+        """Push what waits (`held_too`: decisions in their undo window as well, when the window closes);
+        with nothing to push, still find out whether the database answers."""
+        if not self._push_pending(held_too):
             try:
                 self.store.ping()
                 self.offline_error = None
@@ -394,7 +506,7 @@ class ReviewService:
         return self.journal_status()
 
     def journal_status(self) -> JournalStatus:
-        return _journal_status(self.journal, self.journal_key, self.online, self.offline_error)
+        return _journal_status(self.journal, self.journal_key, self.online, self.offline_error, self.clock())
 
     def watch(self, on_change: Callable[[set[int] | None], None], stop: threading.Event, interval: float = 1.0) -> None:
         """Block until `stop` is set, calling `on_change` when other workstations change the queue
@@ -432,16 +544,3 @@ class ReviewService:
             decision = self.store.decision(decision_id)
             pushed = (decision, self.store.submission_status(submission_id))
         return DecideOutcome(submission_id, True, None, decision_id, pushed[1], pushed[0])
-
-    @staticmethod
-    def _check_decision(verdict: str, reasons: Sequence[str], message: str | None) -> str | None:
-        if verdict not in VERDICTS:
-            return f"unknown verdict {verdict!r} (use approve, reject or escalate)"
-        unknown = [r for r in reasons if r not in REASON_CODES]
-        if unknown:
-            return f"unknown reason code {unknown[0]!r} (known: {', '.join(sorted(REASON_CODES))})"
-        if verdict == "reject" and not reasons:
-            return "a rejection needs at least one reason code"
-        if verdict == "reject" and not message:
-            return "a rejection needs a message to the developer"
-        return None

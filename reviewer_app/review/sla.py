@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from reviewer_app.config import SlaSettings
 
@@ -37,3 +38,23 @@ def format_time_left(left: timedelta) -> str:
     if hours:
         return f"{sign}{hours}h {minutes:02d}m"
     return f"{sign}{minutes}m"
+
+
+SOON = timedelta(minutes=30)
+
+
+class Urgency(StrEnum):
+    OK = "ok"
+    SOON = "soon"  # due within 30 minutes: amber
+    OVERDUE = "overdue"  # past the deadline: red and bold
+
+
+def urgency(deadline: datetime | None, now: datetime) -> Urgency:
+    if deadline is None:
+        return Urgency.OK
+    left = deadline - now
+    if left.total_seconds() < 0:
+        return Urgency.OVERDUE
+    if left <= SOON:
+        return Urgency.SOON
+    return Urgency.OK

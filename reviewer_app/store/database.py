@@ -12,11 +12,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from reviewer_app.domain import DatabaseUrlError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-class DatabaseUrlError(Exception):
-    pass
 
 
 def make_engines(url: str, password: str | None = None) -> tuple[Engine, Engine]:

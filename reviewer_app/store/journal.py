@@ -8,6 +8,9 @@ Durability: an entry is written without waiting for the disk (it survives the pr
 machine), then pushed. A reviewer is told a decision is saved only once it is durable somewhere: the
 server's commit, or `make_durable` here when the push could not be made. Waiting for the local disk on
 every decision would add a disk flush to each one while the server already keeps it safe.
+
+Undo: the window keeps each decision here for a few seconds before sending it (`send_after`); until then
+`undo` takes it back and nothing reaches the server. An undone entry stays, marked, for the record.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+SCHEMA_VERSION = 1  # 1: send_after, and the state 'undone'
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -30,14 +35,20 @@ CREATE TABLE IF NOT EXISTS journal (
     reason_codes TEXT NOT NULL,
     message TEXT,
     decided_at TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'pushed', 'conflict', 'dismissed')),
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'pushed', 'conflict', 'dismissed', 'undone')),
     error TEXT,
     conflict_kind TEXT,
     conflict_by TEXT,
     conflict_at TEXT,
-    conflict_verdict TEXT
+    conflict_verdict TEXT,
+    send_after TEXT
 )
 """
+COLUMNS = (
+    "seq, decision_id, database, submission_id, reviewer, verdict, reason_codes, message, decided_at, state,"
+    " error, conflict_kind, conflict_by, conflict_at, conflict_verdict"
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,7 @@ class JournalEntry:
     conflict_by: str | None = None
     conflict_at: datetime | None = None
     conflict_verdict: str | None = None
+    send_after: datetime | None = None  # kept back until then, so that the reviewer can still undo it
 
 
 class DecisionJournal:
@@ -69,8 +81,30 @@ class DecisionJournal:
         self._conn.execute("PRAGMA journal_mode=WAL")
         # Commits reach the operating system, not the disk; make_durable() syncs (see above).
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute(SCHEMA)
-        self._conn.execute("CREATE INDEX IF NOT EXISTS journal_waiting ON journal (database, state, seq)")
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Create the table, or bring a journal an older version wrote up to date (SQLite cannot change a
+        CHECK constraint in place: the table is rebuilt, in one transaction)."""
+        with self._lock:
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            exists = self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'journal'").fetchone()
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if exists and version < 1:
+                    self._conn.execute("ALTER TABLE journal RENAME TO journal_old")
+                    self._conn.execute("DROP INDEX IF EXISTS journal_waiting")
+                    self._conn.execute(SCHEMA)
+                    self._conn.execute(f"INSERT INTO journal ({COLUMNS}) SELECT {COLUMNS} FROM journal_old")
+                    self._conn.execute("DROP TABLE journal_old")
+                else:
+                    self._conn.execute(SCHEMA)
+                self._conn.execute("CREATE INDEX IF NOT EXISTS journal_waiting ON journal (database, state, seq)")
+                self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         with self._lock:
@@ -81,7 +115,7 @@ class DecisionJournal:
         with self._lock:
             self._conn.execute(
                 "INSERT OR IGNORE INTO journal (decision_id, database, submission_id, reviewer, verdict, reason_codes,"
-                " message, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " message, decided_at, send_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     entry.decision_id,
                     entry.database,
@@ -91,6 +125,7 @@ class DecisionJournal:
                     json.dumps(list(entry.reason_codes)),
                     entry.message,
                     entry.decided_at.isoformat(),
+                    entry.send_after.isoformat() if entry.send_after else None,
                 ),
             )
 
@@ -98,7 +133,7 @@ class DecisionJournal:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT decision_id, database, submission_id, reviewer, verdict, reason_codes, message, decided_at,"
-                " state, error, conflict_kind, conflict_by, conflict_at, conflict_verdict"
+                " state, error, conflict_kind, conflict_by, conflict_at, conflict_verdict, send_after"
                 f" FROM journal WHERE {where} ORDER BY seq",
                 params,
             ).fetchall()
@@ -118,6 +153,7 @@ class DecisionJournal:
                 r[11],
                 datetime.fromisoformat(r[12]) if r[12] else None,
                 r[13],
+                datetime.fromisoformat(r[14]) if r[14] else None,
             )
             for r in rows
         ]
@@ -171,3 +207,11 @@ class DecisionJournal:
     def dismiss(self, decision_id: str) -> None:
         """The reviewer has seen the conflict; keep the entry, stop showing it."""
         self._set_state(decision_id, "dismissed")
+
+    def undo(self, decision_id: str) -> bool:
+        """Take back a decision that has not been sent; False when it was sent (or refused) already."""
+        with self._lock:
+            cursor = self._conn.execute(
+                "UPDATE journal SET state = 'undone' WHERE decision_id = ? AND state = 'pending'", (decision_id,)
+            )
+            return cursor.rowcount == 1

@@ -25,16 +25,15 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from reviewer_app.store import database
-from reviewer_app.store.blobs import BlobStore
-from reviewer_app.store.hot import HotConnection, HotStatement, utc
-from reviewer_app.store.records import (
+from reviewer_app.domain import (
+    VERDICT_STATUS,
     AlreadyDecided,
     ClaimRecord,
     CredentialsRequired,
+    DatabaseError,
     DatabaseUnavailable,
     DecisionRecord,
     HeldByOther,
@@ -42,9 +41,14 @@ from reviewer_app.store.records import (
     NotFound,
     PermissionDenied,
     QueueRow,
+    RedFlag,
     StoreError,
     SubmissionDetail,
+    VersionRecord,
 )
+from reviewer_app.store import database
+from reviewer_app.store.blobs import BlobStore
+from reviewer_app.store.hot import HotConnection, HotStatement, utc
 from reviewer_app.store.schema import (
     KINDS,
     OPEN_STATUSES,
@@ -57,7 +61,6 @@ from reviewer_app.store.schema import (
     UTCDateTime,
 )
 
-VERDICT_STATUS = {"approve": "approved", "reject": "rejected", "escalate": "escalated"}
 CHUNK = 500
 ANALYZE_AFTER = 1000  # rows added in one bulk import
 # For this transaction only: its commit returns before the server's disk has it (see claim_next).
@@ -141,6 +144,7 @@ class Store:
         icon_png: bytes | None = None,
         note: str | None = None,
         package: str | None = None,
+        red_flags: Sequence[RedFlag] = (),
     ) -> int:
         """File the APK in the blob store, then write developer, app, artifact and submission in one transaction."""
         if kind not in KINDS:
@@ -168,11 +172,12 @@ class Store:
                         deadline=deadline,
                         status="pending",
                         row_version=1,
+                        red_flags=[flag.to_json() for flag in red_flags] or None,
                     )
                     s.add(sub)
                     s.flush()
                     return sub.id
-            except IntegrityError:
+            except DuplicateKey:
                 # Another workstation created the same developer/app/artifact at the same moment.
                 if attempt == 2:
                     raise
@@ -291,6 +296,7 @@ class Store:
                 Submission.lease_until,
                 Artifact.version_code,
                 Artifact.version_name,
+                Submission.red_flags,
             )
             .join(Developer, Developer.id == Submission.developer_id)
             .outerjoin(App, App.id == Submission.app_id)
@@ -299,7 +305,8 @@ class Store:
 
     @staticmethod
     def _row(values) -> QueueRow:
-        return QueueRow(*values)
+        *fields, flags = values
+        return QueueRow(*fields, red_flags=tuple(RedFlag.from_json(f) for f in flags or ()))
 
     def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
         """Rows for these ids, in the order given (missing ids are left out)."""
@@ -349,21 +356,8 @@ class Store:
                     select(Decision).where(Decision.submission_id == submission_id).order_by(Decision.decided_at)
                 ).scalars()
             )
-            previous = previous_sha = None
-            if row.package:
-                found = s.execute(
-                    select(Artifact.facts, Artifact.sha256)
-                    .join(Submission, Submission.artifact_id == Artifact.id)
-                    .where(
-                        Artifact.package == row.package,
-                        Submission.status == "approved",
-                        Submission.id != submission_id,
-                    )
-                    .order_by(Artifact.version_code.desc(), Submission.id.desc())
-                    .limit(1)
-                ).first()
-                if found is not None:
-                    previous, previous_sha = found
+            previous, previous_sha = self._approved(s, row.package, submission_id) if row.package else (None, None)
+            versions = self._versions(s, row.package, submission_id) if row.package else ()
             icon_blob = art.icon_blob if art else None
         icon = None
         if icon_blob:
@@ -381,7 +375,56 @@ class Store:
             decisions=decisions,
             previous_facts=previous,
             previous_artifact_sha256=previous_sha,
+            versions=versions,
         )
+
+    def approved_facts(self, package: str) -> dict[str, Any] | None:
+        """The stored facts of the last approved version of a package (what an update is compared with)."""
+        with self._reading() as s:
+            return self._approved(s, package, None)[0]
+
+    @staticmethod
+    def _approved(s: Session, package: str, exclude: int | None) -> tuple[dict[str, Any] | None, str | None]:
+        conditions = [Artifact.package == package, Submission.status == "approved"]
+        if exclude is not None:
+            conditions.append(Submission.id != exclude)
+        found = s.execute(
+            select(Artifact.facts, Artifact.sha256)
+            .join(Submission, Submission.artifact_id == Artifact.id)
+            .where(*conditions)
+            .order_by(Artifact.version_code.desc(), Submission.id.desc())
+            .limit(1)
+        ).first()
+        return (dict(found[0]), found[1]) if found is not None else (None, None)
+
+    MAX_VERSIONS = 50
+
+    def _versions(self, s: Session, package: str, exclude: int) -> tuple[VersionRecord, ...]:
+        """The other submissions of the same package, newest first, with who decided them."""
+        rows = s.execute(
+            select(
+                Submission.id,
+                Submission.kind,
+                Artifact.version_code,
+                Artifact.version_name,
+                Submission.status,
+                Submission.submitted_at,
+            )
+            .join(App, App.id == Submission.app_id)
+            .outerjoin(Artifact, Artifact.id == Submission.artifact_id)
+            .where(App.package == package, Submission.id != exclude)
+            .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+            .limit(self.MAX_VERSIONS)
+        ).all()
+        last: dict[int, tuple[str, datetime]] = {}
+        if rows:
+            for sid, reviewer, decided_at in s.execute(
+                select(Decision.submission_id, Decision.reviewer, Decision.decided_at)
+                .where(Decision.submission_id.in_([r[0] for r in rows]))
+                .order_by(Decision.decided_at)
+            ):
+                last[sid] = (reviewer, decided_at)
+        return tuple(VersionRecord(*r, *last.get(r[0], (None, None))) for r in rows)
 
     # -- claims ----------------------------------------------------------------------------------
 
@@ -650,7 +693,7 @@ class Store:
                         # A trigger moves the submission on in the same transaction (migration 0002).
                         conn.execute(insert, values)
                         return record, VERDICT_STATUS[verdict]
-        except IntegrityError:
+        except DuplicateKey:
             pass  # an escalation pushed twice: still open, same id (below)
         existing = self.decision(decision_id)
         if existing is not None:  # pushed before: the journal is sending it again
@@ -743,6 +786,10 @@ class Store:
             return s.execute(select(Developer.tier).where(Developer.name == name)).scalar_one_or_none()
 
 
+class DuplicateKey(DatabaseError):
+    """A row with the same key was written at the same moment (or before): the caller may look again."""
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
@@ -753,7 +800,8 @@ AUTH_HINTS = ("password authentication failed", "no password supplied", "passwor
 
 @contextmanager
 def translate_errors() -> Iterator[None]:
-    """Database errors a person must understand become StoreErrors with the server's own words."""
+    """Database errors become the domain's StoreErrors with the server's own words: no SQLAlchemy
+    exception leaves the store."""
     try:
         yield
     except DBAPIError as exc:
@@ -767,7 +815,11 @@ def translate_errors() -> Iterator[None]:
             if any(hint in message for hint in AUTH_HINTS):
                 raise CredentialsRequired(f"the database wants a password: {message}") from None
             raise DatabaseUnavailable(f"database unavailable: {message}") from None
-        raise
+        if isinstance(exc, IntegrityError):
+            raise DuplicateKey(message) from exc
+        raise DatabaseError(f"database error: {message}") from exc
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"database error: {_first_line(exc)}") from exc
 
 
 def _decision(d: Decision) -> DecisionRecord:

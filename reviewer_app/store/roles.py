@@ -18,6 +18,8 @@ import re
 
 from sqlalchemy import Engine, text
 
+from reviewer_app.domain import RoleError
+
 GROUPS = {
     "reviewer": "reviewer_app_reviewer",
     "lead": "reviewer_app_lead",
@@ -79,10 +81,6 @@ SETUP = [
     "DROP POLICY IF EXISTS own_name ON recalls",
     "CREATE POLICY own_name ON recalls FOR INSERT TO reviewer_app_lead WITH CHECK (recalled_by = current_user)",
 ]
-
-
-class RoleError(Exception):
-    pass
 
 
 def create_roles(engine: Engine) -> None:

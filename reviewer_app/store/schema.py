@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from reviewer_app.domain import KINDS, OPEN_STATUSES, STATUSES, VERDICTS
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -28,10 +30,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-KINDS = ("new", "update", "metadata", "sensitive")
-OPEN_STATUSES = ("pending", "escalated")
-STATUSES = ("pending", "escalated", "approved", "rejected")
-VERDICTS = ("approve", "reject", "escalate")
+__all__ = ["KINDS", "OPEN_STATUSES", "STATUSES", "VERDICTS"]
 
 
 class UTCDateTime(TypeDecorator):
@@ -116,6 +115,9 @@ class Submission(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
+    # What must not be approved without a second look, found when it was filed ([RedFlag.to_json()], worst
+    # first); evidence that arrives later adds to it. The queue shows how many.
+    red_flags: Mapped[list | None] = mapped_column(JSON)
 
     __table_args__ = (
         CheckConstraint("kind IN ('new', 'update', 'metadata', 'sensitive')", name="kind_valid"),

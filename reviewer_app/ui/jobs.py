@@ -56,7 +56,7 @@ def is_unreachable(exc: BaseException | None) -> bool:
 
 def needs_password(exc: BaseException | None) -> bool:
     """True when the server wants a password that we lack, or refused the one we have."""
-    from reviewer_app.store import CredentialsRequired
+    from reviewer_app.domain import CredentialsRequired
 
     return isinstance(exc, CredentialsRequired)
 

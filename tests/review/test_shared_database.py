@@ -197,7 +197,7 @@ def test_admin_manages_intake_settings_and_users_but_decides_nothing(pg_team):
 
 
 def test_reviewer_cannot_file_submissions(pg_team):
-    from reviewer_app.store import PermissionDenied
+    from reviewer_app.domain import PermissionDenied
 
     now = datetime.now(UTC)
     with pytest.raises(PermissionDenied, match="refused"):

@@ -197,7 +197,7 @@ def test_the_installed_binding_keeps_true_alive_across_many_emits():
 
 
 def test_reopen_opens_the_service_again_with_the_password_given(qtbot):
-    from reviewer_app.store import CredentialsRequired
+    from reviewer_app.domain import CredentialsRequired
     from reviewer_app.ui.jobs import open_error
 
     attempts = []

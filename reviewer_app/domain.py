@@ -1,10 +1,52 @@
-"""Plain records the store hands out; no SQLAlchemy objects leave reviewer_app.store."""
+"""The words the review domain shares with its storage: kinds, statuses, verdicts, records and errors.
+
+`review` owns the workflow and re-exports everything here; `store` maps these records to tables and
+raises these errors, so that nothing of SQLAlchemy leaves it. They live in a module of their own, below
+both, because the store may not import the workflow that uses it (the layers point one way).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+KINDS = ("new", "update", "metadata", "sensitive")
+OPEN_STATUSES = ("pending", "escalated")
+STATUSES = ("pending", "escalated", "approved", "rejected")
+VERDICTS = ("approve", "reject", "escalate")
+VERDICT_STATUS = {"approve": "approved", "reject": "rejected", "escalate": "escalated"}
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """Something that must not be approved without a second look.
+
+    `severity`: 2 critical (a hostile or broken package), 1 serious. `params` fill the text of `code`.
+    `source` names the evidence it comes from ("facts", "update", later "scan", "clones", "devices").
+    """
+
+    code: str
+    severity: int = 1
+    source: str = "facts"
+    params: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "source": self.source, "params": dict(self.params)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RedFlag:
+        return cls(
+            str(data.get("code", "")),
+            int(data.get("severity", 1) or 1),
+            str(data.get("source", "facts")),
+            {str(k): str(v) for k, v in (data.get("params") or {}).items()},
+        )
+
+
+def worst_first(flags: Any) -> tuple[RedFlag, ...]:
+    """Critical flags first, then by evidence and code: the order a reviewer reads them in."""
+    return tuple(sorted(flags, key=lambda f: (-f.severity, f.source, f.code)))
 
 
 @dataclass(frozen=True)
@@ -24,6 +66,7 @@ class QueueRow:
     lease_until: datetime | None
     version_code: int | None = None
     version_name: str | None = None
+    red_flags: tuple[RedFlag, ...] = ()  # as found when it was filed, worst first
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +83,7 @@ class QueueRow:
             "lease_until": iso_utc(self.lease_until),
             "version_code": self.version_code,
             "version_name": self.version_name,
+            "red_flags": [flag.code for flag in self.red_flags],
         }
 
 
@@ -66,8 +110,22 @@ class DecisionRecord:
 
 
 @dataclass(frozen=True)
+class VersionRecord:
+    """An earlier submission of the same package, for the history of an app."""
+
+    submission_id: int
+    kind: str
+    version_code: int | None
+    version_name: str | None
+    status: str
+    submitted_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class SubmissionDetail:
-    """Everything the detail panel shows about one submission."""
+    """Everything the store keeps about one submission."""
 
     row: QueueRow
     artifact_sha256: str | None
@@ -78,6 +136,7 @@ class SubmissionDetail:
     decisions: tuple[DecisionRecord, ...] = field(default_factory=tuple)
     previous_facts: dict[str, Any] | None = None  # last approved version of the same package
     previous_artifact_sha256: str | None = None  # its APK in the blob store
+    versions: tuple[VersionRecord, ...] = ()  # other submissions of the same package, newest first
 
 
 @dataclass(frozen=True)
@@ -92,8 +151,19 @@ def iso_utc(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
+# -- errors --------------------------------------------------------------------------------------
+
+
 class StoreError(Exception):
     """Base of the errors a caller is expected to show to a person."""
+
+
+class DatabaseError(StoreError):
+    """The database failed in a way nobody planned for; the message is the server's first line."""
+
+
+class DatabaseUrlError(StoreError):
+    """The configured database URL cannot be used."""
 
 
 class DatabaseUnavailable(StoreError):
@@ -108,7 +178,15 @@ class PermissionDenied(StoreError):
     """The database refused the operation for this user (grants or row-level security)."""
 
 
+class RoleError(StoreError):
+    """A user or role cannot be created as asked."""
+
+
 class NotFound(StoreError):
+    pass
+
+
+class NotClaimable(StoreError):
     pass
 
 
@@ -134,7 +212,3 @@ class HeldByOther(StoreError):
         self.lease_until = lease_until
         until = f" until {lease_until.strftime('%H:%M UTC')}" if lease_until else ""
         super().__init__(f"submission {submission_id} is held by {holder}{until}")
-
-
-class NotClaimable(StoreError):
-    pass
