@@ -12,6 +12,9 @@ from typing import Any
 import platformdirs
 
 from reviewer_app.apk.limits import ParseLimits
+from reviewer_app.paths import resources_dir
+
+__all__ = ["ConfigError", "Settings", "SlaSettings", "load_settings", "resources_dir"]
 
 APP_NAME = "reviewer-app"
 APP_AUTHOR = "reviewer-app"
@@ -52,6 +55,7 @@ class Settings:
     reviewer: str | None = None  # identity on SQLite; PostgreSQL uses the connection's user
     sla: SlaSettings = field(default_factory=SlaSettings)
     lease_minutes: float = 15.0
+    undo_seconds: float = 10.0  # the window keeps a decision back this long, so that it can be undone
     limits: ParseLimits = field(default_factory=ParseLimits)
     parse_workers: int | None = None
 
@@ -117,6 +121,11 @@ def load_settings(
             settings = replace(settings, reviewer=str(raw["reviewer"]))
         if "lease_minutes" in raw:
             settings = replace(settings, lease_minutes=float(raw["lease_minutes"]))
+        if "undo_seconds" in raw:
+            undo = float(raw["undo_seconds"])
+            if not 0 <= undo <= 600:
+                raise ValueError(f"undo_seconds must be between 0 and 600, not {undo:g}")
+            settings = replace(settings, undo_seconds=undo)
         if "sla" in raw:
             sla = raw["sla"]
             settings = replace(

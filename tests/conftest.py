@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -138,3 +139,51 @@ def test_keyring(tmp_path, monkeypatch):
     keyring.set_keyring(TestKeyring())
     yield tmp_path / "keyring.json"
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def demo_apks() -> dict[str, Path]:
+    """The project's own demo APKs (resources/demo/apks), by file name."""
+    apks = {p.name: p for p in sorted(DEMO_APKS.glob("*.apk"))}
+    assert apks, f"no demo APKs in {DEMO_APKS}"
+    return apks
+
+
+@pytest.fixture(scope="session")
+def demo_facts(demo_apks):
+    """Parsed facts of every demo APK (parsed once per session, in this process)."""
+    from reviewer_app.apk.reader import read_apk
+
+    facts = {name: read_apk(str(path)) for name, path in demo_apks.items()}
+    bad = {name: f.error for name, f in facts.items() if not f.ok}
+    assert not bad, f"demo APKs do not parse: {bad}"
+    return facts
+
+
+def open_service(settings, password=None):
+    from reviewer_app.review import ReviewService
+
+    return ReviewService(settings, password=password)
+
+
+@pytest.fixture
+def service(settings):
+    """A ReviewService on a temporary SQLite database, reviewer 'alice'."""
+    svc = open_service(settings)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def service_as(settings):
+    """Open more services on the same database as other reviewers: service_as('bob')."""
+    opened = []
+
+    def make(reviewer: str):
+        svc = open_service(dataclasses.replace(settings, reviewer=reviewer))
+        opened.append(svc)
+        return svc
+
+    yield make
+    for svc in opened:
+        svc.close()

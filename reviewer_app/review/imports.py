@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+
+def open_facts_pool(workers: int | None = None, limits: Any = None) -> Any:
+    """Capped worker processes that read APK files (apk/pool.py), for imports and code comparisons."""
+    from reviewer_app.apk.pool import FactsPool
+
+    return FactsPool(workers=workers, limits=limits)
 
 
 def short_name(path: str) -> str:

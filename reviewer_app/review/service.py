@@ -96,7 +96,9 @@ class UndoOutcome:
     submission_id: int | None
     ok: bool
     error: str | None = None
-    sent: bool = False  # it had reached the database: only a lead can reopen it now
+    # Why not: "sent" (only a lead can reopen it now), "late" (past its undo window, waiting for the
+    # database), "conflict" (the database refused it anyway), "undone" (already), "missing".
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -437,19 +439,22 @@ class ReviewService:
         """Take back a decision still in its undo window; once it is sent only a lead can reopen it."""
         entry = self.journal.entry(decision_id)
         if entry is None:
-            return UndoOutcome(None, False, "this computer kept no such decision")
+            return UndoOutcome(None, False, "this computer kept no such decision", "missing")
         sid = entry.submission_id
         if entry.state == "pending" and entry.send_after is not None and self.clock() < entry.send_after:
             if self.journal.undo(decision_id):
                 return UndoOutcome(sid, True)
             entry = self.journal.entry(decision_id) or entry
-        if entry.state == "pushed":
-            return UndoOutcome(sid, False, "already sent to the database: only a lead can reopen it", sent=True)
-        if entry.state in ("conflict", "dismissed"):
-            return UndoOutcome(sid, False, "the database refused it: someone else got there first")
-        if entry.state == "undone":
-            return UndoOutcome(sid, False, "already undone")
-        return UndoOutcome(sid, False, "too late to undo: it is sent as soon as the database answers", sent=True)
+        refusals = {
+            "pushed": ("already sent to the database: only a lead can reopen it", "sent"),
+            "conflict": ("the database refused it: someone else got there first", "conflict"),
+            "dismissed": ("the database refused it: someone else got there first", "conflict"),
+            "undone": ("already undone", "undone"),
+        }
+        error, code = refusals.get(
+            entry.state, ("too late to undo: it is sent as soon as the database answers", "late")
+        )
+        return UndoOutcome(sid, False, error, code)
 
     def _push(self, entry: JournalEntry) -> None:
         """One journal entry to the database; raises DatabaseUnavailable to stop the flush."""

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
 
 from reviewer_app.review import utc_now
-from reviewer_app.ui.i18n import install_translators, remove_translators
+from reviewer_app.ui.i18n import install_plural_forms, install_translators, remove_translators
 from reviewer_app.ui.jobs import DbJobs, ParseJobs
 from reviewer_app.ui.main_window import APPLICATION, ORGANIZATION, MainWindow
 
@@ -35,12 +35,9 @@ def default_service_factory(settings: Any) -> Callable[..., Any]:
 
 def default_pool_factory(settings: Any) -> Callable[[], Any]:
     def open_pool():
-        from reviewer_app.apk.pool import FactsPool
+        from reviewer_app.review.imports import open_facts_pool
 
-        return FactsPool(
-            workers=getattr(settings, "parse_workers", None),
-            limits=getattr(settings, "limits", None),
-        )
+        return open_facts_pool(getattr(settings, "parse_workers", None), getattr(settings, "limits", None))
 
     return open_pool
 
@@ -51,6 +48,7 @@ def ensure_application(argv: Sequence[str] | None = None) -> QApplication:
         app = QApplication(list(argv) if argv is not None else sys.argv)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
+    install_plural_forms(app)
     return app  # type: ignore[return-value]
 
 
@@ -72,6 +70,9 @@ def create_main_window(
         from reviewer_app.config import load_settings
 
         settings = load_settings()
+    app = QCoreApplication.instance()
+    if app is not None:
+        install_plural_forms(app)
     jobs = DbJobs(service_factory or default_service_factory(settings))
     parser = ParseJobs(pool_factory or default_pool_factory(settings))
     try:

@@ -1,19 +1,11 @@
-"""Decision conflicts: decisions the shared database refused because someone else got there first.
-
-A decision made while the database did not answer waits in the local journal; when it is pushed later,
-another reviewer may have decided the submission (or hold it) meanwhile. Such a decision is never dropped:
-the journal keeps it as a conflict until the reviewer has seen it and dismissed it. `ConflictsDialog`
-lists them (non-modal) with a Dismiss button each; the window runs the dismissal on the database worker.
-
-What happened is told in the reviewer's language from structured facts (who decided, when, what): from
-the journal entry when it carries them, else from the submission as the database has it now
-(`describe_conflicts`, on the worker); the journal's stored English error text is the last resort.
+"""Decision conflicts, as the reviewer reads them: a non-modal list of the decisions the database refused
+because someone else got there first, each with a Dismiss button (review/conflicts.py finds the facts;
+this module says them in the reviewer's language).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,31 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.review import OPEN_STATUSES
+from reviewer_app.review.conflicts import ConflictItem
 from reviewer_app.ui.text import local_time_text, verdict_name
-
-
-@dataclass(frozen=True)
-class ConflictFacts:
-    """Who got there first: `kind` "decided" (by, at = decision time, verdict) or "held" (by, at = lease end)."""
-
-    kind: str | None
-    by: str | None = None
-    at: datetime | None = None
-    verdict: str | None = None
-    caption: str | None = None  # the app's name or package, when known
-
-
-@dataclass(frozen=True)
-class ConflictItem:
-    """One row of the dialog: the reviewer's own decision and what happened to it."""
-
-    decision_id: str
-    submission_id: int
-    verdict: str
-    decided_at: datetime | None
-    text: str  # what happened, in the reviewer's language where the facts allow
-    caption: str = ""
 
 
 def conflict_text(
@@ -97,74 +66,9 @@ def outcome_text(outcome: Any) -> str:
     return getattr(outcome, "error", None) or conflict_text(None, None, None)
 
 
-def entry_facts(entry: Any) -> ConflictFacts | None:
-    """Structured facts a journal entry carries itself (newer journals), else None."""
-    kind = getattr(entry, "conflict_kind", None)
-    if not kind:
-        return None
-    return ConflictFacts(
-        kind,
-        getattr(entry, "conflict_by", None),
-        getattr(entry, "conflict_at", None),
-        getattr(entry, "conflict_verdict", None),
-    )
-
-
-def describe_conflicts(service: Any, entries: Iterable[Any]) -> dict[str, ConflictFacts]:
-    """On the database worker: facts for each conflicting journal entry, read from the database.
-
-    A decision is final, so "decided by X at T" read now is what refused the entry. A submission that is
-    still open and held by someone else was held then too (or again). Anything else is left unexplained
-    (the stored error text shows). One unreadable submission does not stop the others.
-    """
-    from reviewer_app.review import DatabaseUnavailable, StoreError
-
-    facts: dict[str, ConflictFacts] = {}
-    for entry in entries:
-        own = entry_facts(entry)
-        try:
-            view = service.view(entry.submission_id)
-        except DatabaseUnavailable:
-            raise
-        except StoreError:
-            if own is not None:
-                facts[entry.decision_id] = own
-            continue
-        row = view.row
-        caption = row.label or row.package or None
-        if own is not None:
-            facts[entry.decision_id] = ConflictFacts(own.kind, own.by, own.at, own.verdict, caption)
-            continue
-        others = [d for d in view.detail.decisions if d.decision_id != entry.decision_id]
-        if row.status not in OPEN_STATUSES and others:
-            last = max(others, key=lambda d: d.decided_at)
-            facts[entry.decision_id] = ConflictFacts("decided", last.reviewer, last.decided_at, last.verdict, caption)
-        elif row.claimed_by and row.claimed_by != getattr(entry, "reviewer", None):
-            facts[entry.decision_id] = ConflictFacts("held", row.claimed_by, row.lease_until, None, caption)
-        else:
-            facts[entry.decision_id] = ConflictFacts(None, caption=caption)
-    return facts
-
-
-def conflict_items(entries: Sequence[Any], facts: dict[str, ConflictFacts]) -> list[ConflictItem]:
-    items = []
-    for entry in entries:
-        known = facts.get(entry.decision_id) or entry_facts(entry)
-        if known is not None and known.kind:
-            text = conflict_text(known.kind, known.by, known.at, known.verdict, entry.error)
-        else:
-            text = conflict_text(None, None, None, error=getattr(entry, "error", None))
-        items.append(
-            ConflictItem(
-                decision_id=entry.decision_id,
-                submission_id=entry.submission_id,
-                verdict=entry.verdict,
-                decided_at=getattr(entry, "decided_at", None),
-                text=text,
-                caption=(known.caption if known is not None and known.caption else ""),
-            )
-        )
-    return items
+def item_text(item: ConflictItem) -> str:
+    facts = item.facts
+    return conflict_text(facts.kind, facts.by, facts.at, facts.verdict, item.error)
 
 
 class ConflictsDialog(QDialog):
@@ -245,7 +149,7 @@ class ConflictsDialog(QDialog):
         self.table.setRowCount(len(self._items))
         for r, item in enumerate(self._items):
             subject = f"#{item.submission_id}  {item.caption}" if item.caption else f"#{item.submission_id}"
-            values = [subject, verdict_name(item.verdict), local_time_text(item.decided_at), item.text]
+            values = [subject, verdict_name(item.verdict), local_time_text(item.decided_at), item_text(item)]
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setToolTip(value)

@@ -1,7 +1,10 @@
-"""Approve, reject with reasons and a message, or escalate: the decision form under the evidence.
+"""Approve, reject with reasons and a message, or escalate: the decision controls under the evidence.
 
-The panel validates and emits `sig_decide(verdict, reason_codes, message)`; the main window runs the
-decision on the database worker and reports back with `show_status`.
+The panel validates with the domain's rules (review/decisions.py) and emits `sig_decide(verdict,
+reason_codes, message)`; the window runs the decision on the database worker and reports back with
+`show_status`. The reject/escalate form folds away while it is not needed, so that the evidence keeps the
+room on a small screen. `ApproveConfirmation` is the question asked before approving a submission that
+carries red flags.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -32,8 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.review import REASONS
-from reviewer_app.ui.text import reason_description, reason_title
+from reviewer_app.review import REASONS, RedFlag, worst_first
+from reviewer_app.review.decisions import decision_problem
+from reviewer_app.ui.text import flag_text, problem_text, reason_description, reason_title
 
 STATUS_STYLES = {
     "info": "QLabel { color: #333333; }",
@@ -43,13 +47,10 @@ STATUS_STYLES = {
 }
 
 
-def decision_problem(verdict: str, reasons: list[str], message: str) -> str | None:
-    """Why a decision cannot be sent as it stands (translated), or None."""
-    if verdict == "reject" and not reasons:
-        return QCoreApplication.translate("DecisionPanel", "Choose at least one reason before rejecting.")
-    if verdict == "reject" and not message.strip():
-        return QCoreApplication.translate("DecisionPanel", "Write a message to the developer before rejecting.")
-    return None
+def form_problem(verdict: str, reasons: list[str], message: str) -> str | None:
+    """Why a decision cannot be sent as it stands, in the reviewer's language, or None."""
+    problem = decision_problem(verdict, reasons, message.strip() or None)
+    return problem_text(problem) if problem is not None else None
 
 
 def is_confirm_key(event: QKeyEvent) -> bool:
@@ -145,13 +146,15 @@ class DecisionPanel(QWidget):
         self._submission_id: int | None = None
         self._form_for: int | None = None  # the submission the typed reasons and message belong to
         self._busy = False
+        self._error_shown = False
+        self._keep_status = False  # the next selection keeps the status line (what was just decided)
         self._build()
         self.set_submission(None)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(6)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(4)
 
         buttons = QHBoxLayout()
         self.approve_button = QPushButton(self.tr("&Approve"), self)
@@ -171,16 +174,19 @@ class DecisionPanel(QWidget):
         self.escalate_button.clicked.connect(self.begin_escalate)
         for b in (self.approve_button, self.reject_button, self.escalate_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         self.subject_label = QLabel(self)
         self.subject_label.setTextFormat(Qt.TextFormat.PlainText)
         self.subject_label.setStyleSheet("QLabel { color: #555555; }")
-        buttons.addWidget(self.subject_label)
+        buttons.addSpacing(8)
+        buttons.addWidget(self.subject_label, 1)
         layout.addLayout(buttons)
 
-        form = QHBoxLayout()
+        self.form = QWidget(self)
+        self.form.setObjectName("decisionForm")
+        form = QHBoxLayout(self.form)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(10)
-        self.reasons_box = QGroupBox(self.tr("Reasons for a rejection"), self)
+        self.reasons_box = QGroupBox(self.tr("Reasons for a rejection"), self.form)
         reasons_layout = QVBoxLayout(self.reasons_box)
         reasons_layout.setContentsMargins(6, 6, 6, 6)
         self.reason_model = ReasonListModel(parent=self)
@@ -191,26 +197,30 @@ class DecisionPanel(QWidget):
         self.reason_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.reason_view.setAccessibleName(self.tr("Reasons for a rejection"))
         self.reason_view.setUniformItemSizes(True)
-        self.reason_view.setMinimumWidth(220)
+        self.reason_view.setMinimumWidth(200)
         self.reason_view.clicked.connect(self._toggle_reason)
+        self.reason_model.dataChanged.connect(self._on_reasons_changed)
         reasons_layout.addWidget(self.reason_view)
         form.addWidget(self.reasons_box, 2)
 
-        self.message_box = QGroupBox(self.tr("Message to the developer"), self)
+        self.message_box = QGroupBox(self.tr("Message to the developer"), self.form)
         message_layout = QVBoxLayout(self.message_box)
         message_layout.setContentsMargins(6, 6, 6, 6)
         self.message_edit = QPlainTextEdit(self.message_box)
         self.message_edit.setObjectName("messageEdit")
         self.message_edit.setPlaceholderText(
             self.tr(
-                "Required for a rejection: what is wrong and what the developer should change. Optional note for an escalation."
+                "Required for a rejection: what is wrong and what the developer should change. "
+                "Optional note for an escalation."
             )
         )
         self.message_edit.setTabChangesFocus(True)
         self.message_edit.setAccessibleName(self.tr("Message to the developer"))
+        self.message_edit.textChanged.connect(self._on_message_changed)
         message_layout.addWidget(self.message_edit)
         form.addWidget(self.message_box, 3)
-        layout.addLayout(form, 1)
+        self.form.setFixedHeight(170)
+        layout.addWidget(self.form)
 
         confirm_row = QHBoxLayout()
         self.confirm_button = QPushButton(self)
@@ -248,6 +258,10 @@ class DecisionPanel(QWidget):
     def submission_id(self) -> int | None:
         return self._submission_id
 
+    @property
+    def form_open(self) -> bool:
+        return not self.form.isHidden()
+
     def set_submission(self, submission_id: int | None, caption: str = "") -> None:
         """Another submission is selected: the form starts empty.
 
@@ -259,7 +273,9 @@ class DecisionPanel(QWidget):
         if submission_id is not None and submission_id != self._form_for:
             self._form_for = submission_id
             self.reset_form()
-            self.show_status("")
+            if not self._keep_status:
+                self.show_status("")
+        self._keep_status = False
         self._update_buttons()
 
     def reset_form(self) -> None:
@@ -272,12 +288,18 @@ class DecisionPanel(QWidget):
         self._busy = busy
         self._update_buttons()
 
-    def show_status(self, text: str, kind: str = "info") -> None:
+    def show_status(self, text: str, kind: str = "info", keep: bool = False) -> None:
+        """`keep`: the line stays when the selection moves on next (a decision says what it did)."""
+        self._keep_status = keep
+        self._error_shown = kind == "error" and bool(text)
         self.status_label.setStyleSheet(STATUS_STYLES.get(kind, STATUS_STYLES["info"]))
         self.status_label.setText(text)
 
     def status_text(self) -> str:
         return self.status_label.text()
+
+    def status_kind_is_error(self) -> bool:
+        return self._error_shown
 
     def _update_buttons(self) -> None:
         has = self._submission_id is not None and not self._busy
@@ -285,12 +307,30 @@ class DecisionPanel(QWidget):
             b.setEnabled(has)
         self.confirm_button.setEnabled(has and self._pending is not None)
         self.cancel_button.setEnabled(self._pending is not None)
+        self.confirm_button.setVisible(self._pending is not None)
+        self.cancel_button.setVisible(self._pending is not None)
         if self._pending == "escalate":
             self.confirm_button.setText(self.tr("Confirm escalation (Ctrl+Enter)"))
         else:
             self.confirm_button.setText(self.tr("Confirm rejection (Ctrl+Enter)"))
+        # The form shows while a rejection or an escalation is prepared (a reason ticked counts).
+        self.form.setVisible(self._pending is not None)
+        self.reasons_box.setVisible(self._pending != "escalate")
         self.reasons_box.setEnabled(self._submission_id is not None)
         self.message_box.setEnabled(self._submission_id is not None)
+
+    def _clear_stale_error(self) -> None:
+        """An error about the form goes as soon as the reviewer acts on it."""
+        if self._error_shown:
+            self.show_status("")
+
+    def _on_reasons_changed(self, *_args: Any) -> None:
+        if self.reason_model.checked_codes():
+            self._clear_stale_error()
+
+    def _on_message_changed(self) -> None:
+        if self._error_shown and self.message_edit.toPlainText().strip():
+            self._clear_stale_error()
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -332,10 +372,10 @@ class DecisionPanel(QWidget):
             verdict = "reject"
             self._pending = verdict
         message = self.message_edit.toPlainText().strip()
-        problem = decision_problem(verdict, reasons, message)
+        problem = form_problem(verdict, reasons, message)
         if problem:
             self.show_status(problem, "error")
-            if not reasons:
+            if verdict == "reject" and not reasons:
                 self.reason_view.setFocus(Qt.FocusReason.OtherFocusReason)
             else:
                 self.message_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -371,3 +411,39 @@ class DecisionPanel(QWidget):
             self._pending = "reject"
             self._update_buttons()
         return super().eventFilter(watched, event)
+
+
+class ApproveConfirmation(QMessageBox):
+    """Asked before approving a submission that carries red flags; names each one, worst first.
+
+    Window-modal and not blocking: connect `sig_confirmed` and call `open()`. Cancel is the default
+    button, so that a key pressed out of habit approves nothing.
+    """
+
+    sig_confirmed = Signal(int)  # submission id
+
+    def __init__(self, submission_id: int, caption: str, flags: list[RedFlag], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("approveConfirmation")
+        self.submission_id = submission_id
+        self.flags = list(worst_first(flags))
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(self.tr("Approve despite red flags?"))
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(self.tr("%1 carries %n red flag(s):", "", len(self.flags)).replace("%1", caption))
+        self.setInformativeText("\n".join(f"• {flag_text(flag)}" for flag in self.flags))
+        self.approve_button = self.addButton(self.tr("&Approve anyway"), QMessageBox.ButtonRole.AcceptRole)
+        self.approve_button.setObjectName("approveAnywayButton")
+        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(self.cancel_button)
+        self.setEscapeButton(self.cancel_button)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.buttonClicked.connect(self._clicked)
+
+    def flag_texts(self) -> list[str]:
+        return [flag_text(flag) for flag in self.flags]
+
+    def _clicked(self, button: Any) -> None:
+        if button is self.approve_button:
+            self.sig_confirmed.emit(self.submission_id)

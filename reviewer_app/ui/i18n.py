@@ -7,10 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from reviewer_app.paths import resources_dir
+from reviewer_app.config import resources_dir
 
 LANG_ENV = "REVIEWER_APP_LANG"
 CATALOG = "reviewer_app"
+PLURALS = "reviewer_app_plurals_en"  # English plural forms of the %n messages ("1 decision", "2 decisions")
 
 
 def translations_dir() -> Path:
@@ -46,6 +47,21 @@ def install_translators(app: QCoreApplication, lang: str | None = None) -> list[
         else:
             qt.deleteLater()
     return installed
+
+
+def install_plural_forms(app: QCoreApplication) -> QTranslator | None:
+    """The English plural forms, installed once per application whatever the language: messages with %n
+    are written once ("%n decision(s)"), and English needs a catalog to say them right. A language's own
+    catalog, installed after it, is asked first."""
+    if app.property("reviewer_app_plurals"):
+        return None
+    plurals = QTranslator(app)
+    if not plurals.load(PLURALS, str(translations_dir())):
+        plurals.deleteLater()
+        return None
+    app.installTranslator(plurals)
+    app.setProperty("reviewer_app_plurals", True)
+    return plurals
 
 
 def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.review import KINDS
+from reviewer_app.review.imports import short_name
 from reviewer_app.ui.text import kind_name, stars
-from reviewer_app.ui.viewdata import short_name
 
 
 class ImportDialog(QDialog):

@@ -29,6 +29,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from reviewer_app.review.session import is_unreachable, needs_password, one_line
+
 log = logging.getLogger(__name__)
 
 ServiceFactory = Callable[[], Any]
@@ -47,31 +49,11 @@ class ServiceUnavailable(Exception):
         self.reason = reason
 
 
-def is_unreachable(exc: BaseException | None) -> bool:
-    """True for the errors that mean "the database does not answer" (work may be retried later)."""
-    from reviewer_app.review import DatabaseUnavailable
-
-    return isinstance(exc, DatabaseUnavailable)
-
-
-def needs_password(exc: BaseException | None) -> bool:
-    """True when the server wants a password that we lack, or refused the one we have."""
-    from reviewer_app.domain import CredentialsRequired
-
-    return isinstance(exc, CredentialsRequired)
-
-
 def open_error(exc: BaseException | None) -> BaseException | None:
     """What made opening the service fail, for a `ServiceUnavailable`; None for other errors."""
     if isinstance(exc, ServiceUnavailable):
         return exc.reason if exc.reason is not None else exc.__cause__
     return None
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as one line for a person: its message, or its type when it has none."""
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 class Job:
@@ -349,9 +331,9 @@ class ParsedFile:
 
 
 def _default_pool_factory():
-    from reviewer_app.apk.pool import FactsPool
+    from reviewer_app.review.imports import open_facts_pool
 
-    return FactsPool()
+    return open_facts_pool()
 
 
 class _ParseWorker(QObject):

@@ -129,3 +129,55 @@ class ChangeThrottle(QObject):
         self._last.restart()
         self.emitted += 1
         self.sig_due.emit(changed)
+
+
+class LiveUpdates(QObject):
+    """Other workstations' claims and decisions, into this window's queue: changed rows fetched again,
+    the ids only when a row is new, gone or moved; both throttled."""
+
+    def __init__(
+        self,
+        model: Any,
+        claims: Any,
+        may_load: Callable[[], bool],
+        on_reloaded: Callable[[], None],
+        parent: QObject,
+        *,
+        interval: float = 1.0,
+        throttle_ms: int = 1000,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.claims = claims
+        self._may_load = may_load  # connected and not closing
+        self._on_reloaded = on_reloaded
+        self._stopped = False
+        self.watcher = QueueWatcher(self, interval=interval)
+        self.changes = ChangeThrottle(throttle_ms, self)  # changed ids, gathered
+        self.reloads = ChangeThrottle(throttle_ms, self)  # at most one queue reload per interval
+        self.watcher.sig_changed.connect(lambda ids: None if self._stopped else self.changes.add(ids))
+        self.changes.sig_due.connect(self._apply)
+        self.reloads.sig_due.connect(lambda _ids: self._reload())
+        model.sig_left.connect(lambda _ids: self.reloads.add(None))
+
+    def _apply(self, ids: set[int] | None) -> None:
+        if self._stopped or not self._may_load():
+            return
+        if ids is None:
+            self.reloads.add(None)
+            return
+        unknown = {sid for sid in ids if self.model.row_of(sid) < 0 and not self.claims.is_closed(sid)}
+        if unknown:
+            self.reloads.add(None)  # new or reopened submissions: their place comes with the ids
+        self.model.refresh_rows(sid for sid in ids if sid not in unknown)
+
+    def _reload(self) -> None:
+        if not self._stopped and self._may_load():
+            self.model.reload()
+            self._on_reloaded()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self.changes.stop()
+        self.reloads.stop()
+        self.watcher.stop()

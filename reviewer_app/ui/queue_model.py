@@ -31,8 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from reviewer_app.review import OPEN_STATUSES, utc_now
-from reviewer_app.ui.jobs import is_unreachable
+from reviewer_app.review import OPEN_STATUSES, Urgency, urgency, utc_now
+from reviewer_app.review.session import is_unreachable
 from reviewer_app.ui.text import (
     kind_name,
     local_time_text,
@@ -42,7 +42,6 @@ from reviewer_app.ui.text import (
     time_left_text,
     version_text,
 )
-from reviewer_app.ui.viewdata import Urgency, urgency
 
 COL_TIME_LEFT, COL_KIND, COL_LABEL, COL_PACKAGE, COL_VERSION = range(5)
 COL_DEVELOPER, COL_TIER, COL_STATUS, COL_CLAIMED, COL_DEADLINE = range(5, 10)

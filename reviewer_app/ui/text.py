@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from reviewer_app.review import REASONS
-from reviewer_app.review.sla import split_time_left
+from reviewer_app.review import REASONS, RedFlag, split_time_left
+from reviewer_app.review.decisions import DecisionProblem, Problem
+from reviewer_app.review.flags import flag_text as english_flag_text
 
 KIND_NAMES = {
     "new": QT_TRANSLATE_NOOP("Kinds", "New app"),
@@ -146,6 +147,22 @@ WARNING_TEXTS = {
     "parse_memory": QT_TRANSLATE_NOOP("Warnings", "memory limit exceeded while parsing"),
 }
 
+# Red flags that are not APK warnings (review/flags.py TEXTS, identical English: a test compares).
+FLAG_TEXTS = {
+    "unreadable": QT_TRANSLATE_NOOP("Flags", "the package could not be read: {reason}"),
+    "no_signer": QT_TRANSLATE_NOOP("Flags", "no certificate that Android accepts signs this package"),
+    "signer_changed": QT_TRANSLATE_NOOP("Flags", "signed by a different key than the last approved version"),
+    "version_not_higher": QT_TRANSLATE_NOOP("Flags", "version code {new} is not higher than the last approved {old}"),
+}
+
+# Why a decision cannot be sent (review/decisions.py), as the decision form says it.
+PROBLEM_TEXTS = {
+    Problem.UNKNOWN_VERDICT: QT_TRANSLATE_NOOP("DecisionPanel", "Choose approve, reject or escalate."),
+    Problem.UNKNOWN_REASON: QT_TRANSLATE_NOOP("DecisionPanel", "Unknown reason code {reason}."),
+    Problem.NO_REASON: QT_TRANSLATE_NOOP("DecisionPanel", "Choose at least one reason before rejecting."),
+    Problem.NO_MESSAGE: QT_TRANSLATE_NOOP("DecisionPanel", "Write a message to the developer before rejecting."),
+}
+
 _REASONS = {r.code: r for r in REASONS}
 
 
@@ -193,6 +210,23 @@ def warning_text(text: str, coded: dict | None = None) -> str:
         return _tr("Warnings", WARNING_TEXTS[coded["code"]]).format(**dict(coded.get("params") or {}))
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def flag_text(flag: RedFlag) -> str:
+    """A red flag in the reviewer's language; English where no translation fits its values."""
+    if flag.code in FLAG_TEXTS:
+        try:
+            return _tr("Flags", FLAG_TEXTS[flag.code]).format(**flag.params)
+        except (KeyError, IndexError, ValueError):
+            return english_flag_text(flag)
+    return warning_text(english_flag_text(flag), {"code": flag.code, "params": flag.params})
+
+
+def problem_text(problem: DecisionProblem) -> str:
+    try:
+        return _tr("DecisionPanel", PROBLEM_TEXTS[problem.code]).format(**problem.params)
+    except (KeyError, IndexError, ValueError):
+        return problem.text()
 
 
 def stars(tier: int | None) -> str:

@@ -12,12 +12,10 @@ import itertools
 import threading
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_APKS = ROOT / "resources" / "demo" / "apks"
+from tests.conftest import open_service
 
 
 def stored_decisions(settings, submission_id):
@@ -53,54 +51,6 @@ def no_leaked_threads():
     yield
     leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
     assert not leaked, f"threads left running: {leaked}"
-
-
-@pytest.fixture(scope="session")
-def demo_apks() -> dict[str, Path]:
-    """The project's own demo APKs (resources/demo/apks), by file name."""
-    apks = {p.name: p for p in sorted(DEMO_APKS.glob("*.apk"))}
-    assert apks, f"no demo APKs in {DEMO_APKS}"
-    return apks
-
-
-@pytest.fixture(scope="session")
-def demo_facts(demo_apks):
-    """Parsed facts of every demo APK (parsed once per session, in this process)."""
-    from reviewer_app.apk.reader import read_apk
-
-    facts = {name: read_apk(str(path)) for name, path in demo_apks.items()}
-    bad = {name: f.error for name, f in facts.items() if not f.ok}
-    assert not bad, f"demo APKs do not parse: {bad}"
-    return facts
-
-
-def _open_service(settings, password=None):
-    from reviewer_app.review import ReviewService
-
-    return ReviewService(settings, password=password)
-
-
-@pytest.fixture
-def service(settings):
-    """A ReviewService on a temporary SQLite database, reviewer 'alice' (settings from tests/conftest.py)."""
-    svc = _open_service(settings)
-    yield svc
-    svc.close()
-
-
-@pytest.fixture
-def service_as(settings):
-    """Open more services on the same database as other reviewers: service_as('bob')."""
-    opened = []
-
-    def make(reviewer: str):
-        svc = _open_service(dataclasses.replace(settings, reviewer=reviewer))
-        opened.append(svc)
-        return svc
-
-    yield make
-    for svc in opened:
-        svc.close()
 
 
 @pytest.fixture
@@ -173,8 +123,9 @@ def make_window(qtbot, settings):
         wait_loaded: bool = True,
         **options,
     ):
-        factory = service_factory or (lambda password=None: _open_service(settings, password))
+        factory = service_factory or (lambda password=None: open_service(settings, password))
         options.setdefault("watch_interval", 0.2)  # the live-updates thread notices a close within that
+        options.setdefault("undo_seconds", 0)  # sent at once, unless a test is about undo
         window = create_main_window(factory, settings, **options)
         windows.append(window)
         qtbot.addWidget(window)
@@ -216,7 +167,7 @@ def select_and_load(qtbot):
         sid = window.current_submission_id()
         assert sid is not None
         qtbot.waitUntil(
-            lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == sid,
+            lambda: window.submission_view.data is not None and window.submission_view.submission_id == sid,
             timeout=10_000,
         )
         return sid

@@ -35,7 +35,7 @@ def test_a_approves_the_selected_submission_and_selects_the_next(
     assert window.model.row_of(first) == -1
     assert window.current_submission_id() == second  # the next one took its place
     assert window.queue_view.hasFocus() or not window.isActiveWindow()
-    qtbot.waitUntil(lambda: window.detail_panel.submission_id == second and window.detail_panel.data is not None)
+    qtbot.waitUntil(lambda: window.submission_view.submission_id == second and window.submission_view.data is not None)
     assert "First" in window.decision_panel.status_text()
 
 
@@ -148,7 +148,8 @@ def test_letters_typed_in_the_message_box_decide_nothing(
     window = make_window(expect_rows=3)
     select_and_load(window, 0)
     panel = window.decision_panel
-    panel.message_edit.setFocus()
+    qtbot.keyClick(window.queue_view, Qt.Key.Key_E)  # the form opens, the focus is in the message box
+    assert panel.form_open
     qtbot.keyClicks(panel.message_edit, "AREJK are letters")
     wait_idle(window)
     assert panel.message_edit.toPlainText() == "AREJK are letters"
@@ -159,27 +160,28 @@ def test_letters_typed_in_the_message_box_decide_nothing(
 def test_conflict_names_the_other_reviewer_and_the_row_leaves(
     qtbot, make_window, file_submission, settings, service_as, wait_idle
 ):
-    first, second, _ = three_submissions(file_submission)
+    _first, second, third = three_submissions(file_submission)
     window = make_window(expect_rows=3)
-    qtbot.waitUntil(lambda: window.model.queue_row(0) is not None)  # the row is on screen, as it was
+    qtbot.waitUntil(lambda: window.model.queue_row(1) is not None)  # the row is on screen, as it was
+    wait_idle(window)  # the first row is open (and claimed) here; the second is nobody's yet
 
     bob = service_as("bob")
-    assert bob.decide(first, "approve").ok  # decided on another workstation meanwhile
+    assert bob.decide(second, "approve").ok  # decided on another workstation meanwhile
 
     window.queue_view.setFocus()
-    window.queue_view.select_row(0)
+    window.queue_view.select_row(1)
     with qtbot.waitSignal(window.sig_decision_refused, timeout=10_000) as refused:
         qtbot.keyClick(window.queue_view, Qt.Key.Key_A)
-    assert refused.args[0] == first
+    assert refused.args[0] == second
     assert "bob" in refused.args[1]
 
-    qtbot.waitUntil(lambda: window.model.row_of(first) == -1, timeout=10_000)
+    qtbot.waitUntil(lambda: window.model.row_of(second) == -1, timeout=10_000)
     wait_idle(window)
     assert "bob" in window.decision_panel.status_text()  # the error stays on screen
     # told from the structured conflict (who, when, translated), not the service's English sentence
     assert "Already decided by bob at " in window.decision_panel.status_text()
-    assert window.current_submission_id() == second
-    assert [(d.reviewer, d.verdict) for d in stored_decisions(settings, first)] == [("bob", "approve")]
+    assert window.current_submission_id() == third
+    assert [(d.reviewer, d.verdict) for d in stored_decisions(settings, second)] == [("bob", "approve")]
     refusals = [line for line in window.log_lines() if "refused" in line or "Not recorded" in line]
     assert len(refusals) == 1 and "Already decided by bob" in refusals[0], refusals  # said once
     assert window.conflict_count == 1  # and kept with the other refused decisions
@@ -193,7 +195,7 @@ def test_a_submission_held_by_someone_else_is_refreshed_not_removed(
     bob.claim(first)
     window = make_window(expect_rows=3)
     select_and_load(window, 0)
-    assert "bob" in window.detail_panel.banner.text()
+    assert "bob" in window.submission_view.header.status_label.text()
 
     with qtbot.waitSignal(window.sig_decision_refused, timeout=10_000) as refused:
         qtbot.keyClick(window.queue_view, Qt.Key.Key_A)
@@ -229,16 +231,16 @@ def test_claim_follows_the_selection_and_is_released(
 def test_get_next_claims_the_most_urgent(qtbot, make_window, file_submission, service, wait_idle):
     first, second, _ = three_submissions(file_submission)
     window = make_window(expect_rows=3)
-    window.next_action.trigger()
+    window.actions.next_action.trigger()
     qtbot.waitUntil(lambda: window.current_submission_id() == first, timeout=10_000)
-    qtbot.waitUntil(lambda: window.detail_panel.submission_id == first and window.detail_panel.data is not None)
+    qtbot.waitUntil(lambda: window.submission_view.submission_id == first and window.submission_view.data is not None)
     wait_idle(window)
     assert service.store.held_by("alice", service.clock()) == [first]
 
     newer = file_submission(label="Urgent", due_in=timedelta(minutes=-10))  # arrived after the queue loaded
     window.select_submission(second)
-    qtbot.waitUntil(lambda: window.detail_panel.submission_id == second and window.detail_panel.data is not None)
-    window.next_action.trigger()
+    qtbot.waitUntil(lambda: window.submission_view.submission_id == second and window.submission_view.data is not None)
+    window.actions.next_action.trigger()
     qtbot.waitUntil(lambda: window.current_submission_id() == newer, timeout=10_000)
     assert window.model.row_of(newer) == 0
 
@@ -258,4 +260,4 @@ def test_a_submission_decided_elsewhere_leaves_on_refresh(
     assert window.model.row_of(first) == -1
     assert window.current_submission_id() == second
     assert str(first) in window.decision_panel.status_text()
-    qtbot.waitUntil(lambda: window.detail_panel.submission_id == second and window.detail_panel.data is not None)
+    qtbot.waitUntil(lambda: window.submission_view.submission_id == second and window.submission_view.data is not None)

@@ -8,12 +8,11 @@ from PySide6.QtCore import Qt
 
 from reviewer_app.apk import read_apk
 from reviewer_app.apk.diff import diff_versions
-from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.review import REASONS, format_time_left
-from reviewer_app.ui.decision_panel import ReasonListModel, decision_problem
-from reviewer_app.ui.detail_panel import BANNER_STYLE, ERROR_BANNER_STYLE, PermissionListModel
+from reviewer_app.review.detail import PermissionEntry
+from reviewer_app.ui.decision_panel import ReasonListModel, form_problem
+from reviewer_app.ui.evidence.widgets import BANNER_STYLE, ERROR_BANNER_STYLE, PermissionListModel
 from reviewer_app.ui.text import REASON_DESCRIPTIONS, REASON_TITLES, time_left_text
-from reviewer_app.ui.viewdata import PermissionEntry, code_changes, permission_entries
 from tests.conftest import need_corpus
 
 
@@ -55,46 +54,12 @@ def test_every_reason_code_has_a_translatable_title():
         assert REASON_DESCRIPTIONS[reason.code] == reason.description
 
 
-def test_permissions_dangerous_first_and_added_since_the_last_approved_version():
-    dangerous = {"android.permission.CAMERA", "android.permission.READ_CONTACTS", "android.permission.SEND_SMS"}
-    previous = ApkFacts(file="v1", permissions=["android.permission.INTERNET", "android.permission.SEND_SMS", "x.OLD"])
-    current = ApkFacts(
-        file="v2",
-        permissions=[
-            "android.permission.INTERNET",
-            "android.permission.SEND_SMS",
-            "android.permission.READ_CONTACTS",
-            "android.permission.CAMERA",
-            "android.permission.VIBRATE",
-        ],
-        implied_permissions=["android.permission.READ_PHONE_STATE"],
-    )
-    requested, implied, removed = permission_entries(current, previous, dangerous.__contains__)
-    assert [e.name for e in requested] == [
-        "android.permission.CAMERA",
-        "android.permission.READ_CONTACTS",
-        "android.permission.SEND_SMS",
-        "android.permission.INTERNET",
-        "android.permission.VIBRATE",
-    ]
-    assert {e.name for e in requested if e.added} == {
-        "android.permission.CAMERA",
-        "android.permission.READ_CONTACTS",
-        "android.permission.VIBRATE",
-    }
-    assert [(e.name, e.implied, e.added) for e in implied] == [("android.permission.READ_PHONE_STATE", True, True)]
-    assert removed == ["x.OLD"]
-    # Without a previous version nothing is "added".
-    requested, _, removed = permission_entries(current, None, dangerous.__contains__)
-    assert not any(e.added for e in requested) and removed == []
-
-
 def test_decision_problems_are_translated_sentences():
-    assert decision_problem("reject", [], "msg")
-    assert decision_problem("reject", ["malware"], "  ")
-    assert decision_problem("reject", ["malware"], "msg") is None
-    assert decision_problem("escalate", [], "") is None
-    assert decision_problem("approve", [], "") is None
+    assert form_problem("reject", [], "msg") == "Choose at least one reason before rejecting."
+    assert form_problem("reject", ["malware"], "  ") == "Write a message to the developer before rejecting."
+    assert form_problem("reject", ["malware"], "msg") is None
+    assert form_problem("escalate", [], "") is None
+    assert form_problem("approve", [], "") is None
 
 
 def test_detail_panel_shows_the_evidence_of_an_update(
@@ -126,12 +91,13 @@ def test_detail_panel_shows_the_evidence_of_an_update(
     assert window.model.submission_id(0) == v2.submission_id  # tier 5: the two-hour deadline comes first
 
     select_and_load(window, 0)
-    panel = window.detail_panel
-    assert panel.title_label.text() == "Notes"
-    assert panel.package_label.text() == "com.example.notes"
-    assert "1.1" in panel.version_label.text()
-    assert not panel.icon_label.pixmap().isNull()
-    assert panel.icon_label.pixmap().width() <= 96
+    panel = window.facts_panel
+    header = window.submission_view.header
+    assert header.title_label.text() == "Notes"
+    assert header.package_label.text() == "com.example.notes"
+    assert "1.1" in header.version_label.text()
+    assert not header.icon_label.pixmap().isNull()
+    assert header.icon_label.pixmap().width() <= 96
     entries = panel.permission_model.entries()
     assert [e.name for e in entries][:2] == ["android.permission.CAMERA", "android.permission.READ_CONTACTS"]
     assert all(e.dangerous and e.added for e in entries[:2])
@@ -162,10 +128,10 @@ def test_detail_panel_shows_the_evidence_of_an_update(
     assert panel.warnings_label.isHidden()
 
     select_and_load(window, 1)
-    assert window.detail_panel.submission_id == legacy.submission_id
+    assert window.submission_view.submission_id == legacy.submission_id
     assert not panel.warnings_label.isHidden()
     assert "v1" in panel.warnings_label.text()
-    assert panel.title_label.text() == "Legacy Tool"
+    assert header.title_label.text() == "Legacy Tool"
     assert "new" not in panel.components_section.toggle.text()  # no approved version to compare with
 
 
@@ -189,7 +155,7 @@ def test_an_update_signed_by_another_key_or_going_back_in_version_is_flagged(
         due_in=timedelta(hours=3),
     )
     window = make_window(expect_rows=3)
-    panel = window.detail_panel
+    panel = window.facts_panel
 
     assert select_and_load(window, 0) == hijack
     assert "Signed by a different key than the last approved version" in panel.banner.text()
@@ -224,31 +190,13 @@ def test_an_update_says_what_else_changed_since_the_last_approved_version(
     )
     window = make_window(expect_rows=1)
     select_and_load(window, 0)
-    banner = window.detail_panel.banner.text()
+    banner = window.facts_panel.banner.text()
     assert "Name changed: “Notes” → “Notes Pro”." in banner
     assert "The icon changed." in banner
     assert "Native code added: arm64-v8a, x86_64." in banner
     assert f"Target SDK {before.target_sdk} → {before.target_sdk + 1}." in banner
     assert "Minimum SDK" not in banner and "Native code removed" not in banner
-    assert window.detail_panel.banner.styleSheet() == BANNER_STYLE  # worth a look, not an alarm
-
-
-def test_code_changes_name_the_packages_an_update_brings_in():
-    old = ["com.app.Main", "com.app.Main$1", "com.app.util.Strings", "Top"]
-    new = [
-        "com.app.Main",
-        "com.app.Share",
-        "com.app.util.Strings",
-        "com.ads.sdk.Banner",
-        "com.ads.sdk.Loader",
-        "com.pay.Sms",
-        "Other",
-    ]
-    changes = code_changes(old, new)
-    assert (changes.added, changes.removed) == (5, 2)
-    # com.app gained a class but is not new; the default package was there before.
-    assert changes.new_packages == [("com.ads.sdk", 2), ("com.pay", 1)]
-    assert code_changes(old, old) == code_changes([], []) == type(changes)(0, 0, [])
+    assert window.facts_panel.banner.styleSheet() == BANNER_STYLE  # worth a look, not an alarm
 
 
 def test_the_code_of_an_update_is_compared_with_the_approved_version(qtbot, make_window, service, select_and_load):
@@ -260,7 +208,7 @@ def test_the_code_of_an_update_is_compared_with_the_approved_version(qtbot, make
     expected = diff_versions(read_apk(old, classes=True), read_apk(new, classes=True))
     window = make_window(expect_rows=1)
     assert select_and_load(window, 0) == update.submission_id
-    label = window.detail_panel.code_label
+    label = window.facts_panel.code_label
     qtbot.waitUntil(lambda: "classes added" in label.text(), timeout=30_000)
     assert f"classes added {len(expected.classes_added)}, removed {len(expected.classes_removed)}." in label.text()
     new_packages = {name.rsplit(".", 1)[0] for name in expected.classes_added} - {
@@ -277,7 +225,7 @@ def test_demo_updates_without_dex_say_so(qtbot, make_window, service, demo_apks,
     assert update.ok
     window = make_window(expect_rows=1)
     select_and_load(window, 0)
-    label = window.detail_panel.code_label
+    label = window.facts_panel.code_label
     qtbot.waitUntil(lambda: label.text() == "Neither version has DEX code.", timeout=30_000)
 
 
@@ -292,10 +240,10 @@ def test_stale_detail_results_are_dropped(qtbot, make_window, file_submission, w
     window._load_current()  # asks for the first at once (no debounce)...
     window.queue_view.select_row(1)
     window._load_current()  # ...and for the second before the first has answered
-    qtbot.waitUntil(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == second)
+    qtbot.waitUntil(lambda: window.submission_view.data is not None and window.submission_view.submission_id == second)
     wait_idle(window)
     assert shown == [second]
-    assert window.detail_panel.title_label.text() == "Second"
+    assert window.submission_view.header.title_label.text() == "Second"
     assert first != second
 
 
@@ -303,8 +251,8 @@ def test_untrusted_labels_are_shown_as_plain_text(qtbot, make_window, file_submi
     file_submission(label="<b>Bold</b><img src='x'>", due_in=timedelta(hours=1))
     window = make_window(expect_rows=1)
     select_and_load(window, 0)
-    assert window.detail_panel.title_label.textFormat() == Qt.TextFormat.PlainText
-    assert window.detail_panel.title_label.text() == "<b>Bold</b><img src='x'>"
+    assert window.submission_view.header.title_label.textFormat() == Qt.TextFormat.PlainText
+    assert window.submission_view.header.title_label.text() == "<b>Bold</b><img src='x'>"
 
 
 def test_time_left_reads_like_the_cli_in_english():

@@ -291,10 +291,10 @@ def test_refresh_keeps_the_selection_on_the_same_submission(qtbot, make_window, 
 
     earlier = file_submission(label="Earlier", due_in=timedelta(minutes=-5))
     with qtbot.waitSignal(window.model.sig_loaded, timeout=10_000):
-        window.refresh_action.trigger()  # F5
+        window.actions.refresh_action.trigger()  # F5
     assert [window.model.submission_id(r) for r in range(3)] == [earlier, a, b]
     assert window.current_submission_id() == b
-    assert window.detail_panel.submission_id == b
+    assert window.submission_view.submission_id == b
 
 
 def test_overdue_rows_in_the_window_and_the_status_bar(qtbot, make_window, file_submission, select_and_load, wait_idle):

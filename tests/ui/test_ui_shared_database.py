@@ -63,8 +63,8 @@ def stored(team: Team, tmp_path) -> list[tuple[int, str, str]]:
 
 def banner(window) -> str:
     """The banner above the evidence, as shown ("" when hidden)."""
-    label = window.detail_panel.banner
-    return label.text() if label.isVisibleTo(window.detail_panel) else ""
+    label = window.submission_view.header.status_label
+    return label.text() if label.isVisibleTo(window.submission_view) else ""
 
 
 def open_dialogs() -> list:
@@ -90,16 +90,17 @@ def test_decisions_made_while_the_server_is_down_wait_and_are_sent_when_it_answe
         qtbot.keyClick(window.queue_view, Qt.Key.Key_A)
         qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=WAIT)
         assert window.current_submission_id() == ids[1]
-        qtbot.waitUntil(lambda: window.detail_panel.submission_id == ids[1], timeout=WAIT)
+        qtbot.waitUntil(lambda: window.submission_view.submission_id == ids[1], timeout=WAIT)
         assert "Offline" in banner(window)  # never loaded: says so, no dialog
         qtbot.keyClick(window.queue_view, Qt.Key.Key_A)
         qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=WAIT)
 
         assert window.current_submission_id() == ids[2]
         qtbot.waitUntil(
-            lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == ids[2], timeout=WAIT
+            lambda: window.submission_view.data is not None and window.submission_view.submission_id == ids[2],
+            timeout=WAIT,
         )
-        assert window.detail_panel.title_label.text() == "com.offline.p2"  # the cached evidence
+        assert window.submission_view.header.title_label.text() == "com.offline.p2"  # the cached evidence
         assert "Offline" in banner(window)
         assert window.connection_label.text() == "Offline — 2 decisions waiting"
         assert window.pending_decisions == 2 and not window.online
@@ -360,7 +361,7 @@ def test_cancelling_the_password_leaves_the_window_not_connected(qtbot, make_win
     assert window.password_dialog is None and not window.connected
     assert window.model.rowCount() == 0
     assert any("no password given" in line for line in window.log_lines())
-    window.next_action.trigger()  # nothing to do without a database, and nothing breaks
+    window.actions.next_action.trigger()  # nothing to do without a database, and nothing breaks
     window.refresh()  # F5 asks again
     wait_for_password_dialog(qtbot, window).reject()
     qtbot.waitUntil(lambda: window.connection_label.text() == "Not connected", timeout=WAIT)

@@ -118,7 +118,7 @@ def test_switching_to_zh_cn_shows_chinese_texts(qtbot, chinese, make_window, fil
     assert panel.approve_button.text() == "通过(&A)"
     assert panel.reject_button.text() == "驳回(&R)…"
     assert panel.escalate_button.text() == "上报(&E)…"
-    assert CJK.search(window.import_action.text())
+    assert CJK.search(window.actions.import_action.text())
     assert window.model.headerData(0, Qt.Orientation.Horizontal) == "剩余时间"
     assert CJK.search(panel.reason_model.data(panel.reason_model.index(0, 0)))
     select_and_load(window, 0)
@@ -146,7 +146,7 @@ def test_apk_warnings_are_shown_in_chinese_with_their_values(
     file_submission(apk="com.example.legacy_9.apk")
     window = make_window(expect_rows=1)
     select_and_load(window, 0)
-    shown = window.detail_panel.warnings_label.text()
+    shown = window.facts_panel.warnings_label.text()
     first, last = facts.warning_codes[janus]["params"]["first"], facts.warning_codes[janus]["params"]["last"]
     assert f"在 Android {first}-{last} 上易受 Janus 漏洞" in shown
     assert janus not in shown

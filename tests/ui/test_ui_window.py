@@ -22,10 +22,9 @@ def test_geometry_and_splitters_persist_across_windows(qtbot, make_window, isola
     first = make_window()
     first.resize(770, 630)  # the offscreen screen is 800 x 800: a restored window must fit on it
     first.main_splitter.setSizes([300, 470])
-    first.right_splitter.setSizes([330, 210])
     first.queue_view.setColumnWidth(2, 201)
+    first.submission_view.set_current_panel("history")
     main_sizes = first.main_splitter.sizes()
-    right_sizes = first.right_splitter.sizes()
     first.close()
     assert any(isolated_qsettings.rglob("*.conf")) or any(isolated_qsettings.rglob("*.ini"))
     assert app_settings().value("window/mainSplitter") is not None
@@ -33,16 +32,22 @@ def test_geometry_and_splitters_persist_across_windows(qtbot, make_window, isola
     second = make_window()
     assert (second.width(), second.height()) == (770, 630)
     assert second.main_splitter.sizes() == main_sizes
-    assert second.right_splitter.sizes() == right_sizes
-    assert second.queue_view.columnWidth(2) == 201
+    assert second.queue_view.columnWidth(2) == 201  # the reviewer's own widths win over fitting to content
+    assert second.submission_view.current_panel_key() == "history"
 
 
-def test_first_start_has_sensible_proportions(qtbot, make_window):
-    window = make_window()
+def test_first_start_has_sensible_proportions(qtbot, make_window, file_submission, select_and_load):
+    file_submission(label="A", due_in=timedelta(hours=1))
+    window = make_window(expect_rows=1)
+    select_and_load(window, 0)
     queue, right = window.main_splitter.sizes()
     assert 0.4 < queue / (queue + right) < 0.7
-    detail, decision = window.right_splitter.sizes()
-    assert detail > decision > 150
+    # The evidence keeps the room; the decision controls take what their buttons need until a form opens.
+    evidence, decision = window.submission_view.height(), window.decision_panel.height()
+    assert evidence > 3 * decision and decision < 120
+    window.decision_panel.begin_reject()
+    qtbot.waitUntil(lambda: window.decision_panel.height() > 150)
+    assert window.submission_view.height() > window.decision_panel.height()
 
 
 def _drop(window, paths):
@@ -168,10 +173,10 @@ def test_the_kind_filter_of_the_view_menu(qtbot, make_window, file_submission):
     update = file_submission(label="An update", kind="update", due_in=timedelta(hours=2))
     window = make_window(expect_rows=2)
     with qtbot.waitSignal(window.model.sig_loaded, timeout=10_000):
-        window.kind_actions["new"].setChecked(False)
+        window.actions.kind_actions["new"].setChecked(False)
     assert [window.model.submission_id(r) for r in range(window.model.rowCount())] == [update]
     with qtbot.waitSignal(window.model.sig_loaded, timeout=10_000):
-        window.kind_actions["new"].setChecked(True)
+        window.actions.kind_actions["new"].setChecked(True)
     assert window.model.row_of(new) == 0
 
 

@@ -1,0 +1,50 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>ApproveConfirmation</name>
+    <message numerus="yes">
+        <source>%1 carries %n red flag(s):</source>
+        <translation>
+            <numerusform>%1 carries %n red flag:</numerusform>
+            <numerusform>%1 carries %n red flags:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ImportController</name>
+    <message numerus="yes">
+        <source>Importing %n file(s) for %1…</source>
+        <translation>
+            <numerusform>Importing %n file for %1…</numerusform>
+            <numerusform>Importing %n files for %1…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SessionController</name>
+    <message numerus="yes">
+        <source>Sent %n decision(s) that waited.</source>
+        <translation>
+            <numerusform>Sent %n decision that waited.</numerusform>
+            <numerusform>Sent %n decisions that waited.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Offline — %n decision(s) waiting</source>
+        <translation>
+            <numerusform>Offline — %n decision waiting</numerusform>
+            <numerusform>Offline — %n decisions waiting</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionHeader</name>
+    <message numerus="yes">
+        <source>⚑ %n red flag(s)</source>
+        <translation>
+            <numerusform>⚑ %n red flag</numerusform>
+            <numerusform>⚑ %n red flags</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
