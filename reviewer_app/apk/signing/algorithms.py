@@ -48,15 +48,16 @@ _SIG_ALGS = {
 _DIGEST_STRENGTH = {"CHUNKED_SHA256": 0, "VERITY_CHUNKED_SHA256": 1, "CHUNKED_SHA512": 2}
 
 
-def _hash_obj(name: str):
-    return {
+def _hash_obj(name: str) -> hashes.HashAlgorithm:
+    algorithms: dict[str, type[hashes.HashAlgorithm]] = {
         "md5": hashes.MD5,
         "sha1": hashes.SHA1,
         "sha224": hashes.SHA224,
         "sha256": hashes.SHA256,
         "sha384": hashes.SHA384,
         "sha512": hashes.SHA512,
-    }[name]()
+    }
+    return algorithms[name]()
 
 
 class _KeyError(ValueError):
@@ -79,6 +80,7 @@ def _verify_raw(key, key_type: str, hash_name: str, pss: bool, data, signature: 
     algorithm = _hash_obj(hash_name)
     try:
         if key_type == "RSA":
+            pad: padding.AsymmetricPadding
             if pss:
                 pad = padding.PSS(mgf=padding.MGF1(algorithm), salt_length=algorithm.digest_size)
             else:

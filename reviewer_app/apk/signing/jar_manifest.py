@@ -115,7 +115,7 @@ class _ManifestParser:
         return _Section(start, self.offset - start, attrs)
 
     def read_all(self) -> list[_Section]:
-        sections = []
+        sections: list[_Section] = []
         while True:
             section = self.read_section()
             if section is None:

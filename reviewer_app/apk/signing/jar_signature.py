@@ -187,8 +187,8 @@ def _verify_v1(
 ) -> _V1Result:
     result = _V1Result(present=_v1_present(zf))
     if zf.duplicates:
-        for name in sorted(set(zf.duplicates)):
-            result.errors.append(f"duplicate zip entry {name}")
+        for duplicate in sorted(set(zf.duplicates)):
+            result.errors.append(f"duplicate zip entry {duplicate}")
         return result
     manifest_name, sf_files, blocks = _jar_files(zf)
     if manifest_name is None:
@@ -310,7 +310,7 @@ def _verify_jar_entries(
         try:
             if info.method == 0:
                 entry, start = zf.data_span(name)
-                chunk = data[start : start + entry.compressed_size]
+                chunk: bytes | memoryview = data[start : start + entry.compressed_size]
                 for h in hashers:
                     h.update(chunk)
             else:

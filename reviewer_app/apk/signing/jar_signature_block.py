@@ -69,7 +69,7 @@ def _load_signed_data(block: bytes):
 
 
 def _signed_data_certs(signed) -> list[_Cert]:
-    certs = []
+    certs: list[_Cert] = []
     certificates = signed["certificates"]
     if certificates.__class__.__name__ == "Void" or certificates is None:
         return certs
