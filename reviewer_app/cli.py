@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from reviewer_app import __version__
 
@@ -21,6 +24,11 @@ class CliError(Exception):
 def _emit(record: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def _error(text: str) -> None:
+    """An error line of text mode: on stderr, so stdout carries only results (JSON mode keeps its records)."""
+    print(text, file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,8 +156,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _print_facts(facts) -> None:
+    from reviewer_app.apk.permissions import is_dangerous
+
     if not facts.ok:
-        print(f"{facts.file}: error: {facts.error}")
+        _error(f"{facts.file}: error: {facts.error}")
         return
     print(f"{facts.file}")
     print(f"  {facts.label or '-'}  {facts.package}  {facts.version_name or ''} ({facts.version_code})")
@@ -159,7 +169,7 @@ def _print_facts(facts) -> None:
     if not facts.signers:
         print("  signer: none accepted")
     for p in facts.permissions:
-        print(f"  permission {p}")
+        print(f"  permission {p}  [dangerous]" if is_dangerous(p) else f"  permission {p}")
     for w in facts.warnings:
         print(f"  warning: {w}")
 
@@ -180,35 +190,49 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0 if diff.ok else 1
 
 
+def _quote(value: str | None) -> str:
+    return "none" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _number(value: int | None) -> str:
+    return "none" if value is None else str(value)
+
+
 def _print_diff(diff) -> None:
     if not diff.ok:
-        print(f"error: {diff.error}")
+        _error(f"error: {diff.error}")
         return
     print(f"{diff.old_file} -> {diff.new_file}")
+    version = f"  version code {diff.old_version_code} → {diff.new_version_code}"
+    print(version if diff.version_code_increased else version + "  (did not increase)")
+    changes = [
+        ("version name", _quote(diff.old_version_name), _quote(diff.new_version_name)),
+        ("min SDK", _number(diff.old_min_sdk), _number(diff.new_min_sdk)),
+        ("target SDK", _number(diff.old_target_sdk), _number(diff.new_target_sdk)),
+        ("label", _quote(diff.old_label), _quote(diff.new_label)),
+    ]
+    for name, old, new in changes:
+        if old != new:
+            print(f"  {name} {old} → {new}")
     flags = [
         ("package changed", diff.package_changed),
-        ("version code did not increase", not diff.version_code_increased),
         ("signer changed", diff.signer_changed),
         ("signing key rotated (proof-of-rotation)", diff.signer_rotated),
-        ("label changed", diff.label_changed),
         ("icon changed", diff.icon_changed),
-        ("min SDK changed", diff.min_sdk_changed),
-        ("target SDK changed", diff.target_sdk_changed),
     ]
-    print(f"  version code {diff.old_version_code} -> {diff.new_version_code}")
     for text, on in flags:
         if on:
             print(f"  {text}")
-    lists = [
-        ("dangerous permission added", diff.dangerous_permissions_added),
-        ("permission added", diff.permissions_added),
-        ("permission removed", diff.permissions_removed),
-        ("component added", diff.components_added),
-        ("component removed", diff.components_removed),
-        ("native ABI added", diff.native_abis_added),
-        ("native ABI removed", diff.native_abis_removed),
-    ]
-    for text, items in lists:
+    dangerous = set(diff.dangerous_permissions_added or ())
+    for item in diff.permissions_added:
+        print(f"  permission added: {item}  [dangerous]" if item in dangerous else f"  permission added: {item}")
+    for item in diff.permissions_removed:
+        print(f"  permission removed: {item}")
+    for kind, change in (diff.component_changes or {}).items():
+        for what in ("added", "removed"):
+            for item in change[what]:
+                print(f"  {kind} {what}: {item}")
+    for text, items in (("native ABI added", diff.native_abis_added), ("native ABI removed", diff.native_abis_removed)):
         for item in items:
             print(f"  {text}: {item}")
     if diff.classes_added is None:
@@ -232,7 +256,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
                     f"{outcome.file}: submission {outcome.submission_id}, decision due {outcome.deadline:%Y-%m-%d %H:%M} UTC"
                 )
             else:
-                print(f"{outcome.file}: error: {outcome.error}")
+                _error(f"{outcome.file}: error: {outcome.error}")
     finally:
         service.close()
     return 1 if failed else 0
@@ -247,6 +271,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
         now = service.clock()
     finally:
         service.close()
+    if not rows and not args.json:
+        kinds = f" of kind {', '.join(args.kind)}" if args.kind else ""
+        print(f"no open submissions{kinds}")
     for row in rows:
         if args.json:
             _emit(row.to_json())
@@ -294,7 +321,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     if args.json:
         _emit({"submission_id": args.submission_id, "ok": released, "error": error})
     elif error:
-        print(f"error: {error}", file=sys.stderr)
+        _error(f"error: {error}")
     return 0 if released else 1
 
 
@@ -309,13 +336,15 @@ def cmd_decide(args: argparse.Namespace) -> int:
     elif outcome.ok:
         print(f"submission {outcome.submission_id}: {outcome.status} (decision {outcome.decision_id})")
     else:
-        print(f"error: {outcome.error}", file=sys.stderr)
+        _error(f"error: {outcome.error}")
     return 0 if outcome.ok else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from reviewer_app.review.demo import create_demo_workspace, demo_settings
 
+    if not args.no_gui:
+        _require_display()  # before the workspace is made, so that the error is all that happens
     settings = demo_settings(
         _settings(args),
         explicit_data_dir=getattr(args, "data_dir", None) is not None,
@@ -323,9 +352,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     summary = create_demo_workspace(settings, reset=args.reset)
     print(f"demo workspace: {settings.data_dir} ({summary})", file=sys.stderr)
+    print(f"the command line on it: {_workspace_command(settings)} queue", file=sys.stderr)
     if args.no_gui:
         return 0
     return _run_gui(settings)
+
+
+def _workspace_command(settings) -> str:
+    """`reviewer-app` with the flags that point it at this workspace (a database password is masked)."""
+    words = ["reviewer-app"]
+    if settings.db_url:
+        words += ["--db", _masked_url(settings.db_url)]
+    words += ["--data-dir", str(settings.data_dir)]
+    return shlex.join(words)
+
+
+def _masked_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def _read_password(from_stdin: bool, prompt: str) -> str:
@@ -410,7 +457,29 @@ def cmd_journal(args: argparse.Namespace) -> int:
     return 0 if status.pending == 0 and not status.conflicts else 1
 
 
+# Qt platforms that draw without a display server (QT_QPA_PLATFORM; "offscreen" is the one for servers and CI).
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "minimalegl", "eglfs", "linuxfb", "vnc", "vkkhrdisplay"})
+NO_DISPLAY = "no display to open the GUI on: set DISPLAY/WAYLAND_DISPLAY, or QT_QPA_PLATFORM=offscreen"
+
+
+def display_missing(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
+    """True where Qt would abort for want of a display: Linux without DISPLAY or WAYLAND_DISPLAY, and no
+    QT_QPA_PLATFORM that draws without one. Decided from the environment alone, before Qt is imported."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux") or environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return False
+    wanted = [name.split(":", 1)[0].strip().lower() for name in environ.get("QT_QPA_PLATFORM", "").split(";")]
+    return not any(name in HEADLESS_PLATFORMS for name in wanted)
+
+
+def _require_display() -> None:
+    if display_missing():
+        raise CliError(NO_DISPLAY)
+
+
 def _run_gui(settings) -> int:
+    _require_display()
     try:
         from reviewer_app.ui.app import UnsupportedBinding, run_gui
     except ImportError as exc:
@@ -444,6 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command is None:
+            _require_display()
             return _run_gui(_settings(args))
         return COMMANDS[args.command](args)
     except (CliError, ConfigError, *USER_ERRORS) as exc:

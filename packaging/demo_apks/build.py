@@ -11,6 +11,10 @@ Every APK is made with Debian's Android tools, so that the files are what a real
 * ``signer-mismatch.apk`` is signed by apksigner (v1+v2, key fixture-a), then its APK Signing Block is
   replaced by a v2 block of key fixture-b computed here.  The code that computes it is first checked to
   reproduce apksigner's own v2 block byte for byte, so the v2 half of that file is as valid as apksigner's.
+* ``foreign-namespace.apk``: after ``aapt package``, the android namespace URI string of the compiled
+  manifest is overwritten by another of the same length (the pool keeps its layout, every attribute its
+  resource id), the archive is written back entry by entry, then signed.  Android and aapt read its
+  attributes by resource id; the index's ``manifest_namespace`` says which string it carries.
 
 At the end every file is checked with ``apksigner verify --print-certs`` and ``aapt dump badging`` against
 the index.json written beside it; any difference stops the build with a non-zero exit status.
@@ -205,6 +209,8 @@ class Spec:
     native_abis: tuple[str, ...] = ()
     adaptive_icon: bool = False
     same_icon_as: str | None = None  # file name of another spec whose icon PNGs must be identical
+    # Written over the android namespace URI in the compiled manifest (same length): see replace_manifest_namespace.
+    manifest_namespace: str | None = None
     activities: tuple[str, ...] = ()
     receivers: tuple[str, ...] = ()
 
@@ -212,6 +218,10 @@ class Spec:
     def verifies(self) -> bool:
         return bool(self.signing) and len(set(self.signing.values())) == 1
 
+
+# Same length as ANDROID_NS, so the compiled manifest keeps its layout when one is written over the other.
+ANDROID_NS = "http://schemas.android.com/apk/res/android"
+FOREIGN_NAMESPACE = "http://schemas.example.org/apk/res/android"
 
 NOTES_ICON = Icon("mipmap", "ic_launcher", "#F9A825", "N")
 INTERNET = Perm("android.permission.INTERNET")
@@ -481,6 +491,40 @@ SPECS: tuple[Spec, ...] = (
         ),
     ),
     Spec(
+        file="foreign-namespace.apk",
+        dest="tests",
+        manifest="foreign-namespace.xml",
+        res="fixture-namespace",
+        icon=Icon("mipmap", "ic_launcher", "#00838F", "N"),
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.namespace",
+        label="Foreign Namespace",
+        localized_labels={},
+        version_code=7,
+        version_name="0.7",
+        min_sdk=16,
+        target_sdk=30,
+        permissions=(
+            Perm("android.permission.SEND_SMS"),
+            Perm("android.permission.READ_CONTACTS"),
+            INTERNET,
+            Perm("android.permission.WRITE_EXTERNAL_STORAGE", max_sdk=28),
+            Perm("android.permission.CAMERA", "uses-permission-sdk-23"),
+            Perm("android.permission.READ_EXTERNAL_STORAGE", "implied", max_sdk=28),
+        ),
+        activities=("com.example.fixture.namespace.MainActivity", "com.example.fixture.namespace.SettingsActivity"),
+        receivers=("com.example.fixture.namespace.BootReceiver",),
+        manifest_namespace=FOREIGN_NAMESPACE,
+        developer="Fixture Developer",
+        tier=3,
+        kind="new",
+        notes=(
+            "The compiled manifest's android namespace URI is replaced by another string of the same length: "
+            "Android and aapt read every android: attribute by its resource id, a parser that goes by the "
+            "namespace string sees no permissions, no SDK levels and no components."
+        ),
+    ),
+    Spec(
         file="unsigned.apk",
         dest="tests",
         manifest="unsigned.xml",
@@ -627,6 +671,36 @@ def add_zip_entries(apk: Path, entries: Iterable[tuple[str, bytes]]) -> None:
             info.create_system = 0
             info.external_attr = 0
             zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+
+
+def replace_manifest_namespace(apk: Path, namespace: str) -> None:
+    """Write `namespace` over the android namespace URI string in the compiled AndroidManifest.xml of `apk`.
+
+    The string has the same length and encoding, so the string pool keeps its layout: the namespace
+    declaration and every android: attribute now carry the other string, and each attribute keeps the
+    resource id that aapt gave its name. Every entry is written back in the same order, with the same name,
+    time and compression method (its bytes unchanged but for the manifest's).
+    """
+    if len(namespace) != len(ANDROID_NS) or not namespace.isascii() or namespace == ANDROID_NS:
+        raise BuildError(
+            f"manifest namespace {namespace!r}: must be ASCII, differ from and have the length of {ANDROID_NS}"
+        )
+    with zipfile.ZipFile(apk) as zf:
+        entries = [(info, zf.read(info)) for info in zf.infolist()]
+    patched = []
+    for info, data in entries:
+        if info.filename == "AndroidManifest.xml":
+            for encoding in ("utf-16-le", "utf-8"):
+                old = ANDROID_NS.encode(encoding)
+                if data.count(old) == 1:
+                    data = data.replace(old, namespace.encode(encoding))
+                    break
+            else:
+                raise BuildError(f"{apk.name}: the android namespace URI is not once in the compiled manifest")
+        patched.append((info, data))
+    with zipfile.ZipFile(apk, "w") as zf:
+        for info, data in patched:
+            zf.writestr(info, data, compress_type=info.compress_type, compresslevel=9)
 
 
 # --------------------------------------------------------------------------------------------- APK Signature Scheme v2
@@ -785,6 +859,9 @@ def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) 
             ],
         )
 
+    if spec.manifest_namespace:
+        replace_manifest_namespace(base, spec.manifest_namespace)
+
     out = out_dir / spec.file
     key_names = set(spec.signing.values())
     if not spec.signing:
@@ -813,7 +890,7 @@ def index_entry(spec: Spec, apk: Path, keys: dict[str, Key], subjects: dict[str,
         {"sha256": keys[k].cert_sha256, "subject": subjects[k], "schemes": s, "key": k} for k, s in by_key.items()
     ]
     requested = [p for p in spec.permissions if p.source != "implied"]
-    return {
+    entry = {
         "file": spec.file,
         "package": spec.package,
         "label": spec.label,
@@ -840,6 +917,9 @@ def index_entry(spec: Spec, apk: Path, keys: dict[str, Key], subjects: dict[str,
         "size": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
     }
+    if spec.manifest_namespace:  # only where set: the other entries keep the shape they had
+        entry["manifest_namespace"] = spec.manifest_namespace
+    return entry
 
 
 def cert_subject(key: Key) -> str:
@@ -1023,6 +1103,8 @@ def verify_outputs(dirs: dict[str, Path]) -> list[str]:
         components = _manifest_components(apk)
         expect("activities", components["activity"], entry["activities"])
         expect("receivers", components["receiver"], entry["receivers"])
+        namespaces = re.findall(r"^N: android=(\S+)$", _xmltree(apk), re.M)
+        expect("android namespace URI", namespaces, [entry.get("manifest_namespace", ANDROID_NS)])
 
         # signatures
         v = apksigner_verify(apk)

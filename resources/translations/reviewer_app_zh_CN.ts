@@ -1152,6 +1152,18 @@ Evidence side by side; decisions to the shared review database.</source>
         <translation>AndroidManifest.xml 经过加壳或混淆：部分值可能缺失</translation>
     </message>
     <message>
+        <source>manifest attributes carry the namespace {namespace} instead of Android&apos;s: read by their resource ids, as Android does</source>
+        <translation>清单属性使用的命名空间是 {namespace}，而不是 Android 的命名空间：已像 Android 一样按资源 ID 读取</translation>
+    </message>
+    <message>
+        <source>{file} has {count} malformed strings, read as far as their lengths go (string #{index}: {reason}); aapt and recent Android versions may refuse them</source>
+        <translation>{file} 含有 {count} 个格式错误的字符串，已按其声明的长度尽量读取（字符串 #{index}：{reason}）；aapt 和较新的 Android 版本可能拒绝读取</translation>
+    </message>
+    <message>
+        <source>{attribute} ({reference}) is a malformed string ({reason}): shown as far as it could be read</source>
+        <translation>{attribute}（{reference}）是格式错误的字符串（{reason}）：只显示能读出的部分</translation>
+    </message>
+    <message>
         <source>package name {package} is not valid for an Android app</source>
         <translation>包名 {package} 不是有效的 Android 应用包名</translation>
     </message>

@@ -13,6 +13,22 @@ from typing import Any
 from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.apk.permissions import is_dangerous
 
+COMPONENT_KINDS = (
+    ("activity", "activities"),
+    ("service", "services"),
+    ("receiver", "receivers"),
+    ("provider", "providers"),
+)
+
+
+def _component_changes(old: ApkFacts, new: ApkFacts) -> dict[str, dict[str, list[str]]]:
+    """Added and removed components by kind (an activity-alias counts as an activity, as in the facts)."""
+    changes = {}
+    for kind, attribute in COMPONENT_KINDS:
+        before, after = getattr(old, attribute), getattr(new, attribute)
+        changes[kind] = {"added": _added(before, after), "removed": _added(after, before)}
+    return changes
+
 
 @dataclass(frozen=True)
 class VersionDiff:
@@ -40,6 +56,17 @@ class VersionDiff:
     classes_removed: list[str] | None = None
     old_version_code: int | None = None
     new_version_code: int | None = None
+    # The values on each side, so that a change can be shown as "old -> new".
+    old_version_name: str | None = None
+    new_version_name: str | None = None
+    old_min_sdk: int | None = None
+    new_min_sdk: int | None = None
+    old_target_sdk: int | None = None
+    new_target_sdk: int | None = None
+    old_label: str | None = None
+    new_label: str | None = None
+    # kind ("activity", "service", "receiver", "provider") -> {"added": [...], "removed": [...]}
+    component_changes: dict[str, dict[str, list[str]]] | None = None
     min_sdk_changed: bool | None = None
     target_sdk_changed: bool | None = None
     # Permissions Android implies for an old target SDK (not requested), by the same rule.
@@ -71,6 +98,19 @@ class VersionDiff:
             "new_file": self.new_file,
             "old_version_code": self.old_version_code,
             "new_version_code": self.new_version_code,
+            "old_version_name": self.old_version_name,
+            "new_version_name": self.new_version_name,
+            "old_min_sdk": self.old_min_sdk,
+            "new_min_sdk": self.new_min_sdk,
+            "old_target_sdk": self.old_target_sdk,
+            "new_target_sdk": self.new_target_sdk,
+            "old_label": self.old_label,
+            "new_label": self.new_label,
+            "component_changes": (
+                None
+                if self.component_changes is None
+                else {kind: {k: list(v) for k, v in change.items()} for kind, change in self.component_changes.items()}
+            ),
             "signer_rotated": self.signer_rotated,
             "native_abis_removed": _copy(self.native_abis_removed),
             "min_sdk_changed": self.min_sdk_changed,
@@ -136,6 +176,15 @@ def diff_versions(old: ApkFacts, new: ApkFacts) -> VersionDiff:
         classes_removed=_added(new.classes or (), old.classes or ()) if classes_known else None,
         old_version_code=old.version_code,
         new_version_code=new.version_code,
+        old_version_name=old.version_name,
+        new_version_name=new.version_name,
+        old_min_sdk=old.min_sdk,
+        new_min_sdk=new.min_sdk,
+        old_target_sdk=old.target_sdk,
+        new_target_sdk=new.target_sdk,
+        old_label=old.label,
+        new_label=new.label,
+        component_changes=_component_changes(old, new),
         min_sdk_changed=old.min_sdk != new.min_sdk,
         target_sdk_changed=old.target_sdk != new.target_sdk,
         implied_permissions_added=_added(old.implied_permissions, new.implied_permissions),

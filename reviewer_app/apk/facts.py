@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from reviewer_app.apk.permissions import is_dangerous
+
 
 @dataclass(frozen=True)
 class Signer:
@@ -109,7 +111,8 @@ class ApkFacts:
             "md5": self.md5,
             "max_sdk": self.max_sdk,
             "implied_permissions": list(self.implied_permissions),
-            "permission_requests": [asdict(p) for p in self.permission_requests],
+            # "dangerous": a permission reviewers look at first (apk/permissions.py); not stored back (from_json)
+            "permission_requests": [{**asdict(p), "dangerous": is_dangerous(p.name)} for p in self.permission_requests],
             "activities": list(self.activities),
             "services": list(self.services),
             "receivers": list(self.receivers),
@@ -128,6 +131,10 @@ class ApkFacts:
         known = set(cls.__dataclass_fields__)
         values = {k: v for k, v in data.items() if k in known}
         values["signers"] = [Signer(**{**s, "schemes": tuple(s.get("schemes", ()))}) for s in data.get("signers", [])]
-        values["permission_requests"] = [PermissionRequest(**p) for p in data.get("permission_requests", [])]
+        fields = set(PermissionRequest.__dataclass_fields__)
+        values["permission_requests"] = [
+            PermissionRequest(**{k: v for k, v in p.items() if k in fields})
+            for p in data.get("permission_requests", [])
+        ]
         values.pop("icon_png", None)
         return cls(**values, icon_png=icon_png)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from loguru import logger
 
+from reviewer_app.apk import axml
+from reviewer_app.apk.axml import Element, LenientStringBlock, MalformedString
 from reviewer_app.apk.facts import ApkFacts, PermissionRequest
 from reviewer_app.apk.limits import LimitExceeded, ParseLimits
 from reviewer_app.apk.safezip import SafeZip, ZipFormatError
@@ -26,10 +28,8 @@ logger.disable("androguard")
 from androguard.core.axml import (  # noqa: E402  (after silencing its logger)
     ARSCParser,
     ARSCResTableConfig,
-    AXMLPrinter,
 )
 
-NS = "{http://schemas.android.com/apk/res/android}"
 MANIFEST = "AndroidManifest.xml"
 MAX_MANIFEST_SIZE = 16 * 1024 * 1024
 BITMAP_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg", ".gif", ".bmp")
@@ -130,6 +130,7 @@ class _ApkReader:
         self.zf = SafeZip(data, limits)
         self._arsc: ARSCParser | None = None
         self._arsc_loaded = False
+        self._string_pools: list[tuple[str, LenientStringBlock]] = []  # (file, pool) read leniently
         self.warnings: list[str] = []
         self.target_sandbox_version: int | None = None
 
@@ -149,11 +150,12 @@ class _ApkReader:
         self._signatures()
         if classes:
             self._classes()
+        self._malformed_strings()
         facts.warnings = _dedupe(zf.warnings + self.warnings + facts.warnings)
 
     # -- manifest --------------------------------------------------------------------------------
 
-    def _manifest(self):
+    def _manifest(self) -> Element:
         if MANIFEST not in self.zf:
             raise ApkError(ApkWarning("manifest_missing"))
         raw = self.zf.read(MANIFEST, max_size=MAX_MANIFEST_SIZE)
@@ -161,21 +163,24 @@ class _ApkReader:
             raise ApkError(ApkWarning("manifest_empty"))
         if raw.lstrip()[:1] == b"<":
             raise ApkError(ApkWarning("manifest_plain_text"))
-        printer = AXMLPrinter(raw)
-        if not printer.is_valid():
+        document = axml.parse(raw)
+        if document.strings is not None:
+            self._string_pools.append((MANIFEST, document.strings))
+        if not document.valid:
             raise ApkError(ApkWarning("manifest_invalid"))
-        root = printer.get_xml_obj()
+        root = document.root
         if root is None or root.tag != "manifest":
             raise ApkError(ApkWarning("manifest_no_root"))
-        if printer.is_packed():
+        if document.packed:
             self.warnings.append(ApkWarning("manifest_packed"))
+        for namespace in document.foreign_namespaces:
+            if namespace:  # none at all is what obfuscators write (see manifest_packed)
+                self.warnings.append(ApkWarning("manifest_namespace", namespace=_quoted(namespace)))
         return root
 
-    def _attr(self, element, name: str) -> str | None:
-        value = element.get(NS + name)
-        if value is None:
-            value = element.get(name)
-        return value
+    def _attr(self, element: Element | None, name: str) -> str | None:
+        """android:`name` by its resource id, as Android reads it (axml.Element.android)."""
+        return element.android(name) if element is not None else None
 
     def _identity(self, manifest) -> None:
         facts = self.facts
@@ -192,7 +197,7 @@ class _ApkReader:
             code = 0
         facts.version_code = ((major or 0) << 32) | (code & 0xFFFFFFFF)
         name = self._attr(manifest, "versionName")
-        facts.version_name = self._resolve_string(name) if name is not None else None
+        facts.version_name = self._resolve_string(name, "android:versionName") if name is not None else None
         self.target_sandbox_version = self._resolve_int(self._attr(manifest, "targetSandboxVersion"))
 
     def _sdk(self, manifest) -> None:
@@ -266,7 +271,7 @@ class _ApkReader:
             "provider": facts.providers,
         }
         for element in application:
-            target = kinds.get(element.tag) if isinstance(element.tag, str) else None
+            target = kinds.get(element.tag)
             if target is None:
                 continue
             name = self._class_name(self._attr(element, "name"))
@@ -323,6 +328,8 @@ class _ApkReader:
                     raise
                 except Exception as exc:
                     self.warnings.append(_one_line(f"resources.arsc could not be read ({type(exc).__name__})"))
+                else:
+                    self._string_pools.extend(("resources.arsc", pool) for pool in axml.lenient_arsc(self._arsc))
         return self._arsc
 
     def _resource_values(self, ref: str, default_only: bool = True) -> list[tuple[object, str]]:
@@ -341,11 +348,26 @@ class _ApkReader:
         except Exception:
             return []
 
-    def _resolve_string(self, value: str) -> str:
+    def _resolve_string(self, value: str, attribute: str | None = None) -> str:
+        """A literal, or the default value of a string resource. A malformed string resource is named in a
+        warning (with `attribute`, the manifest attribute it is the value of) and given as far as it could be
+        read; when nothing could, the reference is returned, as for one that does not resolve."""
         if value.startswith("@"):
             values = self._resource_values(value)
             if values:
-                return str(values[0][1])
+                resolved = values[0][1]
+                if isinstance(resolved, MalformedString):
+                    self.warnings.append(
+                        ApkWarning(
+                            "string_malformed",
+                            attribute=attribute or "string",
+                            reference=value,
+                            reason=resolved.reason,
+                        )
+                    )
+                    if not resolved:
+                        return value  # nothing could be read: as unresolved (a label is then null)
+                return str(resolved)
             self.warnings.append(ApkWarning("string_unresolved", reference=value))
         return value
 
@@ -363,14 +385,14 @@ class _ApkReader:
             value = str(values[0][1]) if values else None
         return value is not None and value.lower() in ("true", "1", "-1")
 
-    def _label(self, manifest) -> str | None:
+    def _label(self, manifest: Element) -> str | None:
         application = manifest.find("application")
-        label = self._attr(application, "label") if application is not None else None
+        label = self._attr(application, "label")
         if label is None and self.facts.main_activity:
             label = self._launcher_attr(manifest, "label")
         if label is None:
             return None
-        resolved = self._resolve_string(label)
+        resolved = self._resolve_string(label, "android:label")
         return None if resolved.startswith("@") else resolved
 
     def _launcher_attr(self, manifest, name: str) -> str | None:
@@ -379,16 +401,15 @@ class _ApkReader:
             return None
         for element in application:
             if (
-                isinstance(element.tag, str)
-                and element.tag.startswith("activity")
+                element.tag.startswith("activity")
                 and self._class_name(self._attr(element, "name")) == self.facts.main_activity
             ):
                 return self._attr(element, name)
         return None
 
-    def _icon(self, manifest) -> None:
+    def _icon(self, manifest: Element) -> None:
         application = manifest.find("application")
-        ref = self._attr(application, "icon") if application is not None else None
+        ref = self._attr(application, "icon")
         if ref is None:
             ref = self._launcher_attr(manifest, "icon")
         if ref is None or not ref.startswith("@"):
@@ -436,7 +457,7 @@ class _ApkReader:
             return None
         for xml_path in xml_files:
             try:
-                root = AXMLPrinter(self.zf.read(xml_path, max_size=1024 * 1024)).get_xml_obj()
+                root = axml.parse(self.zf.read(xml_path, max_size=1024 * 1024)).root
             except (LimitExceeded, MemoryError):
                 raise
             except Exception:
@@ -470,6 +491,19 @@ class _ApkReader:
         except (Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
             self.warnings.append(_one_line(f"launcher icon {path} is not a readable image ({exc})"))
             return None
+
+    def _malformed_strings(self) -> None:
+        """One warning per file whose string pools had malformed strings among those read."""
+        found: dict[str, list[dict[int, str]]] = {}
+        for file, pool in self._string_pools:
+            if pool.problems:
+                found.setdefault(file, []).append(pool.problems)
+        for file, pools in found.items():
+            first = min(pools[0])
+            count = sum(len(problems) for problems in pools)
+            self.warnings.append(
+                ApkWarning("strings_malformed", file=file, count=count, index=first, reason=pools[0][first])
+            )
 
     # -- signatures ------------------------------------------------------------------------------
 
@@ -512,3 +546,8 @@ class _ApkReader:
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def _quoted(text: str, limit: int = 100) -> str:
+    """An untrusted string for a warning: quoted, escaped, and cut to `limit` characters."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")

@@ -13,6 +13,11 @@ from typing import Any
 # use the same placeholders (ui/text.py keeps a copy of each template for lupdate; a test compares them).
 TEMPLATES: dict[str, str] = {
     "manifest_packed": "AndroidManifest.xml is packed or obfuscated: some values may be missing",
+    "manifest_namespace": "manifest attributes carry the namespace {namespace} instead of Android's: "
+    "read by their resource ids, as Android does",
+    "strings_malformed": "{file} has {count} malformed strings, read as far as their lengths go "
+    "(string #{index}: {reason}); aapt and recent Android versions may refuse them",
+    "string_malformed": "{attribute} ({reference}) is a malformed string ({reason}): shown as far as it could be read",
     "package_name_invalid": "package name {package} is not valid for an Android app",
     "no_version_code": "no versionCode: Android treats it as 0",
     "sdk_codename": "{attribute} is the preview codename {codename}, not an API level",

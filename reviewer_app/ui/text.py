@@ -73,6 +73,17 @@ WARNING_TEXTS = {
     "manifest_packed": QT_TRANSLATE_NOOP(
         "Warnings", "AndroidManifest.xml is packed or obfuscated: some values may be missing"
     ),
+    "manifest_namespace": QT_TRANSLATE_NOOP(
+        "Warnings",
+        "manifest attributes carry the namespace {namespace} instead of Android's: read by their resource ids, as Android does",
+    ),
+    "strings_malformed": QT_TRANSLATE_NOOP(
+        "Warnings",
+        "{file} has {count} malformed strings, read as far as their lengths go (string #{index}: {reason}); aapt and recent Android versions may refuse them",
+    ),
+    "string_malformed": QT_TRANSLATE_NOOP(
+        "Warnings", "{attribute} ({reference}) is a malformed string ({reason}): shown as far as it could be read"
+    ),
     "package_name_invalid": QT_TRANSLATE_NOOP("Warnings", "package name {package} is not valid for an Android app"),
     "no_version_code": QT_TRANSLATE_NOOP("Warnings", "no versionCode: Android treats it as 0"),
     "sdk_codename": QT_TRANSLATE_NOOP("Warnings", "{attribute} is the preview codename {codename}, not an API level"),

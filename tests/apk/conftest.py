@@ -1,6 +1,7 @@
 """Corpus fixtures for the APK tests: the external APK corpus, and Debian's apksigner as the reference.
 
-The corpus lives next to the checkout (../shared/corpus/apks, or $REVIEWER_APP_CORPUS). Without it, or
+The corpus lives next to the checkout (../shared/corpus/apks, or $REVIEWER_APP_CORPUS), the malware samples
+beside it (../shared/corpus/malware). Without them, or
 without /usr/bin/apksigner, the tests that need them are skipped with the reason, except under CI=true,
 where a missing corpus or tool is a failure.
 """
@@ -38,6 +39,21 @@ def require_corpus() -> Path:
     if not CORPUS_DIR.is_dir():
         _skip_or_fail(f"APK corpus not found at {CORPUS_DIR} (set REVIEWER_APP_CORPUS)")
     return CORPUS_DIR
+
+
+# Real malware samples sit beside the APK corpus (../shared/corpus/malware): inert files, parsed, never run.
+MALWARE_DIR = CORPUS_DIR.parent / "malware"
+
+
+def malware_apks() -> list[Path]:
+    """Every malware sample, or [] without them."""
+    return sorted(MALWARE_DIR.glob("*.apk")) if MALWARE_DIR.is_dir() else []
+
+
+def require_malware() -> Path:
+    if not MALWARE_DIR.is_dir():
+        _skip_or_fail(f"malware samples not found at {MALWARE_DIR} (beside the APK corpus, REVIEWER_APP_CORPUS)")
+    return MALWARE_DIR
 
 
 # (corpus file, --min-sdk-version or None for the APK's own) pairs that apksigner is asked about.

@@ -242,4 +242,5 @@ def test_cli_diff_of_a_file_that_is_not_an_apk_is_one_error_record(tmp_path):
     assert record["error"] == f"{bogus}: not a zip archive"
     assert record["signer_changed"] is None and record["permissions_added"] is None
     human = _cli("diff", str(bogus), str(DEMO_APKS / "com.example.notes_1.apk"), cwd=tmp_path)
-    assert human.returncode == 1 and human.stdout.strip() == f"error: {bogus}: not a zip archive"
+    assert human.returncode == 1 and human.stdout == ""  # text mode: the error goes to stderr
+    assert human.stderr.strip() == f"error: {bogus}: not a zip archive"
