@@ -1,6 +1,7 @@
-"""Regenerate docs/screenshot.png: the real window on the demo workspace (offscreen, 1400x850).
+"""Regenerate docs/screenshot.png: the real window on the demo workspace, offscreen, at the size of a
+1366 x 768 laptop screen (less its panel).
 
-    python docs/screenshot.py [--row N]
+    python docs/screenshot.py [--row N] [--out FILE]
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--row", type=int, default=None,
                         help="queue row to select (default: the update, reviewed against its approved version)")
+    parser.add_argument("--kind", default="update", help="select the first row of this kind (default: update)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
     args = parser.parse_args()
 
     from reviewer_app.config import Settings
@@ -38,7 +41,7 @@ def main() -> int:
     app = ensure_application([])
     install_translators(app)
     window = create_main_window(settings=settings)
-    window.resize(1400, 850)
+    window.resize(1366, 728)
     window.show()
 
     def wait(condition, timeout=30.0):
@@ -52,15 +55,15 @@ def main() -> int:
     wait(lambda: all(window.model.queue_row(r) is not None for r in range(window.model.rowCount())))
     row = args.row
     if row is None:
-        row = next(r for r in range(window.model.rowCount()) if window.model.queue_row(r).kind == "update")
+        row = next(r for r in range(window.model.rowCount()) if window.model.queue_row(r).kind == args.kind)
     window.queue_view.setFocus()
     window.queue_view.select_row(row)
     sid = window.current_submission_id()
-    wait(lambda: window.detail_panel.data is not None and window.detail_panel.submission_id == sid)
+    wait(lambda: window.submission_view.data is not None and window.submission_view.submission_id == sid)
     wait(lambda: window.jobs.idle and not window.parser.busy)  # the code comparison of an update too
     for _ in range(20):
         app.processEvents()
-    out = ROOT / "docs" / "screenshot.png"
+    out = Path(args.out)
     window.grab().save(str(out))
     window.close()
     print(out)

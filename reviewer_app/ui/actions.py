@@ -39,9 +39,10 @@ class WindowActions(QObject):
         self.next_action.setToolTip(self.tr("Claim the most urgent submission and show it (Ctrl+N)"))
         review_menu.addAction(self.next_action)
         review_menu.addSeparator()
-        review_menu.addAction(self.tr("&Approve selected") + "\tA").triggered.connect(window.approve_selected)
-        review_menu.addAction(self.tr("&Reject selected…") + "\tR").triggered.connect(window.begin_reject)
-        review_menu.addAction(self.tr("&Escalate selected…") + "\tE").triggered.connect(window.begin_escalate)
+        panel = window.decision_panel
+        review_menu.addAction(self.tr("&Approve selected") + "\tA").triggered.connect(panel.approve)
+        review_menu.addAction(self.tr("&Reject selected…") + "\tR").triggered.connect(panel.begin_reject)
+        review_menu.addAction(self.tr("&Escalate selected…") + "\tE").triggered.connect(panel.begin_escalate)
         review_menu.addSeparator()
         self.undo_action = self._action(self.tr("&Undo last decision"), window.undo, QKeySequence.StandardKey.Undo)
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

@@ -335,7 +335,10 @@ class DecisionPanel(QWidget):
     # -- actions ---------------------------------------------------------------------------------
 
     def approve(self) -> None:
-        if self._submission_id is None or self._busy:
+        if self._submission_id is None:
+            self.show_status(self.tr("Select a submission first."), "error")
+            return
+        if self._busy:
             return
         self._pending = None
         self._update_buttons()
@@ -439,6 +442,7 @@ class ApproveConfirmation(QMessageBox):
         self.setEscapeButton(self.cancel_button)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setStyleSheet("QLabel { min-width: 440px; }")  # flag texts are sentences: room to read them
         self.buttonClicked.connect(self._clicked)
 
     def flag_texts(self) -> list[str]:

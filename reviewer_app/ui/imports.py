@@ -13,7 +13,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from reviewer_app.review.imports import ImportProgress, short_name
@@ -56,6 +57,23 @@ class ImportController(QObject):
         self._last_developer = ""
         parser.sig_parsed.connect(self._on_parsed)
         parser.sig_finished.connect(self._on_parse_finished)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)  # APK files dropped anywhere on the window are imported
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is not self.window or kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QDropEvent)  # drag-enter and drag-move events are drop events too
+        paths = apk_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return True
+        event.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            # Ask after the drop has finished, so the source application is not kept waiting.
+            QTimer.singleShot(0, lambda: self.ask(paths))
+        return True
 
     @property
     def importing(self) -> bool:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 
 from reviewer_app.ui.jobs import one_line
 
@@ -98,6 +98,7 @@ class ChangeThrottle(QObject):
         self._last = QElapsedTimer()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may fire 5% early
         self._timer.timeout.connect(self._fire)
         self.emitted = 0  # how many times it handed changes on (for tests and diagnostics)
 

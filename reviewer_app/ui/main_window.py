@@ -20,9 +20,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QKeySequence,
     QShortcut,
 )
@@ -36,7 +33,7 @@ from reviewer_app.ui.activity_log import ActivityLog, activity_dock
 from reviewer_app.ui.decision_panel import DecisionPanel
 from reviewer_app.ui.decisions import DecisionController
 from reviewer_app.ui.detail_loader import DetailLoader
-from reviewer_app.ui.imports import ImportController, apk_paths
+from reviewer_app.ui.imports import ImportController
 from reviewer_app.ui.jobs import DbJobs, ParseJobs
 from reviewer_app.ui.layout import APPLICATION, ORGANIZATION, app_settings, fitting_size, restore_layout, save_layout
 from reviewer_app.ui.layout import reset_layout as reset_window_layout
@@ -101,7 +98,6 @@ class MainWindow(QMainWindow):
         self.watcher, self._reloads = self.live.watcher, self.live.reloads
         self._wire()
         self._timers(settings, renew_ms, stats_ms, refresh_ms)
-        self.setAcceptDrops(True)
         self.resize(*fitting_size())
         self.reset_layout()
         if restore:
@@ -144,9 +140,9 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         view, model, session, decisions = self.queue_view, self.model, self.session, self.decisions
         view.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        view.sig_approve.connect(self.approve_selected)
-        view.sig_reject.connect(self.begin_reject)
-        view.sig_escalate.connect(self.begin_escalate)
+        view.sig_approve.connect(self.decision_panel.approve)
+        view.sig_reject.connect(self.decision_panel.begin_reject)
+        view.sig_escalate.connect(self.decision_panel.begin_escalate)
         view.sig_confirm.connect(self.decision_panel.confirm)
         self.decision_panel.sig_decide.connect(self.decide)
         self.decision_panel.sig_cancelled.connect(self.queue_pane.focus)
@@ -214,41 +210,15 @@ class MainWindow(QMainWindow):
 
     # -- state for the outside -------------------------------------------------------------------
 
-    @property
-    def connected(self) -> bool:
-        return self.session.connected
-
-    @property
-    def online(self) -> bool:
-        return self.session.online
-
-    @property
-    def pending_decisions(self) -> int:
-        return self.session.pending
-
-    @property
-    def conflict_count(self) -> int:
-        return self.session.conflict_count
-
-    @property
-    def password_dialog(self) -> Any:
-        return self.session.password_dialog
-
-    @property
-    def conflicts_dialog(self) -> Any:
-        return self.session.conflicts_dialog
-
-    @property
-    def importing(self) -> bool:
-        return self.imports.importing
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    @property
-    def facts_panel(self) -> Any:
-        return self.submission_view.panel("facts")
+    connected = property(lambda self: self.session.connected, doc="the service is open")
+    online = property(lambda self: self.session.online, doc="connected, and the database answers")
+    pending_decisions = property(lambda self: self.session.pending, doc="decisions the database has not taken")
+    conflict_count = property(lambda self: self.session.conflict_count)
+    password_dialog = property(lambda self: self.session.password_dialog)
+    conflicts_dialog = property(lambda self: self.session.conflicts_dialog)
+    importing = property(lambda self: self.imports.importing)
+    closed = property(lambda self: self._closed)
+    facts_panel = property(lambda self: self.submission_view.panel("facts"))
 
     def log(self, text: str, error: bool = False) -> None:
         self.log_view.add(text, error)
@@ -425,20 +395,6 @@ class MainWindow(QMainWindow):
 
     # -- deciding --------------------------------------------------------------------------------
 
-    def approve_selected(self) -> None:
-        if self.current_submission_id() is None:
-            self.decision_panel.show_status(self.tr("Select a submission first."), "error")
-            return
-        self.decision_panel.approve()
-
-    def begin_reject(self) -> None:
-        if self.current_submission_id() is not None:
-            self.decision_panel.begin_reject()
-
-    def begin_escalate(self) -> None:
-        if self.current_submission_id() is not None:
-            self.decision_panel.begin_escalate()
-
     def decide(self, verdict: str, reasons: Sequence[str] = (), message: str = "") -> bool:
         """Decide the selected submission (approving one with red flags asks first)."""
         return self.decisions.decide_selected(verdict, reasons, message)
@@ -455,21 +411,6 @@ class MainWindow(QMainWindow):
             self.model.reload()
             self.refresh_stats()
         self.sig_import_finished.emit(import_id, filed, failed)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        event.acceptProposedAction() if apk_paths(event.mimeData()) else event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        event.acceptProposedAction() if apk_paths(event.mimeData()) else event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = apk_paths(event.mimeData())
-        if not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        # Ask after the drop has finished, so the source application is not kept waiting.
-        QTimer.singleShot(0, lambda: self.imports.ask(paths))
 
     # -- closing ---------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import pytest
 
+from reviewer_app.review.flags import red_flags
 from tests.conftest import open_service
 
 
@@ -57,7 +58,7 @@ def no_leaked_threads():
 def file_submission(service, demo_facts, tmp_path) -> Callable[..., int]:
     """File a submission fast: facts of a demo APK (label/package changed as asked), a small unique blob.
 
-    Going through the store directly skips parsing; `submit_facts` with a real APK is used where the
+    Going through the store directly skips parsing (and the comparison with an approved version); `submit_facts` with a real APK is used where the
     parse itself matters (the import tests).
     """
     counter = itertools.count(1)
@@ -98,6 +99,7 @@ def file_submission(service, demo_facts, tmp_path) -> Callable[..., int]:
             facts=facts.to_json(),
             apk_path=blob,
             icon_png=facts.icon_png,
+            red_flags=red_flags(facts),  # what filing finds in the package itself
         )
 
     return add
@@ -132,6 +134,8 @@ def make_window(qtbot, settings):
         if show:
             window.show()
             qtbot.waitExposed(window)
+            window.activateWindow()  # keyboard focus is real: tests assert where it is
+            qtbot.waitActive(window)
         if wait_loaded:
             qtbot.waitUntil(lambda: window.model.loaded, timeout=10_000)
         if expect_rows is not None:
