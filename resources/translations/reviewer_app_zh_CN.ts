@@ -1,11 +1,34 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>ActivityLog</name>
+    <message>
+        <source>Activity log</source>
+        <translation>活动日志</translation>
+    </message>
+</context>
 <context>
     <name>App</name>
     <message>
         <source>Reviewer workstation</source>
         <translation>审核工作台</translation>
+    </message>
+</context>
+<context>
+    <name>ApproveConfirmation</name>
+    <message>
+        <source>Approve despite red flags?</source>
+        <translation>不顾警示仍要通过？</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 carries %n red flag(s):</source>
+        <translation>
+            <numerusform>%1 带有 %n 个警示：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Approve anyway</source>
+        <translation>仍然通过(&amp;A)</translation>
     </message>
 </context>
 <context>
@@ -106,7 +129,70 @@
     </message>
 </context>
 <context>
+    <name>DecisionController</name>
+    <message>
+        <source>Select a submission first.</source>
+        <translation>请先选择一个提交。</translation>
+    </message>
+    <message>
+        <source>Wait until the submission has loaded, then approve.</source>
+        <translation>请等提交加载完再通过。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 (kept on this computer; sent when the database answers)</source>
+        <translation>%1（已保存在本机；数据库恢复响应后发送）</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1</source>
+        <translation>未记录：%1</translation>
+    </message>
+    <message>
+        <source>Undo %1: %2 (%3 s)</source>
+        <translation>撤销%1：%2（%3 秒）</translation>
+    </message>
+    <message>
+        <source>Nothing to undo: decisions are sent %1 s after they are made; after that only a lead can reopen them.</source>
+        <translation>没有可撤销的决定：决定在做出 %1 秒后发送，之后只有组长能重新打开。</translation>
+    </message>
+    <message>
+        <source>Undone: %1 %2</source>
+        <translation>已撤销：%1 %2</translation>
+    </message>
+    <message>
+        <source>Too late to undo: the decision was sent. Only a lead can reopen it.</source>
+        <translation>来不及撤销：决定已发送。只有组长能重新打开。</translation>
+    </message>
+    <message>
+        <source>Too late to undo: the decision is sent as soon as the database answers.</source>
+        <translation>来不及撤销：数据库一有响应，决定就会发送。</translation>
+    </message>
+    <message>
+        <source>Nothing to undo: the database refused that decision.</source>
+        <translation>没有可撤销的：数据库拒绝了这个决定。</translation>
+    </message>
+    <message>
+        <source>That decision was already undone.</source>
+        <translation>这个决定已经撤销过了。</translation>
+    </message>
+</context>
+<context>
     <name>DecisionPanel</name>
+    <message>
+        <source>Choose approve, reject or escalate.</source>
+        <translation>请选择通过、驳回或上报。</translation>
+    </message>
+    <message>
+        <source>Unknown reason code {reason}.</source>
+        <translation>未知的原因代码 {reason}。</translation>
+    </message>
     <message>
         <source>Choose at least one reason before rejecting.</source>
         <translation>驳回前请至少选择一个原因。</translation>
@@ -164,6 +250,10 @@
         <translation>确认驳回 (Ctrl+Enter)</translation>
     </message>
     <message>
+        <source>Select a submission first.</source>
+        <translation>请先选择一个提交。</translation>
+    </message>
+    <message>
         <source>Tick the reasons (Space), write a message, then press Ctrl+Enter.</source>
         <translation>勾选原因（空格键），填写说明，然后按 Ctrl+Enter。</translation>
     </message>
@@ -177,276 +267,10 @@
     </message>
 </context>
 <context>
-    <name>ImportDialog</name>
+    <name>DetailLoader</name>
     <message>
-        <source>Import APK files</source>
-        <translation>导入 APK 文件</translation>
-    </message>
-    <message>
-        <source>File %1 as a new submission.</source>
-        <translation>将 %1 登记为新的提交。</translation>
-    </message>
-    <message>
-        <source>File %1 APK files as new submissions.</source>
-        <translation>将 %1 个 APK 文件登记为新的提交。</translation>
-    </message>
-    <message>
-        <source>Developer or company name</source>
-        <translation>开发者或公司名称</translation>
-    </message>
-    <message>
-        <source>Keep the developer&apos;s tier</source>
-        <translation>沿用开发者现有星级</translation>
-    </message>
-    <message>
-        <source>&amp;Kind</source>
-        <translation>类型(&amp;K)</translation>
-    </message>
-    <message>
-        <source>&amp;Developer</source>
-        <translation>开发者(&amp;D)</translation>
-    </message>
-    <message>
-        <source>&amp;Tier</source>
-        <translation>星级(&amp;T)</translation>
-    </message>
-    <message>
-        <source>&amp;Import</source>
-        <translation>导入(&amp;I)</translation>
-    </message>
-</context>
-<context>
-    <name>Kinds</name>
-    <message>
-        <source>New app</source>
-        <translation>新应用</translation>
-    </message>
-    <message>
-        <source>Update</source>
-        <translation>更新</translation>
-    </message>
-    <message>
-        <source>Metadata</source>
-        <translation>资料变更</translation>
-    </message>
-    <message>
-        <source>Sensitive</source>
-        <translation>敏感权限</translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <source>Review queue</source>
-        <translation>审核队列</translation>
-    </message>
-    <message>
-        <source>Activity log</source>
-        <translation>活动日志</translation>
-    </message>
-    <message>
-        <source>Activity</source>
-        <translation>活动</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Import APKs…</source>
-        <translation>导入 APK(&amp;I)…</translation>
-    </message>
-    <message>
-        <source>Parse APK files in the background and file them as submissions</source>
-        <translation>在后台解析 APK 文件并登记为提交</translation>
-    </message>
-    <message>
-        <source>&amp;Refresh</source>
-        <translation>刷新(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Load the queue again</source>
-        <translation>重新加载队列</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>Re&amp;view</source>
-        <translation>审核(&amp;V)</translation>
-    </message>
-    <message>
-        <source>Get &amp;next</source>
-        <translation>领取下一个(&amp;N)</translation>
-    </message>
-    <message>
-        <source>Claim the most urgent submission and show it (Ctrl+N)</source>
-        <translation>领取最紧急的提交并显示（Ctrl+N）</translation>
-    </message>
-    <message>
-        <source>&amp;Approve selected</source>
-        <translation>通过所选(&amp;A)</translation>
-    </message>
-    <message>
-        <source>&amp;Reject selected…</source>
-        <translation>驳回所选(&amp;R)…</translation>
-    </message>
-    <message>
-        <source>&amp;Escalate selected…</source>
-        <translation>上报所选(&amp;E)…</translation>
-    </message>
-    <message>
-        <source>Vie&amp;w</source>
-        <translation>视图(&amp;W)</translation>
-    </message>
-    <message>
-        <source>Main toolbar</source>
-        <translation>主工具栏</translation>
-    </message>
-    <message>
-        <source>&amp;Activity log</source>
-        <translation>活动日志(&amp;A)</translation>
-    </message>
-    <message>
-        <source>Show &amp;kinds</source>
-        <translation>显示类型(&amp;K)</translation>
-    </message>
-    <message>
-        <source>Decision &amp;conflicts…</source>
-        <translation>结论冲突(&amp;C)…</translation>
-    </message>
-    <message>
-        <source>Reset &amp;layout</source>
-        <translation>重置布局(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>键盘快捷键(&amp;K)</translation>
-    </message>
-    <message>
-        <source>&amp;About</source>
-        <translation>关于(&amp;A)</translation>
-    </message>
-    <message>
-        <source>Cancel import</source>
-        <translation>取消导入</translation>
-    </message>
-    <message>
-        <source>Decisions the database refused because someone else got there first</source>
-        <translation>因他人先作出结论而被数据库拒绝的结论</translation>
-    </message>
-    <message>
-        <source>The password works but could not be kept in the system keyring (%1); it is used until the window closes.</source>
-        <translation>密码正确，但无法保存到系统密钥环（%1）；在窗口关闭前会继续使用该密码。</translation>
-    </message>
-    <message>
-        <source>Not connected: %1. Trying again every few seconds.</source>
-        <translation>未连接：%1。每隔几秒会重试一次。</translation>
-    </message>
-    <message>
-        <source>Not connected: %1</source>
-        <translation>未连接：%1</translation>
-    </message>
-    <message>
-        <source>The database refused the password. Decisions are kept on this computer; press F5 to enter the password again.</source>
-        <translation>数据库拒绝了密码。决定已保存在本机；按 F5 重新输入密码。</translation>
-    </message>
-    <message>
-        <source>Not connected: no password given. Press F5 to try again.</source>
-        <translation>未连接：未提供密码。按 F5 重试。</translation>
-    </message>
-    <message>
-        <source>Sent 1 decision that waited.</source>
-        <translation>已发送 1 条等待中的结论。</translation>
-    </message>
-    <message>
-        <source>Sent %1 decisions that waited.</source>
-        <translation>已发送 %1 条等待中的结论。</translation>
-    </message>
-    <message>
-        <source>Your decision on submission %1 (%2) was refused: someone else got there first. See Decision conflicts.</source>
-        <translation>你对提交 %1 的结论（%2）被拒绝：其他人先作出了结论。请查看“结论冲突”。</translation>
-    </message>
-    <message>
-        <source>Conflicts: %1</source>
-        <translation>冲突：%1</translation>
-    </message>
-    <message>
-        <source>Could not dismiss the conflict: %1</source>
-        <translation>无法忽略该冲突：%1</translation>
-    </message>
-    <message>
-        <source>The database answers again.</source>
-        <translation>数据库已恢复响应。</translation>
-    </message>
-    <message>
-        <source>The database does not answer (%1). Decisions are kept on this computer and sent when it answers again.</source>
-        <translation>数据库无响应（%1）。结论会保存在本机，待数据库恢复响应后发送。</translation>
-    </message>
-    <message>
-        <source>The database does not answer. Decisions are kept on this computer and sent when it answers again.</source>
-        <translation>数据库无响应。结论会保存在本机，待数据库恢复响应后发送。</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
-        <source>Waiting for the password</source>
-        <translation>正在等待输入密码</translation>
-    </message>
-    <message>
-        <source>Not connected</source>
-        <translation>未连接</translation>
-    </message>
-    <message>
-        <source>Not connected to the review database. Press F5 to try again.</source>
-        <translation>未连接到审核数据库。按 F5 重试。</translation>
-    </message>
-    <message>
-        <source>Code since the last approved version: classes added %1, removed %2.</source>
-        <translation>自上一个已通过版本以来的代码：新增类 %1 个，移除 %2 个。</translation>
-    </message>
-    <message>
-        <source>Offline — 1 decision waiting</source>
-        <translation>离线 — 1 条结论等待发送</translation>
-    </message>
-    <message>
-        <source>Offline — %1 decisions waiting</source>
-        <translation>离线 — %1 条结论等待发送</translation>
-    </message>
-    <message>
-        <source>The database does not answer. Your decisions are kept on this computer and sent, in order, when it answers again.</source>
-        <translation>数据库无响应。你的结论会保存在本机，待数据库恢复响应后按顺序发送。</translation>
-    </message>
-    <message>
-        <source>Online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <source>Connected to the review database.</source>
-        <translation>已连接到审核数据库。</translation>
-    </message>
-    <message>
-        <source>Live updates stopped: %1. Press F5 to refresh the queue.</source>
-        <translation>实时更新已停止：%1。按 F5 刷新队列。</translation>
-    </message>
-    <message>
-        <source>Open: %1</source>
-        <translation>待审：%1</translation>
-    </message>
-    <message>
-        <source>Overdue: %1</source>
-        <translation>超时：%1</translation>
-    </message>
-    <message>
-        <source>Submission %1 left the queue: it was decided elsewhere or withdrawn.</source>
-        <translation>提交 %1 已离开队列：已在别处处理或已撤回。</translation>
+        <source>Could not load submission %1: %2</source>
+        <translation>无法加载提交 %1：%2</translation>
     </message>
     <message>
         <source>Offline: submission %1 was not loaded before the database stopped answering. A decision on it is kept on this computer and sent when the database answers again.</source>
@@ -477,304 +301,28 @@
         <translation>代码：与上一个已通过版本的类相同。</translation>
     </message>
     <message>
-        <source>(default package)</source>
-        <translation>（默认包）</translation>
+        <source>Code since the last approved version: classes added %1, removed %2.</source>
+        <translation>自上一个已通过版本以来的代码：新增类 %1 个，移除 %2 个。</translation>
     </message>
     <message>
-        <source>New packages: %1</source>
-        <translation>新的包：%1</translation>
+        <source>(default package)</source>
+        <translation>（默认包）</translation>
     </message>
     <message>
         <source> and %1 more</source>
         <translation> 等另外 %1 个</translation>
     </message>
     <message>
-        <source>Could not load submission %1: %2</source>
-        <translation>无法加载提交 %1：%2</translation>
-    </message>
-    <message>
-        <source>Submission %1: %2</source>
-        <translation>提交 %1：%2</translation>
-    </message>
-    <message>
-        <source>Your claim on this submission has lapsed: someone else may be deciding it.</source>
-        <translation>你对此提交的领取已失效：可能有其他人正在处理。</translation>
-    </message>
-    <message>
-        <source>Selected: overdue by %1</source>
-        <translation>所选：已超时 %1</translation>
-    </message>
-    <message>
-        <source>Selected: %1 left</source>
-        <translation>所选：剩余 %1</translation>
-    </message>
-    <message>
-        <source>Get next needs the database, which does not answer now.</source>
-        <translation>“下一个”需要数据库，但数据库当前无响应。</translation>
-    </message>
-    <message>
-        <source>Nothing to claim: the queue is empty or everything is claimed.</source>
-        <translation>没有可领取的提交：队列为空或都已被领取。</translation>
-    </message>
-    <message>
-        <source>Select a submission first.</source>
-        <translation>请先选择一个提交。</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>正在保存…</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>%1 (kept on this computer; sent when the database answers)</source>
-        <translation>%1（已保存在本机；数据库恢复响应后发送）</translation>
-    </message>
-    <message>
-        <source>Not recorded: %1</source>
-        <translation>未记录：%1</translation>
-    </message>
-    <message>
-        <source>Import APK files</source>
-        <translation>导入 APK 文件</translation>
-    </message>
-    <message>
-        <source>Android packages (*.apk);;All files (*)</source>
-        <translation>Android 安装包 (*.apk);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Importing %1 file(s) for %2…</source>
-        <translation>正在为 %2 导入 %1 个文件…</translation>
-    </message>
-    <message>
-        <source>Cancelling the import…</source>
-        <translation>正在取消导入…</translation>
-    </message>
-    <message>
-        <source>not a readable APK</source>
-        <translation>不是可读取的 APK</translation>
-    </message>
-    <message>
-        <source>%1: not imported: %2</source>
-        <translation>%1：未导入：%2</translation>
-    </message>
-    <message>
-        <source>unknown error</source>
-        <translation>未知错误</translation>
-    </message>
-    <message>
-        <source>Filed %1 as submission %2</source>
-        <translation>已将 %1 登记为提交 %2</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Import finished: %1 of %2 filed, %3 failed.</source>
-        <translation>导入完成：%2 个中已登记 %1 个，失败 %3 个。</translation>
-    </message>
-    <message>
-        <source>Importing %1/%2</source>
-        <translation>正在导入 %1/%2</translation>
-    </message>
-    <message>
-        <source>Background task failed: %1</source>
-        <translation>后台任务失败：%1</translation>
-    </message>
-    <message>
-        <source>Reviewer: %1</source>
-        <translation>审核员：%1</translation>
-    </message>
-    <message>
-        <source>Reviewer workstation</source>
-        <translation>审核工作台</translation>
-    </message>
-    <message>
-        <source>Keyboard shortcuts</source>
-        <translation>键盘快捷键</translation>
-    </message>
-    <message>
-        <source>In the queue:
-A  approve the selected submission
-R  reject: tick reasons (Space), write a message, Ctrl+Enter
-E  escalate: optional note, Ctrl+Enter
-J / K or Down / Up  next / previous submission
-Esc  leave the form, back to the queue
-
-Ctrl+N  get the most urgent submission
-Ctrl+O  import APK files
-F5  refresh the queue</source>
-        <translation>在队列中：
-A  通过所选提交
-R  驳回：勾选原因（空格键），填写说明，Ctrl+Enter
-E  上报：可填备注，Ctrl+Enter
-J / K 或 下 / 上  下一个 / 上一个提交
-Esc  离开表单，回到队列
-
-Ctrl+N  领取最紧急的提交
-Ctrl+O  导入 APK 文件
-F5  刷新队列</translation>
-    </message>
-    <message>
-        <source>About</source>
-        <translation>关于</translation>
-    </message>
-    <message>
-        <source>Reviewer workstation %1
-Evidence side by side; decisions to the shared review database.</source>
-        <translation>审核工作台 %1
-证据并排呈现；审核结论写入共享的审核数据库。</translation>
+        <source>New packages: %1</source>
+        <translation>新的包：%1</translation>
     </message>
 </context>
 <context>
-    <name>PermissionListModel</name>
+    <name>FactsPanel</name>
     <message>
-        <source>dangerous</source>
-        <translation>危险</translation>
+        <source>Facts</source>
+        <translation>基本信息</translation>
     </message>
-    <message>
-        <source>new</source>
-        <translation>新增</translation>
-    </message>
-    <message>
-        <source>up to SDK %1</source>
-        <translation>最高 SDK %1</translation>
-    </message>
-    <message>
-        <source>Dangerous permission: check that the app needs it.</source>
-        <translation>危险权限：请确认应用确实需要。</translation>
-    </message>
-    <message>
-        <source>Not requested by the last approved version.</source>
-        <translation>上一个已通过版本未申请此权限。</translation>
-    </message>
-    <message>
-        <source>Implied by Android because of the app&apos;s old target SDK.</source>
-        <translation>因应用的目标 SDK 较旧，由 Android 隐式授予。</translation>
-    </message>
-</context>
-<context>
-    <name>Reasons</name>
-    <message>
-        <source>Malware detected</source>
-        <translation>检出恶意软件</translation>
-    </message>
-    <message>
-        <source>Hidden charges</source>
-        <translation>隐藏扣费</translation>
-    </message>
-    <message>
-        <source>Counterfeit / impersonation</source>
-        <translation>山寨 / 仿冒</translation>
-    </message>
-    <message>
-        <source>Excessive permissions</source>
-        <translation>权限过度</translation>
-    </message>
-    <message>
-        <source>Signature problem</source>
-        <translation>签名问题</translation>
-    </message>
-    <message>
-        <source>Crashes or does not start</source>
-        <translation>崩溃或无法启动</translation>
-    </message>
-    <message>
-        <source>Misleading listing</source>
-        <translation>信息误导</translation>
-    </message>
-    <message>
-        <source>Prohibited content</source>
-        <translation>违禁内容</translation>
-    </message>
-    <message>
-        <source>Intrusive ads</source>
-        <translation>骚扰广告</translation>
-    </message>
-    <message>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <source>A scanner or a reviewer found malicious behaviour.</source>
-        <translation>扫描引擎或审核员发现了恶意行为。</translation>
-    </message>
-    <message>
-        <source>Sends premium SMS or charges users without clear consent.</source>
-        <translation>未经用户明确同意发送付费短信或扣费。</translation>
-    </message>
-    <message>
-        <source>Copies another app&apos;s name or icon, signed by someone else.</source>
-        <translation>抄袭其他应用的名称或图标，且由他人签名。</translation>
-    </message>
-    <message>
-        <source>Requests sensitive permissions its features do not need.</source>
-        <translation>申请了其功能并不需要的敏感权限。</translation>
-    </message>
-    <message>
-        <source>The APK&apos;s signature does not verify or changed unexpectedly.</source>
-        <translation>APK 签名校验失败或发生了意外变更。</translation>
-    </message>
-    <message>
-        <source>Fails to install, launch or run on test devices.</source>
-        <translation>在测试设备上无法安装、启动或运行。</translation>
-    </message>
-    <message>
-        <source>Name, description or screenshots do not match the app.</source>
-        <translation>名称、描述或截图与应用不符。</translation>
-    </message>
-    <message>
-        <source>Content not allowed by store policy.</source>
-        <translation>包含商店政策不允许的内容。</translation>
-    </message>
-    <message>
-        <source>Ads that block use of the app or the device.</source>
-        <translation>广告妨碍应用或设备的正常使用。</translation>
-    </message>
-    <message>
-        <source>Explained in the message to the developer.</source>
-        <translation>具体见给开发者的说明。</translation>
-    </message>
-</context>
-<context>
-    <name>Signatures</name>
-    <message>
-        <source>verified</source>
-        <translation>已验证</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>absent</source>
-        <translation>无</translation>
-    </message>
-</context>
-<context>
-    <name>Statuses</name>
-    <message>
-        <source>Pending</source>
-        <translation>待审</translation>
-    </message>
-    <message>
-        <source>Escalated</source>
-        <translation>已上报</translation>
-    </message>
-    <message>
-        <source>Approved</source>
-        <translation>已通过</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation>已驳回</translation>
-    </message>
-</context>
-<context>
-    <name>SubmissionDetailPanel</name>
     <message>
         <source>Warnings</source>
         <translation>警告</translation>
@@ -782,18 +330,6 @@ Evidence side by side; decisions to the shared review database.</source>
     <message>
         <source>Code changes</source>
         <translation>代码变化</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>Developer</source>
-        <translation>开发者</translation>
-    </message>
-    <message>
-        <source>Tier</source>
-        <translation>星级</translation>
     </message>
     <message>
         <source>Submitted</source>
@@ -848,44 +384,16 @@ Evidence side by side; decisions to the shared review database.</source>
         <translation>文件哈希</translation>
     </message>
     <message>
-        <source>Previous decisions</source>
-        <translation>历史审核结论</translation>
-    </message>
-    <message>
-        <source>No submission selected</source>
-        <translation>未选择提交</translation>
-    </message>
-    <message>
-        <source>Pick a submission in the queue, or press Get next (Ctrl+N).</source>
-        <translation>请在队列中选择一个提交，或点击“领取下一个”（Ctrl+N）。</translation>
-    </message>
-    <message>
-        <source>Submission %1</source>
-        <translation>提交 %1</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>正在加载…</translation>
-    </message>
-    <message>
-        <source>no icon</source>
-        <translation>无图标</translation>
-    </message>
-    <message>
-        <source>(no name)</source>
-        <translation>（无名称）</translation>
-    </message>
-    <message>
-        <source>Version %1</source>
-        <translation>版本 %1</translation>
-    </message>
-    <message>
         <source>(overdue by %1)</source>
         <translation>（已超时 %1）</translation>
     </message>
     <message>
         <source>(%1 left)</source>
         <translation>（剩余 %1）</translation>
+    </message>
+    <message>
+        <source>This submission has no package: it changes the listing or the account.</source>
+        <translation>此提交没有安装包：它修改的是商店信息或开发者账号。</translation>
     </message>
     <message>
         <source>min %1</source>
@@ -904,24 +412,20 @@ Evidence side by side; decisions to the shared review database.</source>
         <translation>无（不含原生代码）</translation>
     </message>
     <message>
-        <source>Already decided: %1 by %2 at %3.</source>
-        <translation>已有结论：%2 于 %3 %1。</translation>
-    </message>
-    <message>
-        <source>This submission is %1.</source>
-        <translation>此提交状态为：%1。</translation>
-    </message>
-    <message>
-        <source>Claimed by %1 until %2: your decision may be refused.</source>
-        <translation>已被 %1 领取至 %2：你的结论可能会被拒绝。</translation>
-    </message>
-    <message>
-        <source>Could not claim this submission: %1</source>
-        <translation>无法领取此提交：%1</translation>
-    </message>
-    <message>
         <source>Update of an approved app: last approved version %1.</source>
         <translation>已通过应用的更新：上一个已通过版本为 %1。</translation>
+    </message>
+    <message>
+        <source>Signed by a different key than the last approved version: phones that have the app will refuse this update, and it may not come from the same developer.</source>
+        <translation>签名密钥与上一个已通过版本不同：已安装该应用的手机会拒绝此更新，且它可能并非出自同一开发者。</translation>
+    </message>
+    <message>
+        <source>The signing key was rotated since the last approved version (the proof of rotation verifies).</source>
+        <translation>自上一个已通过版本以来签名密钥已轮换（轮换证明验证通过）。</translation>
+    </message>
+    <message>
+        <source>Version code %1 is not higher than the last approved %2: phones will not install it as an update.</source>
+        <translation>版本号 %1 不高于上一个已通过版本的 %2：手机不会将其作为更新安装。</translation>
     </message>
     <message>
         <source>Name changed: “%1” → “%2”.</source>
@@ -946,18 +450,6 @@ Evidence side by side; decisions to the shared review database.</source>
     <message>
         <source>Target SDK %1 → %2.</source>
         <translation>目标 SDK %1 → %2。</translation>
-    </message>
-    <message>
-        <source>Signed by a different key than the last approved version: phones that have the app will refuse this update, and it may not come from the same developer.</source>
-        <translation>签名密钥与上一个已通过版本不同：已安装该应用的手机会拒绝此更新，且它可能并非出自同一开发者。</translation>
-    </message>
-    <message>
-        <source>The signing key was rotated since the last approved version (the proof of rotation verifies).</source>
-        <translation>自上一个已通过版本以来签名密钥已轮换（轮换证明验证通过）。</translation>
-    </message>
-    <message>
-        <source>Version code %1 is not higher than the last approved %2: phones will not install it as an update.</source>
-        <translation>版本号 %1 不高于上一个已通过版本的 %2：手机不会将其作为更新安装。</translation>
     </message>
     <message>
         <source>Permissions (%1, %2 dangerous)</source>
@@ -1043,9 +535,555 @@ Evidence side by side; decisions to the shared review database.</source>
         <source>Size</source>
         <translation>大小</translation>
     </message>
+</context>
+<context>
+    <name>Flags</name>
     <message>
-        <source>Previous decisions (%1)</source>
-        <translation>历史审核结论（%1）</translation>
+        <source>the package could not be read: {reason}</source>
+        <translation>无法读取安装包：{reason}</translation>
+    </message>
+    <message>
+        <source>no certificate that Android accepts signs this package</source>
+        <translation>没有 Android 认可的证书为此安装包签名</translation>
+    </message>
+    <message>
+        <source>signed by a different key than the last approved version</source>
+        <translation>签名密钥与上次通过的版本不同</translation>
+    </message>
+    <message>
+        <source>version code {new} is not higher than the last approved {old}</source>
+        <translation>版本号 {new} 不高于上次通过的 {old}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Decisions on this submission</source>
+        <translation>此提交的决定</translation>
+    </message>
+    <message>
+        <source>Other submissions of this app</source>
+        <translation>此应用的其他提交</translation>
+    </message>
+    <message>
+        <source>Submission</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation>决定人</translation>
+    </message>
+    <message>
+        <source>No decisions yet, and no other submission of this app.</source>
+        <translation>尚无决定，也没有此应用的其他提交。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportController</name>
+    <message>
+        <source>Import APK files</source>
+        <translation>导入 APK 文件</translation>
+    </message>
+    <message>
+        <source>Android packages (*.apk);;All files (*)</source>
+        <translation>Android 安装包 (*.apk);;所有文件 (*)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing %n file(s) for %1…</source>
+        <translation>
+            <numerusform>正在为 %1 导入 %n 个文件…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelling the import…</source>
+        <translation>正在取消导入…</translation>
+    </message>
+    <message>
+        <source>not a readable APK</source>
+        <translation>不是可读取的 APK</translation>
+    </message>
+    <message>
+        <source>%1: not imported: %2</source>
+        <translation>%1：未导入：%2</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>Filed %1 as submission %2</source>
+        <translation>已将 %1 登记为提交 %2</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Import finished: %1 of %2 filed, %3 failed.</source>
+        <translation>导入完成：%2 个中已登记 %1 个，失败 %3 个。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import APK files</source>
+        <translation>导入 APK 文件</translation>
+    </message>
+    <message>
+        <source>File %1 as a new submission.</source>
+        <translation>将 %1 登记为新的提交。</translation>
+    </message>
+    <message>
+        <source>File %1 APK files as new submissions.</source>
+        <translation>将 %1 个 APK 文件登记为新的提交。</translation>
+    </message>
+    <message>
+        <source>Developer or company name</source>
+        <translation>开发者或公司名称</translation>
+    </message>
+    <message>
+        <source>Keep the developer's tier</source>
+        <translation>沿用开发者现有星级</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Developer</source>
+        <translation>开发者(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Tier</source>
+        <translation>星级(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+</context>
+<context>
+    <name>Kinds</name>
+    <message>
+        <source>New app</source>
+        <translation>新应用</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>资料变更</translation>
+    </message>
+    <message>
+        <source>Sensitive</source>
+        <translation>敏感权限</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Live updates stopped: %1. Press F5 to refresh the queue.</source>
+        <translation>实时更新已停止：%1。按 F5 刷新队列。</translation>
+    </message>
+    <message>
+        <source>Submission %1 left the queue: it was decided elsewhere or withdrawn.</source>
+        <translation>提交 %1 已离开队列：已在别处处理或已撤回。</translation>
+    </message>
+    <message>
+        <source>Submission %1: %2</source>
+        <translation>提交 %1：%2</translation>
+    </message>
+    <message>
+        <source>Your claim on this submission has lapsed: someone else may be deciding it.</source>
+        <translation>你对此提交的领取已失效：可能有其他人正在处理。</translation>
+    </message>
+    <message>
+        <source>Get next needs the database, which does not answer now.</source>
+        <translation>“下一个”需要数据库，但数据库当前无响应。</translation>
+    </message>
+    <message>
+        <source>Nothing to claim: the queue is empty or everything is claimed.</source>
+        <translation>没有可领取的提交：队列为空或都已被领取。</translation>
+    </message>
+    <message>
+        <source>Background task failed: %1</source>
+        <translation>后台任务失败：%1</translation>
+    </message>
+    <message>
+        <source>Reviewer workstation</source>
+        <translation>审核工作台</translation>
+    </message>
+</context>
+<context>
+    <name>PermissionListModel</name>
+    <message>
+        <source>dangerous</source>
+        <translation>危险</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>up to SDK %1</source>
+        <translation>最高 SDK %1</translation>
+    </message>
+    <message>
+        <source>Dangerous permission: check that the app needs it.</source>
+        <translation>危险权限：请确认应用确实需要。</translation>
+    </message>
+    <message>
+        <source>Not requested by the last approved version.</source>
+        <translation>上一个已通过版本未申请此权限。</translation>
+    </message>
+    <message>
+        <source>Implied by Android because of the app's old target SDK.</source>
+        <translation>因应用的目标 SDK 较旧，由 Android 隐式授予。</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePane</name>
+    <message>
+        <source>Review queue</source>
+        <translation>审核队列</translation>
+    </message>
+    <message>
+        <source>No submissions are waiting for you.</source>
+        <translation>没有等待你审核的提交。</translation>
+    </message>
+    <message>
+        <source>Some kinds are hidden: View ▸ Show kinds.</source>
+        <translation>部分类型已隐藏：视图 ▸ 显示类型。</translation>
+    </message>
+    <message>
+        <source>New submissions appear here as they are filed. Ctrl+O imports APK files.</source>
+        <translation>新提交一到就会出现在这里。Ctrl+O 导入 APK 文件。</translation>
+    </message>
+</context>
+<context>
+    <name>Reasons</name>
+    <message>
+        <source>Malware detected</source>
+        <translation>检出恶意软件</translation>
+    </message>
+    <message>
+        <source>Hidden charges</source>
+        <translation>隐藏扣费</translation>
+    </message>
+    <message>
+        <source>Counterfeit / impersonation</source>
+        <translation>山寨 / 仿冒</translation>
+    </message>
+    <message>
+        <source>Excessive permissions</source>
+        <translation>权限过度</translation>
+    </message>
+    <message>
+        <source>Signature problem</source>
+        <translation>签名问题</translation>
+    </message>
+    <message>
+        <source>Crashes or does not start</source>
+        <translation>崩溃或无法启动</translation>
+    </message>
+    <message>
+        <source>Misleading listing</source>
+        <translation>信息误导</translation>
+    </message>
+    <message>
+        <source>Prohibited content</source>
+        <translation>违禁内容</translation>
+    </message>
+    <message>
+        <source>Intrusive ads</source>
+        <translation>骚扰广告</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>A scanner or a reviewer found malicious behaviour.</source>
+        <translation>扫描引擎或审核员发现了恶意行为。</translation>
+    </message>
+    <message>
+        <source>Sends premium SMS or charges users without clear consent.</source>
+        <translation>未经用户明确同意发送付费短信或扣费。</translation>
+    </message>
+    <message>
+        <source>Copies another app's name or icon, signed by someone else.</source>
+        <translation>抄袭其他应用的名称或图标，且由他人签名。</translation>
+    </message>
+    <message>
+        <source>Requests sensitive permissions its features do not need.</source>
+        <translation>申请了其功能并不需要的敏感权限。</translation>
+    </message>
+    <message>
+        <source>The APK's signature does not verify or changed unexpectedly.</source>
+        <translation>APK 签名校验失败或发生了意外变更。</translation>
+    </message>
+    <message>
+        <source>Fails to install, launch or run on test devices.</source>
+        <translation>在测试设备上无法安装、启动或运行。</translation>
+    </message>
+    <message>
+        <source>Name, description or screenshots do not match the app.</source>
+        <translation>名称、描述或截图与应用不符。</translation>
+    </message>
+    <message>
+        <source>Content not allowed by store policy.</source>
+        <translation>包含商店政策不允许的内容。</translation>
+    </message>
+    <message>
+        <source>Ads that block use of the app or the device.</source>
+        <translation>广告妨碍应用或设备的正常使用。</translation>
+    </message>
+    <message>
+        <source>Explained in the message to the developer.</source>
+        <translation>具体见给开发者的说明。</translation>
+    </message>
+</context>
+<context>
+    <name>SessionController</name>
+    <message>
+        <source>The password works but could not be kept in the system keyring (%1); it is used until the window closes.</source>
+        <translation>密码正确，但无法保存到系统密钥环（%1）；在窗口关闭前会继续使用该密码。</translation>
+    </message>
+    <message>
+        <source>Not connected: %1. Trying again every few seconds.</source>
+        <translation>未连接：%1。每隔几秒会重试一次。</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>未连接：%1</translation>
+    </message>
+    <message>
+        <source>The database refused the password. Decisions are kept on this computer; press F5 to enter the password again.</source>
+        <translation>数据库拒绝了密码。决定已保存在本机；按 F5 重新输入密码。</translation>
+    </message>
+    <message>
+        <source>Not connected: no password given. Press F5 to try again.</source>
+        <translation>未连接：未提供密码。按 F5 重试。</translation>
+    </message>
+    <message>
+        <source>Background task failed: %1</source>
+        <translation>后台任务失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent %n decision(s) that waited.</source>
+        <translation>
+            <numerusform>已发送 %n 个等待中的决定。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Your decision on submission %1 (%2) was refused: someone else got there first. See Decision conflicts.</source>
+        <translation>你对提交 %1 的结论（%2）被拒绝：其他人先作出了结论。请查看“结论冲突”。</translation>
+    </message>
+    <message>
+        <source>Could not dismiss the conflict: %1</source>
+        <translation>无法忽略该冲突：%1</translation>
+    </message>
+    <message>
+        <source>The database answers again.</source>
+        <translation>数据库已恢复响应。</translation>
+    </message>
+    <message>
+        <source>The database does not answer (%1). Decisions are kept on this computer and sent when it answers again.</source>
+        <translation>数据库无响应（%1）。结论会保存在本机，待数据库恢复响应后发送。</translation>
+    </message>
+    <message>
+        <source>The database does not answer. Decisions are kept on this computer and sent when it answers again.</source>
+        <translation>数据库无响应。结论会保存在本机，待数据库恢复响应后发送。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Offline — %n decision(s) waiting</source>
+        <translation>
+            <numerusform>离线 — %n 个决定等待发送</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Waiting for the password</source>
+        <translation>正在等待输入密码</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Not connected to the review database. Press F5 to try again.</source>
+        <translation>未连接到审核数据库。按 F5 重试。</translation>
+    </message>
+    <message>
+        <source>The database does not answer. Your decisions are kept on this computer and sent, in order, when it answers again.</source>
+        <translation>数据库无响应。你的结论会保存在本机，待数据库恢复响应后按顺序发送。</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Connected to the review database.</source>
+        <translation>已连接到审核数据库。</translation>
+    </message>
+</context>
+<context>
+    <name>Signatures</name>
+    <message>
+        <source>verified</source>
+        <translation>已验证</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>absent</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBarParts</name>
+    <message>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <source>Decisions the database refused because someone else got there first</source>
+        <translation>因他人先作出结论而被数据库拒绝的结论</translation>
+    </message>
+    <message>
+        <source>Selected: overdue by %1</source>
+        <translation>所选：已超时 %1</translation>
+    </message>
+    <message>
+        <source>Selected: %1 left</source>
+        <translation>所选：剩余 %1</translation>
+    </message>
+    <message>
+        <source>Open: %1</source>
+        <translation>待审：%1</translation>
+    </message>
+    <message>
+        <source>Overdue: %1</source>
+        <translation>超时：%1</translation>
+    </message>
+    <message>
+        <source>Conflicts: %1</source>
+        <translation>冲突：%1</translation>
+    </message>
+    <message>
+        <source>Reviewer: %1</source>
+        <translation>审核员：%1</translation>
+    </message>
+    <message>
+        <source>Lead: %1</source>
+        <translation>组长：%1</translation>
+    </message>
+    <message>
+        <source>Take the decision back before it is sent (Ctrl+Z)</source>
+        <translation>在发送前收回决定（Ctrl+Z）</translation>
+    </message>
+    <message>
+        <source>Importing %1/%2</source>
+        <translation>正在导入 %1/%2</translation>
+    </message>
+</context>
+<context>
+    <name>Statuses</name>
+    <message>
+        <source>Pending</source>
+        <translation>待审</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionHeader</name>
+    <message>
+        <source>Submission %1</source>
+        <translation>提交 %1</translation>
+    </message>
+    <message>
+        <source>no icon</source>
+        <translation>无图标</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（无名称）</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>版本 %1</translation>
+    </message>
+    <message>
+        <source>Overdue by %1</source>
+        <translation>已超时 %1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>Decision due %1</source>
+        <translation>决定截止于 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>⚑ %n red flag(s)</source>
+        <translation>
+            <numerusform>⚑ %n 个警示</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Already decided: %1 by %2 at %3.</source>
+        <translation>已有结论：%2 于 %3 %1。</translation>
+    </message>
+    <message>
+        <source>This submission is %1.</source>
+        <translation>此提交状态为：%1。</translation>
+    </message>
+    <message>
+        <source>Claimed by %1 until %2: your decision may be refused.</source>
+        <translation>已被 %1 领取至 %2：你的结论可能会被拒绝。</translation>
+    </message>
+    <message>
+        <source>Could not claim this submission: %1</source>
+        <translation>无法领取此提交：%1</translation>
     </message>
 </context>
 <context>
@@ -1116,6 +1154,25 @@ Evidence side by side; decisions to the shared review database.</source>
     </message>
 </context>
 <context>
+    <name>SubmissionView</name>
+    <message>
+        <source>No submission selected</source>
+        <translation>未选择提交</translation>
+    </message>
+    <message>
+        <source>Pick a submission in the queue, or press Get next (Ctrl+N).</source>
+        <translation>请在队列中选择一个提交，或点击“领取下一个”（Ctrl+N）。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Submission %1</source>
+        <translation>提交 %1</translation>
+    </message>
+</context>
+<context>
     <name>TimeLeft</name>
     <message>
         <source>%1d %2h</source>
@@ -1152,7 +1209,7 @@ Evidence side by side; decisions to the shared review database.</source>
         <translation>AndroidManifest.xml 经过加壳或混淆：部分值可能缺失</translation>
     </message>
     <message>
-        <source>manifest attributes carry the namespace {namespace} instead of Android&apos;s: read by their resource ids, as Android does</source>
+        <source>manifest attributes carry the namespace {namespace} instead of Android's: read by their resource ids, as Android does</source>
         <translation>清单属性使用的命名空间是 {namespace}，而不是 Android 的命名空间：已像 Android 一样按资源 ID 读取</translation>
     </message>
     <message>
@@ -1330,6 +1387,142 @@ Evidence side by side; decisions to the shared review database.</source>
     <message>
         <source>memory limit exceeded while parsing</source>
         <translation>解析时超出内存上限</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Import APKs…</source>
+        <translation>导入 APK(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Parse APK files in the background and file them as submissions</source>
+        <translation>在后台解析 APK 文件并登记为提交</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Load the queue again</source>
+        <translation>重新加载队列</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Re&amp;view</source>
+        <translation>审核(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Get &amp;next</source>
+        <translation>领取下一个(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Claim the most urgent submission and show it (Ctrl+N)</source>
+        <translation>领取最紧急的提交并显示（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>&amp;Approve selected</source>
+        <translation>通过所选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Reject selected…</source>
+        <translation>驳回所选(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Escalate selected…</source>
+        <translation>上报所选(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Undo last decision</source>
+        <translation>撤销上一个决定(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Vie&amp;w</source>
+        <translation>视图(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>&amp;Activity log</source>
+        <translation>活动日志(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show &amp;kinds</source>
+        <translation>显示类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Decision &amp;conflicts…</source>
+        <translation>结论冲突(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Reset &amp;layout</source>
+        <translation>重置布局(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>In the queue:
+A  approve the selected submission (asks first when it has red flags)
+R  reject: tick reasons (Space), write a message, Ctrl+Enter
+E  escalate: optional note, Ctrl+Enter
+J / K or Down / Up  next / previous submission
+Esc  leave the form, back to the queue
+
+Ctrl+Z  undo the last decision (until it is sent)
+Ctrl+N  get the most urgent submission
+Ctrl+O  import APK files
+F5  refresh the queue</source>
+        <translation>在队列中：
+A  通过所选提交（有警示时先确认）
+R  驳回：勾选原因（空格键），填写说明，Ctrl+Enter
+E  上报：可填备注，Ctrl+Enter
+J / K 或 下 / 上  下一个 / 上一个提交
+Esc  离开表单，回到队列
+
+Ctrl+Z  撤销上一个决定（发送之前）
+Ctrl+N  领取最紧急的提交
+Ctrl+O  导入 APK 文件
+F5  刷新队列</translation>
+    </message>
+    <message>
+        <source>Reviewer workstation %1
+Evidence side by side; decisions to the shared review database.</source>
+        <translation>审核工作台 %1
+证据并排呈现；审核结论写入共享的审核数据库。</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Activity</source>
+        <translation>活动</translation>
     </message>
 </context>
 </TS>

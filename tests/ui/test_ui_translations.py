@@ -17,6 +17,7 @@ from reviewer_app.ui.i18n import install_translators, remove_translators, resour
 
 UI_SOURCES = Path(__file__).resolve().parents[2] / "reviewer_app" / "ui"
 TS = translations_dir() / "reviewer_app_zh_CN.ts"
+PLURALS = translations_dir() / "reviewer_app_plurals_en.ts"
 QM = translations_dir() / "reviewer_app_zh_CN.qm"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLACEHOLDER = r"%\d|\{\w+\}"  # Qt's %1, and the {name} of APK warnings (filled by str.format)
@@ -69,7 +70,7 @@ def test_the_ts_file_covers_every_string_in_the_sources(tmp_path):
     result = subprocess.run(
         [
             lupdate,
-            *sorted(str(p) for p in UI_SOURCES.glob("*.py")),
+            *sorted(str(p) for p in UI_SOURCES.rglob("*.py")),
             "-ts",
             str(copy),
             "-no-obsolete",
@@ -84,6 +85,33 @@ def test_the_ts_file_covers_every_string_in_the_sources(tmp_path):
     assert re.search(r"\(0 new and \d+ already existing\)", result.stdout), result.stdout
     texts = [(m.findtext("source"), m.find("translation").get("type")) for _, m in _iter(copy)]
     assert not [t for t in texts if t[1]], "lupdate found strings without a translation"
+
+
+def test_every_message_with_a_count_reads_right_in_english(qapp, tmp_path):
+    """Messages with %n are written once ("%n decision(s)"); the English catalog has both forms of each."""
+    lupdate = shutil.which("pyside6-lupdate") or shutil.which("pyside6-lupdate", path=str(Path(sys.executable).parent))
+    if lupdate is None:
+        pytest.skip("pyside6-lupdate is not installed")
+    copy = tmp_path / PLURALS.name
+    copy.write_bytes(PLURALS.read_bytes())
+    sources = sorted(str(p) for p in UI_SOURCES.rglob("*.py"))
+    args = ["-pluralonly", "-source-language", "en", "-target-language", "en", "-no-obsolete", "-locations", "none"]
+    result = subprocess.run([lupdate, *sources, "-ts", str(copy), *args], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    plural = [m for _, m in _iter(copy) if m.get("numerus") == "yes"]
+    assert len(plural) >= 5
+    unfinished = [m.findtext("source") for m in plural if m.find("translation").get("type")]
+    assert not unfinished, f"messages with %n and no English forms: {unfinished}"
+    for message in plural:
+        one, many = (f.text for f in message.find("translation").findall("numerusform"))
+        assert "(s)" not in one + many and one != many, message.findtext("source")
+    # Installed with the application, whatever the language.
+    from reviewer_app.ui.app import ensure_application
+
+    assert ensure_application() is qapp
+    offline = "Offline — %n decision(s) waiting"
+    assert QCoreApplication.translate("SessionController", offline, "", 1) == "Offline — 1 decision waiting"
+    assert QCoreApplication.translate("SessionController", offline, "", 3) == "Offline — 3 decisions waiting"
 
 
 def _iter(path):
@@ -178,7 +206,7 @@ def test_lang_environment_variable_picks_the_language(qapp, monkeypatch):
     installed = install_translators(qapp)
     try:
         assert installed
-        assert QCoreApplication.translate("MainWindow", "&Refresh") == "刷新(&R)"
+        assert QCoreApplication.translate("WindowActions", "&Refresh") == "刷新(&R)"
     finally:
         remove_translators(qapp, installed)
         QLocale.setDefault(previous)
@@ -186,7 +214,7 @@ def test_lang_environment_variable_picks_the_language(qapp, monkeypatch):
     installed = install_translators(qapp)
     try:
         assert installed == []
-        assert QCoreApplication.translate("MainWindow", "&Refresh") == "&Refresh"
+        assert QCoreApplication.translate("WindowActions", "&Refresh") == "&Refresh"
     finally:
         remove_translators(qapp, installed)
         QLocale.setDefault(previous)
