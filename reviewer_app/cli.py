@@ -511,12 +511,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reviewer_app.config import ConfigError
     from reviewer_app.review.errors import USER_ERRORS
 
+    handled: tuple[type[Exception], ...] = (CliError, ConfigError, *USER_ERRORS)
     try:
         if args.command is None:
             _require_display()
             return _run_gui(_settings(args))
         return COMMANDS[args.command](args)
-    except (CliError, ConfigError, *USER_ERRORS) as exc:
+    except handled as exc:
         print(f"reviewer-app: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

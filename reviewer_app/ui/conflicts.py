@@ -138,7 +138,8 @@ class ConflictsDialog(QDialog):
         """What each row shows, column by column (for tests and accessibility checks)."""
         rows = []
         for r in range(self.table.rowCount()):
-            rows.append([self.table.item(r, c).text() if self.table.item(r, c) else "" for c in range(4)])
+            cells = (self.table.item(r, c) for c in range(4))
+            rows.append([cell.text() if cell is not None else "" for cell in cells])
         return rows
 
     def dismiss_button(self, row: int) -> QPushButton | None:

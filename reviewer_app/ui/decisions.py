@@ -214,11 +214,14 @@ class DecisionController(QObject):
             self.jobs.run(
                 lambda service: service.view(sid),
                 on_success=partial(self._after_conflict, sid),
-                on_failure=lambda _exc: self.queue.remove_and_advance(sid),
+                on_failure=partial(self._remove_anyway, sid),
                 label="refresh after conflict",
             )
             self.model.reload()
             self.sig_changed_queue.emit()
+
+    def _remove_anyway(self, sid: int, _exc: BaseException) -> None:
+        self.queue.remove_and_advance(sid)
 
     def _after_conflict(self, sid: int, view: Any) -> None:
         """A conflict without structured facts: the submission as the database has it now tells."""

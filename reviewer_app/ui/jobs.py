@@ -33,7 +33,7 @@ from reviewer_app.review.session import is_unreachable, needs_password, one_line
 
 log = logging.getLogger(__name__)
 
-ServiceFactory = Callable[[], Any]
+ServiceFactory = Callable[..., Any]  # called with password= once the reviewer typed one
 OnSuccess = Callable[[Any], None]
 OnFailure = Callable[[BaseException], None]
 
@@ -259,7 +259,7 @@ class DbJobs(QObject):
         return not self._jobs
 
     @property
-    def thread(self) -> QThread:  # for tests and diagnostics
+    def worker_thread(self) -> QThread:  # for tests and diagnostics
         return self._thread
 
     @property
@@ -277,22 +277,23 @@ class DbJobs(QObject):
         try:
             if job.cancelled or self._closed:
                 return
+            error = value if not ok and isinstance(value, BaseException) else None
             if ok and not job.local:
                 self.set_reachable(True)
-            elif not ok and is_unreachable(value):
-                self.set_reachable(False, one_line(value))
-                if needs_password(value):
-                    self.sig_credentials_refused.emit(one_line(value))
+            elif is_unreachable(error):
+                self.set_reachable(False, one_line(error))
+                if needs_password(error):
+                    self.sig_credentials_refused.emit(one_line(error))
             if ok:
                 if job.on_success is not None:
                     job.on_success(value)
-            elif value is not None:
+            elif error is not None:
                 if job.on_failure is not None:
-                    job.on_failure(value)
-                elif is_unreachable(value):
-                    self.sig_job_unreachable.emit(job.label, one_line(value))
+                    job.on_failure(error)
+                elif is_unreachable(error):
+                    self.sig_job_unreachable.emit(job.label, one_line(error))
                 else:
-                    self.sig_job_failed.emit(job.label, one_line(value))
+                    self.sig_job_failed.emit(job.label, one_line(error))
         except Exception as exc:
             log.exception("callback of background job %r failed", job.label)
             self.sig_job_failed.emit(job.label, one_line(exc))
@@ -442,7 +443,7 @@ class ParseJobs(QObject):
         return bool(self._active)
 
     @property
-    def thread(self) -> QThread:
+    def worker_thread(self) -> QThread:
         return self._thread
 
     @Slot(int, object)

@@ -41,7 +41,7 @@ class QueueWatcher(QObject):
         return self._thread is not None and self._thread.is_alive()
 
     @property
-    def thread(self) -> threading.Thread | None:  # for tests and diagnostics
+    def watch_thread(self) -> threading.Thread | None:  # for tests and diagnostics
         return self._thread
 
     def start(self, watch: WatchFn) -> None:

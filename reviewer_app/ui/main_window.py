@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         undo = undo_seconds if undo_seconds is not None else float(getattr(settings, "undo_seconds", 10.0))
         self.decisions = DecisionController(jobs, self.claims, self.queue_pane, self.loader, self, undo_seconds=undo)
         self.imports = ImportController(jobs, parser, self, app_settings())
-        self.actions = WindowActions(self)
+        self.window_actions = WindowActions(self)
         self.live = LiveUpdates(self.model, self.claims, lambda: not self._closed and self.session.connected,
                                 self._after_live_reload, self, interval=watch_interval,
                                 throttle_ms=reload_throttle_ms)  # fmt: skip
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         if restore:
             self._header_restored = "queue/header" in restore_layout(self)
         self._update_title()
-        self.session.connect()
+        self.session.open_connection()
 
     # -- construction ----------------------------------------------------------------------------
 
@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
     # -- the queue and the selection -------------------------------------------------------------
 
     def on_kinds_changed(self) -> None:
-        kinds = self.actions.checked_kinds()
+        kinds = self.window_actions.checked_kinds()
         self.queue_pane.set_filtered(kinds is not None)
         self.model.set_kinds(kinds)
 

@@ -72,9 +72,10 @@ class QueueView(QTableView):
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if modifiers == Qt.KeyboardModifier.NoModifier:
             key = event.key()
-            signal = {Qt.Key.Key_A: self.sig_approve, Qt.Key.Key_R: self.sig_reject, Qt.Key.Key_E: self.sig_escalate}
-            if key in signal:
-                signal[key].emit()
+            signals = {Qt.Key.Key_A: self.sig_approve, Qt.Key.Key_R: self.sig_reject, Qt.Key.Key_E: self.sig_escalate}
+            signal = signals.get(Qt.Key(key))
+            if signal is not None:
+                signal.emit()
                 event.accept()
                 return
             if key in (Qt.Key.Key_J, Qt.Key.Key_K):

@@ -127,7 +127,7 @@ class SessionController(QObject):
 
     # -- connecting ------------------------------------------------------------------------------
 
-    def connect(self, *, reopen: bool = False, password: str | None = None) -> None:
+    def open_connection(self, *, reopen: bool = False, password: str | None = None) -> None:
         """Open the service on the worker (its first job); a password, when given, is tried and kept."""
         if self._closed or self.connecting:
             return
@@ -150,7 +150,7 @@ class SessionController(QObject):
         the caller may reload."""
         if not self.connected:
             if not self.connecting and self.password_dialog is None:
-                self.connect(reopen=True)
+                self.open_connection(reopen=True)
             return False
         if self._password_declined:
             self._password_declined = False
@@ -236,7 +236,7 @@ class SessionController(QObject):
         if self._closed:
             return
         self._password_given = True
-        self.connect(password=password)
+        self.open_connection(password=password)
 
     def credentials_refused(self, why: str) -> None:
         """Mid-session the server stopped taking the password (it was changed, and the connection had to
@@ -284,7 +284,7 @@ class SessionController(QObject):
             if self.policy.reconnect(
                 self.connected, self._retry_connect, self.connecting, self.password_dialog is not None
             ):
-                self.connect(reopen=True)
+                self.open_connection(reopen=True)
             self._schedule()
             return
         self.sync_now()

@@ -177,8 +177,8 @@ PROBLEM_TEXTS = {
 _REASONS = {r.code: r for r in REASONS}
 
 
-def _tr(context: str, text: str) -> str:
-    return QCoreApplication.translate(context, text)
+def _tr(context: str, text: object) -> str:
+    return QCoreApplication.translate(context, str(text))
 
 
 def kind_name(kind: str) -> str:

@@ -146,8 +146,8 @@ def make_window(qtbot, settings):
     for window in windows:
         window.close()
         assert window.closed
-        assert not window.jobs.thread.isRunning(), "database thread still running after close"
-        assert not window.parser.thread.isRunning(), "parsing thread still running after close"
+        assert not window.jobs.worker_thread.isRunning(), "database thread still running after close"
+        assert not window.parser.worker_thread.isRunning(), "parsing thread still running after close"
         assert not window.watcher.running, "live-updates thread still running after close"
 
 

@@ -231,7 +231,7 @@ def test_claim_follows_the_selection_and_is_released(
 def test_get_next_claims_the_most_urgent(qtbot, make_window, file_submission, service, wait_idle):
     first, second, _ = three_submissions(file_submission)
     window = make_window(expect_rows=3)
-    window.actions.next_action.trigger()
+    window.window_actions.next_action.trigger()
     qtbot.waitUntil(lambda: window.current_submission_id() == first, timeout=10_000)
     qtbot.waitUntil(lambda: window.submission_view.submission_id == first and window.submission_view.data is not None)
     wait_idle(window)
@@ -240,7 +240,7 @@ def test_get_next_claims_the_most_urgent(qtbot, make_window, file_submission, se
     newer = file_submission(label="Urgent", due_in=timedelta(minutes=-10))  # arrived after the queue loaded
     window.select_submission(second)
     qtbot.waitUntil(lambda: window.submission_view.submission_id == second and window.submission_view.data is not None)
-    window.actions.next_action.trigger()
+    window.window_actions.next_action.trigger()
     qtbot.waitUntil(lambda: window.current_submission_id() == newer, timeout=10_000)
     assert window.model.row_of(newer) == 0
 

@@ -112,7 +112,7 @@ def test_shutdown_finishes_queued_work_closes_the_service_and_joins_the_thread(q
     for n in range(5):
         bridge.run(lambda s, n=n: s.work(n))
     assert bridge.shutdown()
-    assert not bridge.thread.isRunning()
+    assert not bridge.worker_thread.isRunning()
     assert len(recorder.calls) == 5 and recorder.closed
     late = bridge.run(lambda s: s.work(9))
     assert late.cancelled
@@ -164,7 +164,7 @@ def test_parse_jobs_post_results_in_batches_and_stop(qtbot):
         assert pools[0].closed
     finally:
         assert parser.shutdown()
-    assert not parser.thread.isRunning()
+    assert not parser.worker_thread.isRunning()
 
 
 def test_a_broken_parser_pool_is_reported_for_the_import(qtbot):

@@ -291,7 +291,7 @@ def test_refresh_keeps_the_selection_on_the_same_submission(qtbot, make_window, 
 
     earlier = file_submission(label="Earlier", due_in=timedelta(minutes=-5))
     with qtbot.waitSignal(window.model.sig_loaded, timeout=10_000):
-        window.actions.refresh_action.trigger()  # F5
+        window.window_actions.refresh_action.trigger()  # F5
     assert [window.model.submission_id(r) for r in range(3)] == [earlier, a, b]
     assert window.current_submission_id() == b
     assert window.submission_view.submission_id == b

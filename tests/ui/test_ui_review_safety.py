@@ -124,7 +124,7 @@ def test_an_empty_queue_says_so_and_nothing_can_be_decided(qtbot, make_window, f
     assert not panel.escalate_button.isEnabled()
     assert window.submission_view.header.title_label.text() == "No submission selected"
 
-    window.actions.kind_actions["update"].setChecked(False)
+    window.window_actions.kind_actions["update"].setChecked(False)
     qtbot.waitUntil(lambda: "Some kinds are hidden" in window.queue_pane.empty_label.text(), timeout=5_000)
 
     file_submission(label="Arrived", kind="new", due_in=timedelta(hours=1))

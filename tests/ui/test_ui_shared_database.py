@@ -361,7 +361,7 @@ def test_cancelling_the_password_leaves_the_window_not_connected(qtbot, make_win
     assert window.password_dialog is None and not window.connected
     assert window.model.rowCount() == 0
     assert any("no password given" in line for line in window.log_lines())
-    window.actions.next_action.trigger()  # nothing to do without a database, and nothing breaks
+    window.window_actions.next_action.trigger()  # nothing to do without a database, and nothing breaks
     window.refresh()  # F5 asks again
     wait_for_password_dialog(qtbot, window).reject()
     qtbot.waitUntil(lambda: window.connection_label.text() == "Not connected", timeout=WAIT)

@@ -146,7 +146,7 @@ def test_switching_to_zh_cn_shows_chinese_texts(qtbot, chinese, make_window, fil
     assert panel.approve_button.text() == "通过(&A)"
     assert panel.reject_button.text() == "驳回(&R)…"
     assert panel.escalate_button.text() == "上报(&E)…"
-    assert CJK.search(window.actions.import_action.text())
+    assert CJK.search(window.window_actions.import_action.text())
     assert window.model.headerData(0, Qt.Orientation.Horizontal) == "剩余时间"
     assert CJK.search(panel.reason_model.data(panel.reason_model.index(0, 0)))
     select_and_load(window, 0)

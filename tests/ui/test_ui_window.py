@@ -161,7 +161,7 @@ def test_the_window_answers_while_an_import_runs(
 
 def test_closing_the_window_stops_both_threads(qtbot, make_window):
     window = make_window()
-    db_thread, parse_thread = window.jobs.thread, window.parser.thread
+    db_thread, parse_thread = window.jobs.worker_thread, window.parser.worker_thread
     assert db_thread.isRunning() and parse_thread.isRunning()
     window.close()
     assert not db_thread.isRunning() and not parse_thread.isRunning()
@@ -173,10 +173,10 @@ def test_the_kind_filter_of_the_view_menu(qtbot, make_window, file_submission):
     update = file_submission(label="An update", kind="update", due_in=timedelta(hours=2))
     window = make_window(expect_rows=2)
     with qtbot.waitSignal(window.model.sig_loaded, timeout=10_000):
-        window.actions.kind_actions["new"].setChecked(False)
+        window.window_actions.kind_actions["new"].setChecked(False)
     assert [window.model.submission_id(r) for r in range(window.model.rowCount())] == [update]
     with qtbot.waitSignal(window.model.sig_loaded, timeout=10_000):
-        window.actions.kind_actions["new"].setChecked(True)
+        window.window_actions.kind_actions["new"].setChecked(True)
     assert window.model.row_of(new) == 0
 
 
@@ -216,4 +216,4 @@ def test_run_gui_opens_the_window_and_exits_cleanly(qtbot, qapp, settings, file_
     assert run_gui(settings) == 0
     window = seen["window"]
     assert window.closed
-    assert not window.jobs.thread.isRunning() and not window.parser.thread.isRunning()
+    assert not window.jobs.worker_thread.isRunning() and not window.parser.worker_thread.isRunning()

@@ -64,10 +64,10 @@ class FactsPanel(EvidencePanel):
         self._code_text = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        layout.addWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.scroll_area)
         self._build()
         self.clear()
 
@@ -78,7 +78,7 @@ class FactsPanel(EvidencePanel):
     # -- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        page = QWidget(self.scroll)
+        page = QWidget(self.scroll_area)
         page.setObjectName("factsPage")
         outer = QVBoxLayout(page)
         outer.setContentsMargins(10, 8, 10, 10)
@@ -175,7 +175,7 @@ class FactsPanel(EvidencePanel):
         self.empty_label.setStyleSheet("QLabel { color: #555555; }")
         outer.addWidget(self.empty_label)
         outer.addStretch(1)
-        self.scroll.setWidget(page)
+        self.scroll_area.setWidget(page)
 
     # -- states ----------------------------------------------------------------------------------
 
