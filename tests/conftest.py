@@ -119,12 +119,6 @@ def own_pg_server():
 
 
 @pytest.fixture
-def pg_url(pg_server):
-    """A fresh empty database on the test server, as its superuser."""
-    return pg_server.url(database=pg_server.create_database())
-
-
-@pytest.fixture
 def test_keyring(tmp_path, monkeypatch):
     """The system keyring, as a file this test owns (no desktop session here, hence no Secret Service);
     subprocesses use it too, through PYTHON_KEYRING_BACKEND."""
