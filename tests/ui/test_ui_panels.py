@@ -14,7 +14,7 @@ from reviewer_app.ui.decision_panel import ReasonListModel, decision_problem
 from reviewer_app.ui.detail_panel import BANNER_STYLE, ERROR_BANNER_STYLE, PermissionListModel
 from reviewer_app.ui.text import REASON_DESCRIPTIONS, REASON_TITLES, time_left_text
 from reviewer_app.ui.viewdata import PermissionEntry, code_changes, permission_entries
-from tests.conftest import need_corpus
+from tests.corpus import need_corpus
 
 
 def test_qtmodeltester_on_the_reason_list(qtmodeltester):
