@@ -66,12 +66,11 @@ def badging() -> dict[str, subprocess.CompletedProcess[str]]:
 
 
 @pytest.fixture(scope="module")
-def verification() -> dict[str, subprocess.CompletedProcess[str]]:
+def verification(apksigner) -> dict[str, subprocess.CompletedProcess[str]]:
     """`apksigner verify --print-certs` of every listed file that exists, run in parallel."""
-    apksigner = need_tool("apksigner")
     return _run_all(
         {
-            f"{d}/{e['file']}": [apksigner, "verify", "-v", "--print-certs", str(_apk(d, e))]
+            f"{d}/{e['file']}": [*apksigner, "verify", "-v", "--print-certs", str(_apk(d, e))]
             for d, e in ENTRIES
             if _apk(d, e).exists()
         }

@@ -101,6 +101,8 @@ def test_icons_are_the_highest_density_bitmap(facts_by_file, aapt_badging):
     assert checked >= 15
 
 
+# apksigner runs on every corpus file for this test (a JVM start each, on every CPU): minutes on a busy machine.
+@pytest.mark.timeout(900)
 def test_inspect_signers_are_apksigners_signers(apksigner_verdicts, facts_by_file):
     """What `inspect` reports as signers is what `apksigner verify --print-certs` prints, file by file."""
     compared = 0

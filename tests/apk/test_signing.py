@@ -194,8 +194,6 @@ def test_corpus_present():
 
 
 @pytest.mark.corpus
-# The first of these runs apksigner over the whole corpus (about a thousand JVM starts) in its setup.
-@pytest.mark.timeout(1200)
 @pytest.mark.parametrize("run", [_param(r) for r in RUNS])
 def test_matches_apksigner(run, apksigner_verdicts):
     path, min_sdk_override = run
