@@ -60,16 +60,3 @@ def save_password(url: str, password: str) -> None:
         keyring.set_password(SERVICE, name, password)
     except (ImportError, KeyringError, RuntimeError) as exc:
         raise CredentialStoreError(f"no usable system keyring: {exc}") from None
-
-
-def forget_password(url: str) -> None:
-    name = account(url)
-    if name is None:
-        return
-    try:
-        import keyring
-        from keyring.errors import KeyringError, PasswordDeleteError
-
-        keyring.delete_password(SERVICE, name)
-    except (ImportError, KeyringError, PasswordDeleteError, RuntimeError):
-        pass

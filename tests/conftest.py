@@ -1,52 +1,20 @@
-"""Shared fixtures: real APKs (our own and the external corpus) and an isolated environment."""
+"""Shared fixtures: real APKs (our own; the external corpus and the reference tools are in tests/corpus.py),
+PostgreSQL servers, and an isolated environment."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from pathlib import Path
 
 import pytest
 
+# The corpus fixtures (aapt_badging, apksigner_verdicts), for every test.
+pytest_plugins = ["tests.corpus"]
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_APKS = ROOT / "resources" / "demo" / "apks"
 TEST_APKS = ROOT / "tests" / "data" / "apks"
-CORPUS = Path(os.environ.get("REVIEWER_APP_CORPUS", ROOT.parent / "shared" / "corpus" / "apks"))
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def need_corpus() -> Path:
-    """The external corpus: skipped on a fresh clone without it, a failure in CI."""
-    if not CORPUS.is_dir():
-        message = f"APK corpus not found at {CORPUS} (set REVIEWER_APP_CORPUS)"
-        if IN_CI:
-            pytest.fail(message + " and CI=true requires it")
-        pytest.skip(message)
-    return CORPUS
-
-
-def need_tool(path: str) -> str:
-    import shutil
-
-    found = shutil.which(path)
-    if not found:
-        message = f"{path} is not installed (Debian package providing it)"
-        if IN_CI:
-            pytest.fail(message + " and CI=true requires it")
-        pytest.skip(message)
-    return found
-
-
-def corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(CORPUS.glob("*.apk")) + sorted((CORPUS / "apksig").glob("*.apk"))
-
-
-@pytest.fixture(scope="session")
-def corpus() -> Path:
-    return need_corpus()
 
 
 @pytest.fixture(scope="session")
@@ -90,14 +58,12 @@ def demo_apk() -> Path:
 
 
 def _pg_server():
+    from tests.corpus import missing_reference
     from tests.pg_server import PgServer, find_bindir
 
     bindir = find_bindir()
     if bindir is None:
-        message = "PostgreSQL server binaries (pg_ctl, initdb) are not installed"
-        if IN_CI:
-            pytest.fail(message + " and CI=true requires them")
-        pytest.skip(message)
+        missing_reference("PostgreSQL server binaries (pg_ctl, initdb) are not installed (Debian package postgresql)")
     server = PgServer(bindir)
     server.start()
     return server
@@ -117,12 +83,6 @@ def own_pg_server():
     server = _pg_server()
     yield server
     server.destroy()
-
-
-@pytest.fixture
-def pg_url(pg_server):
-    """A fresh empty database on the test server, as its superuser."""
-    return pg_server.url(database=pg_server.create_database())
 
 
 @pytest.fixture

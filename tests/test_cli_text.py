@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from reviewer_app.cli import NO_DISPLAY, display_missing
-from tests.conftest import DEMO_APKS, ROOT, need_corpus
+from tests.conftest import DEMO_APKS, ROOT
+from tests.corpus import need_corpus
 
 SMS = DEMO_APKS / "com.example.smshelper_23.apk"
 NOTES_1 = DEMO_APKS / "com.example.notes_1.apk"

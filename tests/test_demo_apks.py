@@ -6,24 +6,20 @@ Runs on a fresh clone: the files are committed.  The checks with Android's own t
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.corpus import ROOT, need_tool, run_parallel
+
 INDEXES = {
     "demo": ROOT / "resources" / "demo" / "apks" / "index.json",
     "tests": ROOT / "tests" / "data" / "apks" / "index.json",
 }
-AAPT = os.environ.get("AAPT", "/usr/bin/aapt")
-APKSIGNER = os.environ.get("APKSIGNER", "/usr/bin/apksigner")
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 REQUIRED_FIELDS = {
     "file": str,
@@ -51,39 +47,30 @@ def _apk(dest: str, entry: dict) -> Path:
     return INDEXES[dest].parent / entry["file"]
 
 
-def _need(tool: str, package: str) -> None:
-    if not (os.path.isfile(tool) and os.access(tool, os.X_OK)):
-        message = f"{tool} not found (Debian package {package}); cannot check the APKs with it"
-        if IN_CI:
-            pytest.fail(message + ", and CI=true requires it")
-        pytest.skip(message)
-
-
 def _run_all(cmds: dict[str, list[str]]) -> dict[str, subprocess.CompletedProcess[str]]:
-    def one(cmd: list[str]) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=120)
+    def one(key: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            cmds[key], capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=120
+        )
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(16, (os.cpu_count() or 2) * 2)) as pool:
-        futures = {key: pool.submit(one, cmd) for key, cmd in cmds.items()}
-        return {key: f.result() for key, f in futures.items()}
+    return run_parallel(one, cmds)
 
 
 @pytest.fixture(scope="module")
 def badging() -> dict[str, subprocess.CompletedProcess[str]]:
     """`aapt dump badging` of every listed file that exists, run in parallel."""
-    _need(AAPT, "aapt")
+    aapt = need_tool("aapt")
     return _run_all(
-        {f"{d}/{e['file']}": [AAPT, "dump", "badging", str(_apk(d, e))] for d, e in ENTRIES if _apk(d, e).exists()}
+        {f"{d}/{e['file']}": [aapt, "dump", "badging", str(_apk(d, e))] for d, e in ENTRIES if _apk(d, e).exists()}
     )
 
 
 @pytest.fixture(scope="module")
-def verification() -> dict[str, subprocess.CompletedProcess[str]]:
+def verification(apksigner) -> dict[str, subprocess.CompletedProcess[str]]:
     """`apksigner verify --print-certs` of every listed file that exists, run in parallel."""
-    _need(APKSIGNER, "apksigner")
     return _run_all(
         {
-            f"{d}/{e['file']}": [APKSIGNER, "verify", "-v", "--print-certs", str(_apk(d, e))]
+            f"{d}/{e['file']}": [*apksigner, "verify", "-v", "--print-certs", str(_apk(d, e))]
             for d, e in ENTRIES
             if _apk(d, e).exists()
         }

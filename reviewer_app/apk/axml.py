@@ -102,7 +102,7 @@ class LenientStringBlock(_ag.StringBlock):
             block.__class__ = cls
             block.problems = {}
             block._cache = {}
-        return block  # type: ignore[return-value]
+        return block
 
     def getString(self, idx: int) -> str:  # androguard's method name
         if idx in self._cache:

@@ -13,6 +13,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from loguru import logger
 
@@ -332,7 +333,7 @@ class _ApkReader:
                     self._string_pools.extend(("resources.arsc", pool) for pool in axml.lenient_arsc(self._arsc))
         return self._arsc
 
-    def _resource_values(self, ref: str, default_only: bool = True) -> list[tuple[object, str]]:
+    def _resource_values(self, ref: str, default_only: bool = True) -> list[tuple[Any, str]]:
         """Values of '@7f050000' for the default configuration, else for every configuration."""
         if not ref.startswith("@") or self.arsc is None:
             return []

@@ -195,7 +195,7 @@ class SafeZip:
         inflater = zlib.decompressobj(-15)
         try:
             for i in range(0, len(raw), CHUNK):
-                buf = raw[i : i + CHUNK]
+                buf: memoryview | bytes = raw[i : i + CHUNK]
                 while buf:
                     out = inflater.decompress(buf, CHUNK)
                     buf = inflater.unconsumed_tail

@@ -72,7 +72,7 @@ def _fill(service: ReviewService) -> str:
             submitted_at=now - (timedelta(days=2) if earlier else timedelta(minutes=minutes)),
         )
         filed += outcome.ok
-        if earlier and outcome.ok:
+        if earlier and outcome.ok and outcome.submission_id is not None:
             refused = _approve_as_lead(service, outcome.submission_id, now - timedelta(days=1))
             if refused:
                 notes.append(f"{entry['file']} not approved beforehand ({refused})")

@@ -544,7 +544,7 @@ class ReviewService:
                 conflict_by=entry.conflict_by,
                 conflict_at=entry.conflict_at,
             )
-        pushed = self._pushed.pop(decision_id, None)
+        pushed: tuple[DecisionRecord | None, str | None] | None = self._pushed.pop(decision_id, None)
         if pushed is None:  # pushed earlier (the same decision sent again)
             decision = self.store.decision(decision_id)
             pushed = (decision, self.store.submission_status(submission_id))

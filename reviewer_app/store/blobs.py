@@ -1,4 +1,7 @@
-"""Content-addressed blob folder: APKs, icons and screenshots are kept once, under their SHA-256."""
+"""Content-addressed blob folder: APKs, icons and screenshots are kept once, under their SHA-256.
+
+Packages under review are private: the folder, its shard folders and its files are readable by their user
+only (0700/0600, whatever the umask); folders an earlier version left open are tightened when opened."""
 
 from __future__ import annotations
 
@@ -7,10 +10,17 @@ import os
 import tempfile
 from pathlib import Path
 
+from reviewer_app.paths import PRIVATE_FILE, private_dir
+
 
 class BlobStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        if self.root.is_dir():
+            private_dir(self.root)
+            for shard in os.scandir(self.root):
+                if shard.is_dir(follow_symlinks=False):
+                    private_dir(shard.path)
 
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -44,7 +54,7 @@ class BlobStore:
                 if final.is_file():
                     os.unlink(target_tmp[1])
                 else:
-                    final.parent.mkdir(parents=True, exist_ok=True)
+                    private_dir(final.parent)
                     os.replace(target_tmp[1], final)
                 return sha
             except BaseException:
@@ -56,8 +66,11 @@ class BlobStore:
         return self.path(sha256).read_bytes()
 
     def _tmp(self) -> tuple[int, str]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        return tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        private_dir(self.root)
+        fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE)  # mkstemp's 0600 goes through the umask
+        return fd, tmp
 
     def _write(self, sha: str, chunks: list[bytes]) -> None:
         fd, tmp = self._tmp()
@@ -66,7 +79,7 @@ class BlobStore:
                 for chunk in chunks:
                     out.write(chunk)
             final = self.path(sha)
-            final.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(final.parent)
             os.replace(tmp, final)
         except BaseException:
             if os.path.exists(tmp):

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from reviewer_app.domain import DatabaseUrlError
+from reviewer_app.paths import private_dir, private_sqlite_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -25,8 +26,13 @@ def make_engines(url: str, password: str | None = None) -> tuple[Engine, Engine]
         raise DatabaseUrlError(f"not a database URL: {url!r}") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            # Decisions are private: the file (and with it SQLite's -wal/-shm) is readable by its user only.
+            # The folder is the user's choice: created private when missing, otherwise left as it is (the
+            # data directory is made private by the journal, which always lives there).
+            database = Path(parsed.database).expanduser()
+            private_dir(database.parent, tighten=False)
+            private_sqlite_file(database)
         reader = _sqlite_engine(url, immediate=False)
         writer = _sqlite_engine(url, immediate=True)
         return reader, writer

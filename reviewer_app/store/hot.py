@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast, overload
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 class HotStatement:
     """SQL text and the constant parameters SQLAlchemy gives a statement, ready for the driver."""
 
     def __init__(self, statement: ClauseElement, engine: Engine, variables: dict[str, Any]) -> None:
-        compiled = statement.compile(dialect=engine.dialect)
+        compiled = cast(SQLCompiler, statement.compile(dialect=engine.dialect))
         # Expands IN-lists of constants (statuses, kinds) into plain parameters once, here.
         state = compiled.construct_expanded_state(variables)
         self.sql = state.statement
@@ -34,11 +35,11 @@ class HotConnection:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._lock = threading.Lock()
-        self._fairy = None  # a pooled connection, held for as long as the Store lives
+        self._fairy: Any = None  # a pooled connection, held for as long as the Store lives
 
     def _driver(self):
         if self._fairy is None:
-            fairy = self.engine.raw_connection()
+            fairy: Any = self.engine.raw_connection()  # its driver_connection is psycopg's, typed Any | None
             fairy.driver_connection.autocommit = True
             self._fairy = fairy
         return self._fairy.driver_connection
@@ -86,6 +87,10 @@ class HotConnection:
                 self._fairy = None
 
 
+@overload
+def utc(value: datetime) -> datetime: ...
+@overload
+def utc(value: None) -> None: ...
 def utc(value: datetime | None) -> datetime | None:
     """psycopg returns timestamptz in the session's time zone; the rest of the program speaks UTC."""
     return value.astimezone(UTC) if value is not None else None

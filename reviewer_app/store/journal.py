@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from reviewer_app.paths import private_dir, private_sqlite_file
+
 SCHEMA_VERSION = 1  # 1: send_after, and the state 'undone'
 
 SCHEMA = """
@@ -75,7 +77,9 @@ class JournalEntry:
 class DecisionJournal:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The journal lives in the data directory: both are readable by their user only (decisions).
+        private_dir(self.path.parent)
+        private_sqlite_file(self.path)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         self._conn.execute("PRAGMA journal_mode=WAL")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    BindParameter,
     Connection,
+    CursorResult,
     Integer,
     Interval,
     String,
+    Table,
     Text,
     and_,
     bindparam,
@@ -161,7 +165,11 @@ class Store:
                 with self._writing() as s:
                     dev = self._developer(s, developer, tier, submitted_at)
                     app = self._app(s, package, dev, (facts or {}).get("label"), submitted_at) if package else None
-                    artifact = self._artifact(s, artifact_sha, facts, icon_blob, submitted_at) if artifact_sha else None
+                    artifact = (
+                        self._artifact(s, artifact_sha, facts, icon_blob, submitted_at)
+                        if artifact_sha and facts is not None
+                        else None
+                    )
                     sub = Submission(
                         kind=kind,
                         developer_id=dev.id,
@@ -215,7 +223,7 @@ class Store:
                 }
                 for item in items
             ]
-            s.execute(Submission.__table__.insert(), rows)
+            s.execute(cast(Table, Submission.__table__).insert(), rows)
         if len(rows) >= ANALYZE_AFTER and self.backend == "postgresql":
             # Fresh planner statistics now, not when autovacuum next looks (up to a minute): with the
             # queue's size unknown, "what do I hold?" is planned as a scan of the whole queue.
@@ -306,7 +314,8 @@ class Store:
     @staticmethod
     def _row(values) -> QueueRow:
         *fields, flags = values
-        return QueueRow(*fields, red_flags=tuple(RedFlag.from_json(f) for f in flags or ()))
+        row = QueueRow(*fields)
+        return dataclasses.replace(row, red_flags=tuple(RedFlag.from_json(f) for f in flags)) if flags else row
 
     def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
         """Rows for these ids, in the order given (missing ids are left out)."""
@@ -349,6 +358,7 @@ class Store:
                 raise NotFound(f"no submission {submission_id}")
             row = self._row(values)
             sub = s.get(Submission, submission_id)
+            assert sub is not None  # its row was just read, in this transaction
             art = s.get(Artifact, sub.artifact_id) if sub.artifact_id else None
             decisions = tuple(
                 _decision(d)
@@ -487,7 +497,7 @@ class Store:
 
     def _claim_next_statements(self, statuses: Sequence[str], kinds: Sequence[str] | None) -> tuple:
         now_sql, until_sql = self._clock()
-        reviewer = bindparam("reviewer")
+        reviewer: BindParameter[str] = bindparam("reviewer")
         held = (
             select(Submission.id)
             .where(
@@ -546,7 +556,7 @@ class Store:
     def _takeable(now_sql) -> tuple:
         """Open, and free, expired or already the caller's: the rule for taking one given submission
         (bind `submission_id` and `reviewer`)."""
-        reviewer = bindparam("reviewer")
+        reviewer: BindParameter[str] = bindparam("reviewer")
         return (
             Submission.id == bindparam("submission_id"),
             Submission.status.in_(list(OPEN_STATUSES)),
@@ -565,7 +575,7 @@ class Store:
                 {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)},
             ).first()
             if taken is not None:
-                return ClaimRecord(submission_id, reviewer, taken[0])
+                return ClaimRecord(submission_id, reviewer, cast(datetime, taken[0]))  # the lease just set
             self._raise_unclaimable(s, submission_id)
         raise AssertionError("unreachable")
 
@@ -604,10 +614,13 @@ class Store:
 
     def release(self, submission_id: int, reviewer: str) -> bool:
         with self._writing() as s:
-            result = s.execute(
-                update(Submission)
-                .where(Submission.id == submission_id, Submission.claimed_by == reviewer)
-                .values(claimed_by=None, lease_until=None, row_version=Submission.row_version + 1)
+            result = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Submission)
+                    .where(Submission.id == submission_id, Submission.claimed_by == reviewer)
+                    .values(claimed_by=None, lease_until=None, row_version=Submission.row_version + 1)
+                ),
             )
             if result.rowcount == 0 and s.get(Submission, submission_id) is None:
                 raise NotFound(f"no submission {submission_id}")
@@ -710,7 +723,7 @@ class Store:
             .values(claimed_by=bindparam("reviewer"), lease_until=until_sql)
             .returning(Submission.id)
         )
-        return take, Decision.__table__.insert()
+        return take, cast(Table, Decision.__table__).insert()
 
     @staticmethod
     def _decide_call():

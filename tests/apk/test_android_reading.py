@@ -18,12 +18,12 @@ import pytest
 
 from reviewer_app.apk.axml import ANDROID_NS
 from reviewer_app.apk.reader import read_apk
-from tests.apk.conftest import MALWARE_DIR, malware_apks, require_malware
-from tests.conftest import DEMO_APKS, TEST_APKS, need_tool
+from tests.conftest import DEMO_APKS, TEST_APKS
+from tests.corpus import MALWARE, malware_files, need_malware, need_tool
 
 FOREIGN = TEST_APKS / "foreign-namespace.apk"
 SMS_HELPER = DEMO_APKS / "com.example.smshelper_23.apk"
-GEINIMI = MALWARE_DIR / "geinimi__08E4A73F0F352C3ACCC03EA9D4E9467F.apk"
+GEINIMI = MALWARE / "geinimi__08E4A73F0F352C3ACCC03EA9D4E9467F.apk"
 
 
 def codes(facts) -> dict[str, dict[str, str]]:
@@ -248,7 +248,7 @@ def test_geinimi_whose_manifest_aapt_gives_up_on_halfway_gives_every_fact():
     """A real trojan: the repackaging tool appended its strings (receiver, service, SEND_SMS...) to the
     manifest's string pool without terminators. aapt prints package, version and label, then stops; Android
     versions of its time read it all. Our facts include what aapt printed and what it could not."""
-    require_malware()
+    need_malware()
     facts = read_apk(GEINIMI)
     out = badging(GEINIMI)
     assert "uses-permission" not in out  # aapt stopped at the first malformed string
@@ -266,9 +266,9 @@ def test_geinimi_whose_manifest_aapt_gives_up_on_halfway_gives_every_fact():
     assert int(codes(facts)["strings_malformed"]["count"]) > 10
 
 
-@pytest.mark.parametrize("path", malware_apks(), ids=[p.name.split("__")[0] for p in malware_apks()])
+@pytest.mark.parametrize("path", malware_files(), ids=[p.name.split("__")[0] for p in malware_files()])
 def test_every_malware_sample_aapt_reads_is_read_and_agrees_with_it(path):
-    require_malware()
+    need_malware()
     out = badging(path)
     package = re.search(r"^package: name='([^']*)' versionCode='(\d*)' versionName='([^']*)'", out, re.M)
     if package is None:
@@ -286,5 +286,5 @@ def test_every_malware_sample_aapt_reads_is_read_and_agrees_with_it(path):
 
 
 def test_the_malware_samples_are_there():
-    require_malware()
-    assert len(malware_apks()) >= 30
+    need_malware()
+    assert len(malware_files()) >= 30

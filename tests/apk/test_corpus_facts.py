@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
 from reviewer_app.apk.reader import read_apk
-from tests.conftest import corpus_files, need_corpus, need_tool
+from tests.corpus import corpus_files, need_corpus
 
 FILES = corpus_files()
 IDS = [f"{p.parent.name}/{p.name}" for p in FILES]
-
-
-@lru_cache(maxsize=1)
-def aapt_badging() -> dict[Path, str | None]:
-    """`aapt dump badging` of every corpus file (None where aapt cannot read it), run in parallel once."""
-    aapt = need_tool("aapt")
-
-    def run(path: Path) -> str | None:
-        proc = subprocess.run([aapt, "dump", "badging", str(path)], capture_output=True, text=True, timeout=60)
-        return proc.stdout if proc.returncode == 0 and "package: name=" in proc.stdout else None
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return dict(zip(FILES, pool.map(run, FILES), strict=True))
 
 
 def field(text: str, pattern: str) -> str | None:
@@ -76,8 +59,8 @@ def test_every_corpus_file_gives_a_record_without_raising(path, facts_by_file):
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-def test_facts_agree_with_aapt(path, facts_by_file):
-    badging = aapt_badging()[path]
+def test_facts_agree_with_aapt(path, facts_by_file, aapt_badging):
+    badging = aapt_badging[path]
     facts = facts_by_file[path]
     if badging is None:
         pytest.skip("aapt cannot read this file either")
@@ -102,10 +85,10 @@ def test_facts_agree_with_aapt(path, facts_by_file):
     assert facts.native_abis == sorted(re.findall(r"'([^']*)'", abis or ""))
 
 
-def test_icons_are_the_highest_density_bitmap(facts_by_file):
+def test_icons_are_the_highest_density_bitmap(facts_by_file, aapt_badging):
     checked = 0
     for path, facts in facts_by_file.items():
-        badging = aapt_badging()[path]
+        badging = aapt_badging[path]
         if not facts.ok or badging is None:
             continue
         icons = re.findall(r"^application-icon-(\d+):'([^']*)'", badging, re.MULTILINE)
@@ -118,6 +101,8 @@ def test_icons_are_the_highest_density_bitmap(facts_by_file):
     assert checked >= 15
 
 
+# apksigner runs on every corpus file for this test (a JVM start each, on every CPU): minutes on a busy machine.
+@pytest.mark.timeout(900)
 def test_inspect_signers_are_apksigners_signers(apksigner_verdicts, facts_by_file):
     """What `inspect` reports as signers is what `apksigner verify --print-certs` prints, file by file."""
     compared = 0

@@ -16,7 +16,8 @@ from reviewer_app.apk import read_apk
 from reviewer_app.apk.dex import java_name
 from reviewer_app.apk.diff import diff_versions
 from reviewer_app.apk.permissions import is_dangerous
-from tests.conftest import DEMO_APKS, TEST_APKS, corpus_files, need_corpus, need_tool
+from tests.conftest import DEMO_APKS, TEST_APKS
+from tests.corpus import corpus_files, need_corpus, need_tool
 
 # Names CLI.md promises for `diff --json`.
 PROMISED = {

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_app.apk.limits import MiB, ParseLimits
+from reviewer_app.apk.limits import LimitExceeded, MiB, ParseLimits
 from reviewer_app.apk.pool import FactsPool
 from reviewer_app.apk.reader import read_apk
+from reviewer_app.apk.safezip import SafeZip
 
 
 def write_zip(path: Path, entries: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> Path:
@@ -169,3 +170,37 @@ def test_pool_caps_memory_of_a_worker(tmp_path, demo_apk):
         bomb_facts, good = pool.inspect([str(bomb), str(demo_apk)])
     assert not bomb_facts.ok and "memory" in bomb_facts.error
     assert good.ok  # the next file still parses in a fresh or recovered worker
+
+
+def test_a_highly_compressed_entry_within_the_caps_is_read_as_android_reads_it(tmp_path, demo_apk):
+    """Android refuses no entry for its compression ratio; neither does the workstation (a reviewer would
+    otherwise not see an app that installs). The size caps bound what such an entry costs."""
+    zeros = bytes(8 * MiB)
+    path = tmp_path / "zeros.apk"
+    with zipfile.ZipFile(demo_apk) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("assets/zeros.bin", zeros)
+        compressed = dst.getinfo("assets/zeros.bin").compress_size
+    assert len(zeros) / compressed > 1000
+    assert SafeZip(path.read_bytes()).read("assets/zeros.bin") == zeros
+    facts = read_apk(path)
+    assert facts.ok and facts.package == read_apk(demo_apk).package
+    assert not any("decompress" in w for w in facts.warnings)
+    # The same entry past the per-entry cap is refused.
+    assert read_apk(path, ParseLimits(max_entry_size=4 * MiB)).error == "decompressed size exceeds limit"
+
+
+def test_total_decompressed_size_cap(tmp_path):
+    """Entries each under the per-entry cap, together over the total cap: refused from the sizes they
+    declare, and while inflating when the declared sizes lie."""
+    path = write_zip(tmp_path / "many.apk", {f"assets/{i}.bin": bytes(2 * MiB) for i in range(3)})
+    caps = ParseLimits(max_entry_size=4 * MiB, max_total_size=5 * MiB)
+    with pytest.raises(LimitExceeded, match="decompressed size exceeds limit"):
+        SafeZip(path.read_bytes(), caps)
+    zf = SafeZip(path.read_bytes(), ParseLimits(max_entry_size=4 * MiB))
+    zf.limits = caps  # as if the central directory had declared less than the entries hold
+    zf.read("assets/0.bin")
+    zf.read("assets/1.bin")
+    with pytest.raises(LimitExceeded, match="decompressed size exceeds limit"):
+        zf.read("assets/2.bin")

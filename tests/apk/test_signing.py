@@ -18,7 +18,7 @@ from reviewer_app.apk.signing import (
     signer_from_der,
     verify_signatures,
 )
-from tests.apk.conftest import CORPUS_DIR, apksigner_runs, require_corpus
+from tests.corpus import apksigner_runs, corpus_id, need_corpus
 
 OOPS_SHA256 = "1dbb8be012293e988a0820f7d455b07abd267d2c0b500fc793fcfd80141cb5ce"
 
@@ -131,7 +131,7 @@ def manifest_sdk_info(xml: bytes) -> tuple[int, int | None, int]:
 
 
 def open_apk(name: str) -> SafeZip:
-    return SafeZip((require_corpus() / name).read_bytes())
+    return SafeZip((need_corpus() / name).read_bytes())
 
 
 def verify(name: str, min_sdk: int | None = None) -> SigningReport:
@@ -162,7 +162,7 @@ def openable_runs() -> list[tuple[Path, int | None]]:
 
 def run_id(run: tuple[Path, int | None]) -> str:
     path, min_sdk = run
-    name = path.relative_to(CORPUS_DIR).as_posix()
+    name = corpus_id(path)
     return name if min_sdk is None else f"{name}@min{min_sdk}"
 
 
@@ -189,13 +189,11 @@ def _param(run: tuple[Path, int | None]):
 
 
 def test_corpus_present():
-    require_corpus()
+    need_corpus()
     assert len(RUNS) > 300
 
 
 @pytest.mark.corpus
-# The first of these runs apksigner over the whole corpus (about a thousand JVM starts) in its setup.
-@pytest.mark.timeout(1200)
 @pytest.mark.parametrize("run", [_param(r) for r in RUNS])
 def test_matches_apksigner(run, apksigner_verdicts):
     path, min_sdk_override = run
@@ -749,7 +747,7 @@ def _signing_block_span(data: bytes) -> tuple[int, int]:
     ],
 )
 def test_corrupted_signing_blocks_never_raise(name):
-    data = (require_corpus() / name).read_bytes()
+    data = (need_corpus() / name).read_bytes()
     start, end = _signing_block_span(data)
     rng = random.Random(name)
     for _ in range(150):

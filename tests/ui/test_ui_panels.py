@@ -13,7 +13,7 @@ from reviewer_app.review.detail import PermissionEntry
 from reviewer_app.ui.decision_panel import ReasonListModel, form_problem
 from reviewer_app.ui.evidence.widgets import BANNER_STYLE, ERROR_BANNER_STYLE, PermissionListModel
 from reviewer_app.ui.text import REASON_DESCRIPTIONS, REASON_TITLES, time_left_text
-from tests.conftest import need_corpus
+from tests.corpus import need_corpus
 
 
 def test_qtmodeltester_on_the_reason_list(qtmodeltester):

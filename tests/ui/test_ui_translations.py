@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 
 from reviewer_app.ui.i18n import install_translators, remove_translators, resources_dir, translations_dir
+from tests.corpus import missing_reference
 
 UI_SOURCES = Path(__file__).resolve().parents[2] / "reviewer_app" / "ui"
 TS = translations_dir() / "reviewer_app_zh_CN.ts"
@@ -64,7 +65,7 @@ def test_the_ts_file_covers_every_string_in_the_sources(tmp_path):
     # The venv's scripts are not on PATH when the tests run as `.venv/bin/python -m pytest`.
     lupdate = shutil.which("pyside6-lupdate") or shutil.which("pyside6-lupdate", path=str(Path(sys.executable).parent))
     if lupdate is None:
-        pytest.skip("pyside6-lupdate is not installed")
+        missing_reference("pyside6-lupdate is not installed (it comes with PySide6)")
     copy = tmp_path / TS.name
     copy.write_bytes(TS.read_bytes())
     result = subprocess.run(
@@ -91,7 +92,7 @@ def test_every_message_with_a_count_reads_right_in_english(qapp, tmp_path):
     """Messages with %n are written once ("%n decision(s)"); the English catalog has both forms of each."""
     lupdate = shutil.which("pyside6-lupdate") or shutil.which("pyside6-lupdate", path=str(Path(sys.executable).parent))
     if lupdate is None:
-        pytest.skip("pyside6-lupdate is not installed")
+        missing_reference("pyside6-lupdate is not installed (it comes with PySide6)")
     copy = tmp_path / PLURALS.name
     copy.write_bytes(PLURALS.read_bytes())
     sources = sorted(str(p) for p in UI_SOURCES.rglob("*.py"))

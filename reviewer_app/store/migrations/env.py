@@ -11,12 +11,7 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from sqlalchemy import create_engine
-
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
-        with engine.begin() as connection:
-            _run(connection)
-        return
+        raise SystemExit("migrations run through `reviewer-app db upgrade`, which hands them a connection")
     _run(connection)
 
 
