@@ -123,6 +123,16 @@ def test_a_failed_give_back_of_a_submission_decided_since_is_not_tried_again():
     assert claims.reachable_again() == []
 
 
+def test_a_claim_waiting_to_be_given_back_is_kept_while_its_decision_is_on_its_way():
+    claims = holding(A)
+    claims.let_go(B, online=False)
+    claims.showing(B)
+    assert claims.deciding(A)  # decided from the cached view: the decision claims it on the server
+    assert claims.reachable_again() == []
+    claims.not_decided(A)  # refused after all: the claim is given back at the next answer
+    assert claims.reachable_again() == [A]
+
+
 # -- heartbeat ------------------------------------------------------------------------------------
 
 
@@ -233,6 +243,12 @@ def test_get_next_after_a_decision_gives_nothing_back():
     claims = holding(A)
     claims.deciding(A)
     claims.decided(A)
+    assert claims.for_get_next() is None
+
+
+def test_get_next_while_a_decision_is_on_its_way_leaves_its_claim_alone():
+    claims = holding(A)
+    claims.deciding(A)  # a held decision claims A on the server for its undo window
     assert claims.for_get_next() is None
 
 
