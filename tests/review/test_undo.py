@@ -99,6 +99,27 @@ def test_a_held_decision_on_a_submission_someone_else_decided_is_refused_at_once
     assert server_verdicts(alice, sid) == ["reject"]
 
 
+def test_get_next_during_the_window_does_not_hand_back_the_submission_just_decided(team, alice, bob):
+    decided = team.file("com.undo.first", tier=5)  # the most urgent
+    following = team.file("com.undo.second", tier=3)
+    assert alice.claim_next().submission_id == decided
+    assert alice.decide(decided, "approve", hold=HOLD).ok
+    assert alice.claim_next().submission_id == following  # not the one waiting in her journal
+    assert bob.claim_next() is None  # which she still holds for its decision
+    assert alice.claim_next().submission_id == following  # asking again keeps what she holds
+    team.clock.advance(seconds=HOLD)
+    alice.flush_journal()
+    assert server_verdicts(alice, decided) == ["approve"]
+
+
+def test_get_next_after_an_undo_offers_the_submission_again(team, alice):
+    sid = team.file("com.undo.again", tier=5)
+    outcome = alice.decide(sid, "approve", hold=HOLD)
+    assert alice.claim_next() is None  # nothing else open
+    assert alice.undo(outcome.decision_id).ok
+    assert alice.claim_next().submission_id == sid
+
+
 # -- undo -----------------------------------------------------------------------------------------
 
 
