@@ -59,14 +59,16 @@ class ClaimTracker:
         return True
 
     def reachable_again(self) -> list[int]:
-        """The database answers again: the claims that wait to be given back."""
-        due = sorted(sid for sid in self._release_later if sid != self.held and sid not in self._decided)
-        self._release_later.clear()
+        """The database answers again: the claims that wait to be given back. One whose decision is on its
+        way stays the decision's (a held decision keeps its claim for the undo window); should that
+        decision fail, it is given back the next time."""
+        due = sorted(sid for sid in self._release_later if sid != self.held and not self.is_closed(sid))
+        self._release_later = {sid for sid in self._release_later if self.is_deciding(sid)}
         return due
 
     def for_get_next(self) -> int | None:
-        """What to give back before claiming the most urgent submission."""
-        return self.held if self.held is not None and self.held not in self._decided else None
+        """What to give back before claiming the most urgent submission: not one being decided."""
+        return self.held if self.held is not None and not self.is_closed(self.held) else None
 
     def took_next(self, submission_id: int, shown: int | None) -> None:
         """Get next claimed `submission_id` (and released the one held before)."""

@@ -343,12 +343,17 @@ class ReviewService:
     def claim_next(
         self, kinds: Sequence[str] | None = None, include_escalated: bool | None = None
     ) -> ClaimRecord | None:
-        """The most urgent submission this user works on (leads: escalations too), or the one they hold."""
+        """The most urgent submission this user works on (leads: escalations too), or the one they hold;
+        never one whose decision waits in this workstation's journal (in its undo window, or for the
+        database): that is decided, whatever the database says yet."""
         if include_escalated is None:
             statuses = self.work_statuses
         else:
             statuses = OPEN_STATUSES if include_escalated else ("pending",)
-        return self.store.claim_next(self.reviewer, self.clock(), self.lease, kinds=kinds, statuses=statuses)
+        waiting = {entry.submission_id for entry in self.journal.pending(self.journal_key)}
+        return self.store.claim_next(
+            self.reviewer, self.clock(), self.lease, kinds=kinds, statuses=statuses, exclude=waiting
+        )
 
     def claim(self, submission_id: int) -> ClaimRecord:
         return self.store.claim(submission_id, self.reviewer, self.clock(), self.lease)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -479,10 +479,20 @@ class Store:
         lease: timedelta,
         kinds: Sequence[str] | None = None,
         statuses: Sequence[str] = ("pending",),
+        exclude: Collection[int] = (),
     ) -> ClaimRecord | None:
-        """Atomically take the most urgent unclaimed submission (or renew the one the caller already holds)."""
+        """Atomically take the most urgent unclaimed submission (or renew the one the caller already holds),
+        leaving out `exclude`: submissions the caller has decided but whose decisions are not sent yet (they
+        keep the caller's claim until then, and are no work to hand out)."""
         key = ("claim_next", tuple(statuses), tuple(kinds) if kinds else None)
         params = {"reviewer": reviewer, **self._clock_params(now, lease)}
+        if exclude:  # the seconds after a decision: built for this call, not kept with the hot statements
+            with self._core_writing() as conn:
+                for statement in self._claim_next_statements(statuses, kinds, sorted(set(exclude))):
+                    row = conn.execute(statement, params).first()
+                    if row is not None:
+                        return ClaimRecord(row[0], reviewer, row[1])
+            return None
         if self.backend == "postgresql":  # one statement (below)
             row = self._hot(key, lambda: self._claim_next_statements(statuses, kinds)[0], params)
             return ClaimRecord(row[0], reviewer, utc(row[1])) if row is not None else None
@@ -495,13 +505,18 @@ class Store:
                     break
             return ClaimRecord(row[0], reviewer, row[1]) if row is not None else None
 
-    def _claim_next_statements(self, statuses: Sequence[str], kinds: Sequence[str] | None) -> tuple:
+    def _claim_next_statements(
+        self, statuses: Sequence[str], kinds: Sequence[str] | None, exclude: Sequence[int] = ()
+    ) -> tuple:
         now_sql, until_sql = self._clock()
         reviewer: BindParameter[str] = bindparam("reviewer")
+        work = self._queue_filter(statuses, kinds)
+        if exclude:
+            work = and_(work, Submission.id.not_in(list(exclude)))
         held = (
             select(Submission.id)
             .where(
-                self._queue_filter(statuses, kinds),
+                work,
                 Submission.claimed_by == reviewer,
                 Submission.lease_until >= now_sql,
             )
@@ -520,7 +535,7 @@ class Store:
             candidate = (
                 select(Submission.id)
                 .where(
-                    self._queue_filter(statuses, kinds),
+                    work,
                     or_(Submission.claimed_by.is_(None), Submission.lease_until < now_sql),
                     *extra,
                 )
