@@ -148,7 +148,8 @@ def test_queue_json_lists_the_codes_of_each_rows_flags(capsys, service, settings
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     if request.param == "postgresql":
-        return request.getfixturevalue("pg_url")
+        server = request.getfixturevalue("pg_server")
+        return server.url(database=server.create_database())
     return f"sqlite:///{tmp_path / 'team.sqlite3'}"
 
 
