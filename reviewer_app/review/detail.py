@@ -117,9 +117,6 @@ class ReviewDetail:
     def submission_id(self) -> int:
         return int(self.view.row.submission_id)
 
-    def flags_from(self, source: str) -> tuple[RedFlag, ...]:
-        return tuple(flag for flag in self.red_flags if flag.source == source)
-
 
 def load_detail(service: Any, submission_id: int, claim: bool = True) -> ReviewDetail:
     """On the database worker: claim the submission for this reviewer (unless `claim` is false), read it,

@@ -185,7 +185,7 @@ class Store:
                     s.add(sub)
                     s.flush()
                     return sub.id
-            except DuplicateKey:
+            except IntegrityViolation:
                 # Another workstation created the same developer/app/artifact at the same moment.
                 if attempt == 2:
                     raise
@@ -721,7 +721,7 @@ class Store:
                         # A trigger moves the submission on in the same transaction (migration 0002).
                         conn.execute(insert, values)
                         return record, VERDICT_STATUS[verdict]
-        except DuplicateKey:
+        except IntegrityViolation:
             pass  # an escalation pushed twice: still open, same id (below)
         existing = self.decision(decision_id)
         if existing is not None:  # pushed before: the journal is sending it again
@@ -814,8 +814,9 @@ class Store:
             return s.execute(select(Developer.tier).where(Developer.name == name)).scalar_one_or_none()
 
 
-class DuplicateKey(DatabaseError):
-    """A row with the same key was written at the same moment (or before): the caller may look again."""
+class IntegrityViolation(DatabaseError):
+    """The schema refused a row: a key written at the same moment elsewhere (the caller may look again), or
+    a value its constraints do not allow."""
 
 
 def _first_line(exc: BaseException) -> str:
@@ -844,7 +845,7 @@ def translate_errors() -> Iterator[None]:
                 raise CredentialsRequired(f"the database wants a password: {message}") from None
             raise DatabaseUnavailable(f"database unavailable: {message}") from None
         if isinstance(exc, IntegrityError):
-            raise DuplicateKey(message) from exc
+            raise IntegrityViolation(f"database error: {message}") from exc
         raise DatabaseError(f"database error: {message}") from exc
     except SQLAlchemyError as exc:
         raise DatabaseError(f"database error: {_first_line(exc)}") from exc

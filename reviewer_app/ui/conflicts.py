@@ -76,7 +76,7 @@ class ConflictsDialog(QDialog):
 
     sig_dismiss = Signal(str)
 
-    COL_SUBMISSION, COL_VERDICT, COL_WHEN, COL_WHAT, COL_ACTION = range(5)
+    COL_WHAT, COL_ACTION = 3, 4  # after submission, verdict, when
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

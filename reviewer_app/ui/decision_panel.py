@@ -298,9 +298,6 @@ class DecisionPanel(QWidget):
     def status_text(self) -> str:
         return self.status_label.text()
 
-    def status_kind_is_error(self) -> bool:
-        return self._error_shown
-
     def _update_buttons(self) -> None:
         has = self._submission_id is not None and not self._busy
         for b in (self.approve_button, self.reject_button, self.escalate_button):
