@@ -167,6 +167,19 @@ def test_the_gui_knows_every_apk_warning_by_its_exact_english_text():
     assert WARNING_TEXTS == TEMPLATES
 
 
+def test_every_red_flag_is_said_in_the_reviewers_language(qapp, chinese):
+    from reviewer_app.review import RedFlag
+    from reviewer_app.review.flags import TEXTS, WARNING_SEVERITY
+    from reviewer_app.ui.text import FLAG_TEXTS, WARNING_TEXTS, flag_text
+
+    assert FLAG_TEXTS == TEXTS  # the GUI's copy for lupdate is the domain's English
+    assert set(WARNING_SEVERITY) <= set(WARNING_TEXTS)  # a flag from a warning is said like the warning
+    changed = flag_text(RedFlag("version_not_higher", 1, "update", {"old": "7", "new": "5"}))
+    assert changed == "版本号 5 不高于上次通过的 7"
+    janus = flag_text(RedFlag("janus_v1_only", 1, "facts", {"first": "5.0", "last": "7.0"}))
+    assert CJK.search(janus) and "5.0" in janus and "7.0" in janus
+
+
 def test_apk_warnings_are_shown_in_chinese_with_their_values(
     qtbot, chinese, make_window, file_submission, demo_facts, select_and_load
 ):
