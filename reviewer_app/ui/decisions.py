@@ -246,9 +246,8 @@ class DecisionController(QObject):
     def set_held(self, held: Sequence[Any]) -> None:
         """The decisions the journal keeps back now (from every journal status)."""
         self._held = list(held)
-        for decision_id in list(self._captions):
-            if not any(h.decision_id == decision_id for h in self._held) and len(self._captions) > 50:
-                del self._captions[decision_id]
+        waiting = {h.decision_id for h in self._held}
+        self._captions = {k: v for k, v in self._captions.items() if k in waiting}
         self._offer_undo()
 
     def undoable(self) -> Any:
