@@ -27,6 +27,8 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
+    union_all,
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
@@ -287,6 +289,71 @@ class Store:
                 .order_by(Submission.deadline, Submission.id)
             )
             return list(s.execute(stmt).scalars())
+
+    def queue_count(
+        self, statuses: Sequence[str] = OPEN_STATUSES, kinds: Sequence[str] | None = None, exclude: Iterable[int] = ()
+    ) -> int:
+        """How many submissions the queue holds, leaving out the ids in `exclude` (a few)."""
+        where = self._queue_filter(statuses, kinds)
+        left_out = sorted(set(exclude))
+        with self._reading() as s:
+            total = s.execute(select(func.count()).select_from(Submission).where(where)).scalar_one()
+            for start in range(0, len(left_out), CHUNK):
+                part = left_out[start : start + CHUNK]
+                total -= s.execute(
+                    select(func.count()).select_from(Submission).where(where, Submission.id.in_(part))
+                ).scalar_one()
+        return total
+
+    def queue_page(
+        self,
+        statuses: Sequence[str] = OPEN_STATUSES,
+        kinds: Sequence[str] | None = None,
+        after: tuple[datetime, int] | None = None,
+        limit: int = 10_000,
+    ) -> tuple[list[int], tuple[datetime, int] | None]:
+        """One page of the queue's ids in order (earliest deadline first), those that come after the key
+        `after`; returns the ids and the key to ask for the next page with (None after the last page).
+
+        Each page is one short read that walks an index from where the last one stopped (keyset paging),
+        so reading a queue of any size page by page costs what reading it at once does, and the database
+        worker can run other work between pages. A submission whose deadline changes between two pages
+        can be read twice or not at all; callers drop repeats, and the next reload puts it in its place.
+        """
+        if limit < 1:
+            raise ValueError("limit must be positive")
+        # One ordered index range per status (and kind): ix_submissions_queue / ix_submissions_queue_kind
+        # deliver each in queue order, and the database merges them (an IN list would sort the whole queue).
+        if after is not None:
+            key_deadline, key_id = literal(after[0], UTCDateTime()), literal(after[1], Integer())
+        arms = []
+        for status in dict.fromkeys(statuses):
+            for kind in dict.fromkeys(kinds) if kinds else (None,):
+                cond = [Submission.status == status]
+                if kind is not None:
+                    cond.append(Submission.kind == kind)
+                if after is not None:
+                    cond.append(tuple_(Submission.deadline, Submission.id) > tuple_(key_deadline, key_id))
+                arms.append(select(Submission.id, Submission.deadline).where(*cond))
+        with self._reading() as s:
+            if len(arms) == 1:
+                stmt = arms[0].with_only_columns(Submission.id).order_by(Submission.deadline, Submission.id)
+                ids = list(s.execute(stmt.limit(limit)).scalars())
+            else:
+                merged = union_all(*arms)
+                ordered = (
+                    merged.order_by(merged.selected_columns.deadline, merged.selected_columns.id)
+                    .limit(limit)
+                    .subquery()
+                )
+                stmt = select(ordered.c.id).order_by(ordered.c.deadline, ordered.c.id)
+                ids = list(s.execute(stmt).scalars())
+            if len(ids) < limit:
+                return ids, None
+            # The key is read in the same transaction: one snapshot on SQLite; on PostgreSQL a deadline
+            # changed in between moves the key, which costs a repeat or a miss (see above), nothing worse.
+            deadline = s.execute(select(Submission.deadline).where(Submission.id == ids[-1])).scalar_one()
+        return ids, (deadline, ids[-1])
 
     def _row_select(self):
         return (

@@ -123,6 +123,8 @@ class Submission(Base):
         CheckConstraint("kind IN ('new', 'update', 'metadata', 'sensitive')", name="kind_valid"),
         CheckConstraint("status IN ('pending', 'escalated', 'approved', 'rejected')", name="status_valid"),
         Index("ix_submissions_queue", "status", "deadline", "id"),
+        # The queue of some kinds only, in order, without reading the table (Store.queue_page).
+        Index("ix_submissions_queue_kind", "status", "kind", "deadline", "id"),
         Index(
             "ix_submissions_claimed_by",
             "claimed_by",
