@@ -322,6 +322,23 @@ class ReviewService:
     def queue_ids(self, kinds: Sequence[str] | None = None, statuses: Sequence[str] | None = None) -> list[int]:
         return self.store.queue_ids(statuses=statuses or self.work_statuses, kinds=kinds)
 
+    def queue_count(
+        self, kinds: Sequence[str] | None = None, statuses: Sequence[str] | None = None, exclude: Iterable[int] = ()
+    ) -> int:
+        """How many submissions `queue_ids` would give, leaving out the ids in `exclude`."""
+        return self.store.queue_count(statuses=statuses or self.work_statuses, kinds=kinds, exclude=exclude)
+
+    def queue_page(
+        self,
+        kinds: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        after: Any = None,
+        limit: int = 10_000,
+    ) -> tuple[list[int], Any]:
+        """`queue_ids` a page at a time: (ids, key). Pass the key back as `after` for the next page; it is
+        None after the last one. A submission whose deadline changed meanwhile may come twice or not at all."""
+        return self.store.queue_page(statuses=statuses or self.work_statuses, kinds=kinds, after=after, limit=limit)
+
     def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
         return self.store.queue_rows(ids)
 
