@@ -335,24 +335,24 @@ class Store:
                 if after is not None:
                     cond.append(tuple_(Submission.deadline, Submission.id) > tuple_(key_deadline, key_id))
                 arms.append(select(Submission.id, Submission.deadline).where(*cond))
+        if len(arms) == 1:
+            stmt = arms[0].with_only_columns(Submission.id).order_by(Submission.deadline, Submission.id).limit(limit)
+        else:
+            merged = union_all(*arms)
+            ordered = (
+                merged.order_by(merged.selected_columns.deadline, merged.selected_columns.id).limit(limit).subquery()
+            )
+            stmt = select(ordered.c.id).order_by(ordered.c.deadline, ordered.c.id)
         with self._reading() as s:
-            if len(arms) == 1:
-                stmt = arms[0].with_only_columns(Submission.id).order_by(Submission.deadline, Submission.id)
-                ids = list(s.execute(stmt.limit(limit)).scalars())
-            else:
-                merged = union_all(*arms)
-                ordered = (
-                    merged.order_by(merged.selected_columns.deadline, merged.selected_columns.id)
-                    .limit(limit)
-                    .subquery()
-                )
-                stmt = select(ordered.c.id).order_by(ordered.c.deadline, ordered.c.id)
-                ids = list(s.execute(stmt).scalars())
+            # On the connection, not the session: the ORM's loading makes objects per row that keep the
+            # garbage collector busy (a full collection holds up every thread, the GUI's too).
+            conn = s.connection()
+            ids = list(conn.execute(stmt).scalars())
             if len(ids) < limit:
                 return ids, None
             # The key is read in the same transaction: one snapshot on SQLite; on PostgreSQL a deadline
             # changed in between moves the key, which costs a repeat or a miss (see above), nothing worse.
-            deadline = s.execute(select(Submission.deadline).where(Submission.id == ids[-1])).scalar_one()
+            deadline = conn.execute(select(Submission.deadline).where(Submission.id == ids[-1])).scalar_one()
         return ids, (deadline, ids[-1])
 
     def _row_select(self):
