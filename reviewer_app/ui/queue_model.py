@@ -1,12 +1,18 @@
-"""The review queue as a Qt table model that stays fast at 100,000 rows.
+"""The review queue as a Qt table model that opens fast at any size (a million rows and more).
 
 The model holds only the ordered submission ids (earliest deadline first, loaded in the background).
 Rows are built lazily: when a view asks `data()` for a row that is not cached, the model shows a
 placeholder and asks the database worker for the block of rows around it; when they arrive it emits
 `dataChanged`. Blocks in flight are not asked for twice, and the cache of rows is bounded (LRU).
 
-`QueueState` is the plain-Python part (ids, positions, row cache, in-flight bookkeeping);
-`SubmissionQueueModel` adapts it to Qt and never calls the service itself.
+The ids come in pages (`SubmissionQueueModel` explains the first answer and the pages after it). Work in
+proportion to the size of the queue (reading the ids, the index of positions behind `row_of`, comparing
+the ids of a reload with those shown, even freeing the old lists) runs on the database worker, which
+hands plain-Python structures over ready; the GUI thread does work in proportion to a page at most.
+
+`QueueState` is the plain-Python part (ids, positions, row cache, in-flight bookkeeping); `IdStream`,
+`finish_reload` and the helpers beside them are the plain-Python work done on the worker;
+`SubmissionQueueModel` adapts them to Qt and never calls the service itself.
 
 While the database does not answer the model can be paused: rows it holds stay shown, missing ones keep
 their placeholder instead of being asked for again and again. Changes made on other workstations come in
@@ -15,8 +21,11 @@ through `refresh_rows` (rows to fetch again now) and `reload` (ids again).
 
 from __future__ import annotations
 
+import bisect
+import weakref
+from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -54,18 +63,49 @@ UrgencyRole = Qt.ItemDataRole.UserRole + 3  # "overdue" | "soon" | "ok" | None w
 OVERDUE_COLOR = QColor("#c62828")
 SOON_COLOR = QColor("#b26a00")
 PLACEHOLDER = "…"
+# Asked for every cell painted: combining the flags each time costs more than the rest of data().
+_ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+_NEVER = 1 << 62
+
+# Ids are kept in arrays of 64-bit integers, not lists: a list of a million ids is a million objects
+# that every full garbage collection walks (tens of milliseconds with the interpreter lock held, on
+# whichever thread it happens), an array is one block of memory that it does not look into; an array
+# is also compared and copied with one memcmp/memcpy, and takes 8 bytes an id instead of 36.
+Ids = array  # array("q")
+Index = list[dict[int, int]]  # {id: position}, in pieces of at most PIECE ids (see `positions`)
+PIECE = 1 << 16
+
+
+def id_array(ids: Iterable[int] = ()) -> Ids:
+    return array("q", ids)
 
 
 class QueueState:
-    """Ordered ids plus a bounded cache of their rows; knows which rows are missing or on their way."""
+    """Ordered ids plus a bounded cache of their rows; knows which rows are missing or on their way.
+
+    `row_of` is a dict lookup in an index of positions that is built on the database worker and handed
+    over ready (`install`, `append`); removing rows does not rebuild it, it records the positions taken
+    out and corrects lookups by them (a bisect), so nothing here costs time in proportion to the queue
+    on the GUI thread. Rows the count promised whose ids have not arrived yet are `awaiting`: they are
+    shown after the ids, as placeholders without an id.
+    """
 
     def __init__(self, block_size: int = 100, max_cached_rows: int = 5000) -> None:
         if block_size < 1:
             raise ValueError("block_size must be positive")
         self.block_size = block_size
         self.max_cached_rows = max(max_cached_rows, block_size * 4)
-        self.ids: list[int] = []
-        self._pos: dict[int, int] | None = {}
+        self.ids: Ids = id_array()
+        self.awaiting = 0
+        self._index: Index | None = []  # id -> position when the index was built, in pieces
+        self._removed: list[int] = []  # positions (as indexed) taken out since, sorted
+        self._removed_ids: list[int] = []
+        self._next_position = 0  # indexed position of the next id appended
+        self._editing = False  # rows are being inserted and removed: the index is not valid meanwhile
+        self.edits = 0  # counts changes to the ids (a plan made against older ids is stale)
         self._rows: OrderedDict[int, tuple[int, Any]] = OrderedDict()  # id -> (generation, QueueRow)
         self._pending: set[int] = set()
         self._gone: set[int] = set()  # asked for, not returned: decided or deleted since
@@ -76,30 +116,124 @@ class QueueState:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def row_count(self) -> int:
+        """Rows to show: the ids, then the placeholders of those still awaited."""
+        return len(self.ids) + self.awaiting
+
     def set_ids(self, ids: Iterable[int]) -> None:
-        self.ids = list(ids)
-        self._pos = None
+        """Replace the ids; the index is built on the first lookup (small lists: the model uses `install`)."""
+        self.install(id_array(ids), None)
+
+    def install(self, ids: Ids, index: Index | None, awaiting: int = 0) -> tuple[Ids, Index | None]:
+        """Take over `ids` (not copied) and its index of positions (None: built when first needed).
+
+        Returns the ids and index replaced, for the caller to free where it does not hold up the GUI.
+        """
+        old = (self.ids, self._index)
+        self.ids = ids
+        self._index = index
+        self._removed, self._removed_ids = [], []
+        self._next_position = len(ids)
+        self.awaiting = max(0, awaiting)
         self._gone.clear()
+        self.edits += 1
+        return old
+
+    def append(self, ids: Sequence[int], index: Index, start: int) -> None:
+        """Ids that arrived after those shown, with their positions (from `start`); they fill awaited rows."""
+        self.ids.extend(ids)
+        if self._index is not None and start == self._next_position:
+            for piece in index:  # a page at a time into pieces of up to PIECE ids (fewer dicts to look in)
+                if self._index and len(self._index[-1]) + len(piece) <= PIECE:
+                    self._index[-1].update(piece)
+                else:
+                    self._index.append(piece)
+        else:
+            self._index = None  # out of step: rebuilt from the ids when next looked up
+        self._next_position = start + len(ids)
+        self.awaiting = max(0, self.awaiting - len(ids))
+        self.edits += 1
+
+    def replace_index(self, index: Index) -> Index | None:
+        """The same positions in other pieces (one dict instead of many); removals recorded stay valid."""
+        old, self._index = self._index, index
+        return old
+
+    def begin_edit(self) -> Index | None:
+        """Rows are about to be inserted and removed in place (`end_edit` installs the new index)."""
+        self._editing = True
+        old, self._index = self._index, None
+        return old
+
+    def end_edit(self, index: Index | None) -> None:
+        self._editing = False
+        self._index = index
+        self._removed, self._removed_ids = [], []
+        self._next_position = len(self.ids)
+
+    @property
+    def removed_ids(self) -> tuple[int, ...]:
+        """Ids removed since the index was installed (what sets the ids apart from those it was built for)."""
+        return tuple(self._removed_ids)
 
     def row_of(self, submission_id: int) -> int:
-        if self._pos is None:
-            self._pos = {sid: i for i, sid in enumerate(self.ids)}
-        return self._pos.get(submission_id, -1)
+        if self._editing:
+            try:
+                return self.ids.index(submission_id)
+            except ValueError:
+                return -1
+        position = self._position(submission_id)
+        if position is None:
+            return -1
+        if self._removed:
+            before = bisect.bisect_left(self._removed, position)
+            if before < len(self._removed) and self._removed[before] == position:
+                return -1
+            position -= before
+        if position < len(self.ids) and self.ids[position] == submission_id:
+            return position
+        # Out of step (a bug, not a state the model makes): a wrong row here could get the wrong
+        # submission decided, so look it up the slow way and build the index again.
+        self._index = None
+        try:
+            return self.ids.index(submission_id)
+        except ValueError:
+            return -1
+
+    def _position(self, submission_id: int) -> int | None:
+        if self._index is None:
+            self._index = positions(self.ids)
+            self._removed, self._removed_ids = [], []
+            self._next_position = len(self.ids)
+        for piece in self._index:
+            position = piece.get(submission_id)
+            if position is not None:
+                return position
+        return None
 
     def id_at(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
 
     def remove_at(self, first: int, last: int) -> list[int]:
-        removed = self.ids[first : last + 1]
+        removed = self.ids[first : last + 1].tolist()
+        if not self._editing and self._index is not None:
+            for sid in removed:
+                position = self._position(sid)
+                if position is not None:
+                    bisect.insort(self._removed, position)
+                    self._removed_ids.append(sid)
         del self.ids[first : last + 1]
-        self._pos = None
         for sid in removed:
             self._rows.pop(sid, None)
+        self.edits += 1
         return removed
 
     def insert_at(self, first: int, ids: Sequence[int]) -> None:
-        self.ids[first:first] = list(ids)
-        self._pos = None
+        self.ids[first:first] = id_array(ids)
+        if not self._editing:
+            self._index = None  # rebuilt when next looked up
+        self.edits += 1
 
     # -- rows ------------------------------------------------------------------------------------
 
@@ -179,41 +313,306 @@ class QueueState:
             self._rows.popitem(last=False)
 
 
+# -- work done on the database worker -------------------------------------------------------------
+#
+# What follows is plain Python that runs in jobs on the database worker: it reads the ids page by page
+# and builds what the GUI thread takes over as it is (arrays of ids, the index of positions, the plan of
+# row insertions and removals). The worker shares the interpreter lock with the GUI thread, so it avoids
+# two things: one C call over a million items (it holds the lock for tens of milliseconds), and long
+# loops in Python (the GUI thread waits for the lock at every call Qt makes into the model). Hence the
+# index of positions in pieces of at most PIECE ids (built, searched and freed a piece per C call), and
+# comparisons of whole slices of arrays (one memcmp each) rather than of ids one by one.
+
+
+def positions(ids: Sequence[int], start: int = 0, index: Index | None = None) -> Index:
+    """{id: start + its index} for these ids, added to `index` (pieces of at most PIECE ids)."""
+    index = [] if index is None else index
+    done = 0
+    while done < len(ids):
+        if not index or len(index[-1]) >= PIECE:
+            index.append({})
+        piece = index[-1]
+        part = ids[done : done + PIECE - len(piece)]
+        piece.update(zip(part, range(start + done, start + done + len(part)), strict=True))
+        done += len(part)
+    return index
+
+
+def position_in(index: Index, sid: int) -> int | None:
+    for piece in index:
+        position = piece.get(sid)
+        if position is not None:
+            return position
+    return None
+
+
 def diff_runs(old: Sequence[int], new: Sequence[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
     """How to turn `old` into `new` with removals then insertions, or None when the order changed.
 
     Returns (removals as (first, last) positions in `old`, last run first; insertions as (first, last)
     positions in `new`, first run first).
     """
-    new_set = set(new)
-    old_set = set(old)
-    kept_old = [i for i in old if i in new_set]
-    kept_new = [i for i in new if i in old_set]
-    if kept_old != kept_new:
+    return plan_runs(old, new, set(new), set(old))
+
+
+Plan = tuple[list[tuple[int, int]], list[tuple[int, int]]]
+
+
+def plan_runs(
+    old: Sequence[int],
+    new: Sequence[int],
+    in_new: Container[int],
+    in_old: Container[int],
+    max_runs: int | None = None,
+    max_changes: int | None = None,
+) -> Plan | None:
+    """`diff_runs` for long lists that differ in a few places, with the ids' memberships given.
+
+    Walks both lists at once; runs that agree are skipped by comparing growing slices (one memcmp each
+    for arrays), so the Python work is in proportion to the changes, not to the lists. None also when
+    more than `max_runs` runs or `max_changes` ids change (showing the new list whole is cheaper then).
+    """
+    if len(old) == len(new) and old == new:
+        return [], []
+    removals: list[tuple[int, int]] = []
+    insertions: list[tuple[int, int]] = []
+    changes, i, j = 0, 0, 0
+    while i < len(old) and j < len(new):
+        same = _common_run(old, i, new, j)
+        i, j = i + same, j + same
+        if i >= len(old) or j >= len(new):
+            break
+        if old[i] not in in_new:
+            _add_to_runs(removals, i)
+            i += 1
+        elif new[j] not in in_old:
+            _add_to_runs(insertions, j)
+            j += 1
+        else:
+            return None  # both stay, in another order
+        changes += 1
+        if (max_changes is not None and changes > max_changes) or (
+            max_runs is not None and len(removals) + len(insertions) > max_runs
+        ):
+            return None
+    if i < len(old):
+        removals.append((i, len(old) - 1))
+    if j < len(new):
+        insertions.append((j, len(new) - 1))
+    if max_runs is not None and len(removals) + len(insertions) > max_runs:
         return None
-    removals = _runs(i for i, sid in enumerate(old) if sid not in new_set)
     removals.reverse()
-    insertions = _runs(i for i, sid in enumerate(new) if sid not in old_set)
     return removals, insertions
 
 
-def _runs(positions: Iterable[int]) -> list[tuple[int, int]]:
+def _common_run(old: Sequence[int], i: int, new: Sequence[int], j: int) -> int:
+    """How many ids agree from old[i] and new[j] on: slices that double while they agree, then halve."""
+    left = min(len(old) - i, len(new) - j)
+    done, step = 0, 16
+    while done < left:
+        size = min(step, left - done)
+        if old[i + done : i + done + size] != new[j + done : j + done + size]:
+            low, high = 0, size  # the first difference is in [low, high)
+            while high - low > 1:
+                middle = (low + high) // 2
+                if old[i + done + low : i + done + middle] == new[j + done + low : j + done + middle]:
+                    low = middle
+                else:
+                    high = middle
+            return done + low
+        done += size
+        step *= 2
+    return left
+
+
+def _add_to_runs(runs: list[tuple[int, int]], position: int) -> None:
+    if runs and runs[-1][1] == position - 1:
+        runs[-1] = (runs[-1][0], position)
+    else:
+        runs.append((position, position))
+
+
+def _runs(indices: Iterable[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
-    for pos in positions:
-        if runs and runs[-1][1] == pos - 1:
-            runs[-1] = (runs[-1][0], pos)
-        else:
-            runs.append((pos, pos))
+    for position in indices:
+        _add_to_runs(runs, position)
     return runs
+
+
+def _without(ids: Ids, index: Index, gone: Iterable[int]) -> Ids:
+    """`ids` less a few of them (found by their positions in `index`): copied in slices around them."""
+    cuts = sorted(p for p in (position_in(index, sid) for sid in set(gone)) if p is not None)
+    if not cuts:
+        return ids
+    out, start = id_array(), 0
+    for cut in cuts:
+        out.extend(ids[start:cut])
+        start = cut + 1
+    out.extend(ids[start:])
+    return out
+
+
+class IdStream:
+    """One reading of the queue's ids, a page at a time, on the database worker.
+
+    Keeps every id read once, in order (a submission whose deadline moved between two pages can come
+    twice: the second is dropped), and their positions: the index the GUI takes over when the reading
+    is complete. Only jobs on the database worker call its methods; the GUI thread reads `ids` and
+    `index` only once `done`, when nothing changes them any more.
+    """
+
+    def __init__(self, kinds: Sequence[str] | None) -> None:
+        self.kinds = list(kinds) if kinds else None
+        self.after: Any = None
+        self.done = False
+        self.ids = id_array()
+        self.index: Index = []
+
+    def read(self, service: Any, limit: int, withheld: frozenset[int] = frozenset()) -> tuple[list[int], int]:
+        """The next page: (ids new to this reading and not withheld, the position of the first)."""
+        page, self.after = service.queue_page(kinds=self.kinds, after=self.after, limit=limit)
+        self.done = self.after is None
+        index = self.index
+        kept = page
+        if not (withheld.isdisjoint(page) and all(piece.keys().isdisjoint(page) for piece in index)):
+            kept = [sid for sid in page if sid not in withheld and position_in(index, sid) is None]
+        start = len(self.ids)
+        self.ids.extend(kept)
+        positions(kept, start, index)
+        return kept, start
+
+    def release(self) -> None:
+        """Free what was read (a stream that was given up: nothing else holds its lists)."""
+        index, self.ids, self.index = self.index, id_array(), []
+        dismantle(index)
+
+
+class Reloaded:
+    """The end of a reload, ready for the GUI: either a plan of runs to remove and insert (the ids shown
+    then equal `ids`) or, when there is none, the ids to show instead (`shown`, a copy: the model edits
+    the list it shows, and `ids` stays as it was for the next comparison)."""
+
+    __slots__ = ("edits", "ids", "index", "plan", "shown")
+
+    def __init__(
+        self,
+        ids: Ids,
+        index: Index,
+        plan: Plan | None,
+        shown: Ids | None,
+        edits: int,
+    ) -> None:
+        self.ids = ids
+        self.index = index
+        self.plan = plan
+        self.shown = shown
+        self.edits = edits
+
+
+def finish_reload(
+    stream: IdStream,
+    shown: tuple[Ids, Index] | None,
+    removed: Iterable[int],
+    withheld: frozenset[int],
+    max_runs: int,
+    edits: int,
+) -> Reloaded:
+    """Compare the ids read with those shown and say how the GUI gets from one to the other.
+
+    `shown`: the ids as last installed and their positions, before `removed` were taken out; None when
+    what is shown is incomplete (a fresh load that stopped half way): then the new ids replace it whole.
+    """
+    ids, index = stream.ids, stream.index
+    late = [sid for sid in withheld if position_in(index, sid) is not None]
+    if late:  # withheld after the pages were read
+        ids = _without(ids, index, late)
+        index = positions(ids)
+    plan = None
+    if shown is not None:
+        shown_ids, shown_index = shown
+        gone = frozenset(removed)
+        old = _without(shown_ids, shown_index, gone)
+        plan = plan_runs(old, ids, _Members(index), _Members(shown_index, gone), max_runs, max(1_000, len(ids) // 10))
+    return Reloaded(ids, index, plan, None if plan is not None else ids[:], edits)
+
+
+class _Members:
+    """`id in members`: in the index, and not one of those taken out since."""
+
+    __slots__ = ("gone", "index")
+
+    def __init__(self, index: Index, gone: frozenset[int] = frozenset()) -> None:
+        self.index, self.gone = index, gone
+
+    def __contains__(self, sid: object) -> bool:
+        return isinstance(sid, int) and sid not in self.gone and position_in(self.index, sid) is not None
+
+
+def _weakly(method: Callable[..., None], *args: Any) -> Callable[[Any], None]:
+    """A job's callback: `method(*args, value)`, while the object of the method lives. It holds no
+    reference to that object, so a model whose job is in flight is freed (on the GUI thread) as soon as
+    nothing else holds it: a model kept alive by a reference cycle through its job is freed by the
+    garbage collector on whatever thread it runs, and a QObject must not be deleted off its thread."""
+    ref = weakref.WeakMethod(method)
+
+    def call(value: Any) -> None:
+        bound = ref()
+        if bound is not None:
+            bound(*args, value)
+
+    return call
+
+
+def dismantle(*objects: Any) -> None:
+    """Empty these dicts (and those in tuples and lists of them) one at a time.
+
+    Freeing an index of a million ids at once is one C call that frees two million ints: the interpreter
+    lock is held for tens of milliseconds, on whichever thread drops the last reference. A piece at a
+    time (PIECE ids) it is a few milliseconds per call. Only for objects nothing else uses any more.
+    """
+    for obj in objects:
+        if isinstance(obj, (list, tuple)):
+            dismantle(*obj)
+        elif isinstance(obj, dict):
+            obj.clear()
+
+
+def _release(box: list[Any]) -> Callable[[Any], None]:
+    def release(_service: Any) -> None:
+        objects = tuple(box)
+        box.clear()
+        dismantle(*objects)
+
+    return release
+
+
+class _Load:
+    """One load of the ids in flight: `fresh` ones show pages as they come (the model had nothing to keep),
+    the others replace what is shown once every id is read."""
+
+    __slots__ = ("announce", "fresh", "stream", "withheld")
+
+    def __init__(self, stream: IdStream, fresh: bool, announce: bool, withheld: frozenset[int]) -> None:
+        self.stream = stream
+        self.fresh = fresh
+        self.announce = announce  # sig_loaded as soon as the first page is shown (else: when complete)
+        self.withheld = withheld  # as the pages now read were asked for
 
 
 class SubmissionQueueModel(QAbstractTableModel):
     """The open submissions, most urgent first; rows arrive from the database worker as they are needed.
 
     `jobs` is the database worker bridge (`DbJobs`): `jobs.run(fn, on_success, on_failure, label)`.
+
+    Loading the ids never waits for all of them. The first answer is small: the count, the first page of
+    ids and the rows of the first block, so the first screen paints at once; the other ids follow a page
+    per job (other work runs between pages), each appended in one step. A reload of a queue already
+    shown reads all pages first, and the worker compares them with what is shown: the GUI applies a
+    ready plan of row removals and insertions (the selection stays), or swaps the whole list in.
     """
 
-    sig_loaded = Signal()  # ids (re)loaded
+    sig_loaded = Signal()  # ids (re)loaded: the first screen of a first load, or every id of a reload
+    sig_complete = Signal()  # every id of the load is in place (after sig_loaded; at once for a reload)
     sig_rows_arrived = Signal(int)  # how many rows one fetch brought
     sig_error = Signal(str)
     sig_unreachable = Signal(str)  # a fetch failed because the database does not answer
@@ -221,6 +620,11 @@ class SubmissionQueueModel(QAbstractTableModel):
     sig_left = Signal(object)  # set of ids that left the queue or changed their order (refresh_rows): reload
 
     MAX_INCREMENTAL_RUNS = 200
+    # Each run inserted or removed moves the rows after it (in the list and in the views): above this
+    # many rows moved in all, a reload resets the model instead (the window puts the selection back).
+    MAX_INCREMENTAL_MOVES = 20_000_000
+    HEAD_SIZE = 1_000  # ids in the first answer
+    PAGE_SIZE = 5_000  # ids per page after it (one short job on the database worker each)
 
     def __init__(
         self,
@@ -232,15 +636,24 @@ class SubmissionQueueModel(QAbstractTableModel):
         max_cached_rows: int = 5000,
         kinds: Sequence[str] | None = None,
         tick_ms: int = 30_000,
+        head_size: int | None = None,
+        page_size: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._jobs = jobs
         self._clock = clock
         self._kinds = list(kinds) if kinds else None
         self._state = QueueState(block_size, max_cached_rows)
+        self._head_size = max(head_size or self.HEAD_SIZE, block_size)
+        self._page_size = max(1, page_size or self.PAGE_SIZE)
         self._wanted: list[int] = []
         self._flush_scheduled = False
-        self._loading = None
+        self._load: _Load | None = None
+        self._load_job: Any = None  # its job in flight (never kept after: it refers to the model)
+        self._seen_awaited = (_NEVER, -1)  # the first and last awaited rows a view asked for (see _on_page)
+        self._complete = True  # the ids shown are those of a whole load (else: a fresh load stopped half way)
+        # The ids as last installed, and their positions (see finish_reload): the worker's to read.
+        self._shown: tuple[Ids, Index] | None = (id_array(), [])
         self._reload_again = False
         self._loaded_once = False
         self._paused = False
@@ -267,7 +680,13 @@ class SubmissionQueueModel(QAbstractTableModel):
 
     @property
     def loading(self) -> bool:
-        return self._loading is not None
+        """Ids are on their way (also while the rest of a first load streams in after sig_loaded)."""
+        return self._load is not None
+
+    @property
+    def complete(self) -> bool:
+        """Every id of the last load is in place (rows still come as they are looked at)."""
+        return self._load is None and self._complete
 
     def set_withheld(self, submission_ids: Iterable[int]) -> None:
         """Keep these submissions out of the ids that loads bring, whatever the database says: they were
@@ -280,22 +699,29 @@ class SubmissionQueueModel(QAbstractTableModel):
         return frozenset(self._withheld)
 
     def reload(self) -> None:
-        """Ask the worker for the ids again. Rows stay shown and are fetched again when looked at."""
-        if self._loading is not None:
+        """Ask the worker for the ids again. Rows stay shown and are fetched again when looked at.
+
+        While a load is in flight, another follows it."""
+        if self._load is not None:
             self._reload_again = True
             return
-        kinds = self._kinds
-        self._loading = self._jobs.run(
-            lambda service: service.queue_ids(kinds=kinds),
-            on_success=self._on_ids,
-            on_failure=self._on_ids_failed,
-            label="queue ids",
-        )
+        state = self._state
+        fresh = state.row_count == 0 or not self._complete
+        load = _Load(IdStream(self._kinds), fresh, state.row_count == 0, frozenset(self._withheld))
+        self._load = load
+        if fresh:
+            self._request_head(load)
+        else:
+            self._request_page(load)
 
     refresh = reload
 
     def set_kinds(self, kinds: Sequence[str] | None) -> None:
+        """Show these kinds only (None: all). A load in flight for the old ones is dropped."""
         self._kinds = list(kinds) if kinds else None
+        if self._load is not None:
+            self._drop_load()
+            self._reload_again = False
         self.reload()
 
     @property
@@ -316,8 +742,7 @@ class SubmissionQueueModel(QAbstractTableModel):
         self._paused = paused
         if not paused:
             self._state.mark_stale()
-            if self._state.ids:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self._state.ids) - 1, COLUMN_COUNT - 1))
+            self._emit_all_changed()
 
     def refresh_rows(self, submission_ids: Iterable[int]) -> list[int]:
         """Fetch these rows again now, if they are in the queue and cached (changed on another workstation).
@@ -336,8 +761,8 @@ class SubmissionQueueModel(QAbstractTableModel):
         self.fetch_count += 1
         self._jobs.run(
             lambda service: service.queue_rows(ids),
-            on_success=lambda rows: self._on_refreshed(ids, rows),
-            on_failure=self._on_refresh_failed,
+            on_success=_weakly(self._on_refreshed, ids),
+            on_failure=_weakly(self._on_refresh_failed),
             label="queue rows",
         )
         return ids
@@ -393,6 +818,9 @@ class SubmissionQueueModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         self._state.remove_at(row, row)
         self._urgency_seen.pop(submission_id, None)
+        low, high = self._seen_awaited
+        if high >= 0:  # the awaited rows move up with the others
+            self._seen_awaited = (low - 1, high - 1)
         self.endRemoveRows()
         return row
 
@@ -414,9 +842,9 @@ class SubmissionQueueModel(QAbstractTableModel):
     def tick(self) -> None:
         """Every 30 s: the time-left column changes; rows that crossed a threshold repaint whole."""
         self._now = self._clock()
-        if not self._state.ids:
+        if not self._state.row_count:
             return
-        last = len(self._state.ids) - 1
+        last = self._state.row_count - 1
         self.dataChanged.emit(
             self.index(0, COL_TIME_LEFT),
             self.index(last, COL_TIME_LEFT),
@@ -449,7 +877,7 @@ class SubmissionQueueModel(QAbstractTableModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         if parent.isValid():
             return 0
-        return len(self._state.ids)
+        return self._state.row_count
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         if parent.isValid():
@@ -496,8 +924,11 @@ class SubmissionQueueModel(QAbstractTableModel):
         if not index.isValid() or index.parent().isValid():
             return None
         r, col = index.row(), index.column()
-        if not (0 <= r < len(self._state.ids) and 0 <= col < COLUMN_COUNT):
+        if not (0 <= r < self._state.row_count and 0 <= col < COLUMN_COUNT):
             return None
+        if r >= len(self._state.ids):  # counted, its id not read yet
+            self._seen_awaited = (min(r, self._seen_awaited[0]), max(r, self._seen_awaited[1]))
+            return self._awaited_data(role)
         sid = self._state.ids[r]
         if role == SubmissionIdRole:
             return sid
@@ -542,8 +973,17 @@ class SubmissionQueueModel(QAbstractTableModel):
             return text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col == COL_TIME_LEFT:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                return _ALIGN_RIGHT
+            return _ALIGN_LEFT
+        return None
+
+    def _awaited_data(self, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return PLACEHOLDER
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("Loading…")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#888888"))
         return None
 
     def _display(self, row: Any, col: int) -> str:
@@ -604,12 +1044,12 @@ class SubmissionQueueModel(QAbstractTableModel):
         self.fetch_count += 1
         self._jobs.run(
             lambda service: service.queue_rows(ids),
-            on_success=lambda rows: self._on_rows(ids, rows, generation),
-            on_failure=lambda exc: self._on_rows_failed(ids, exc),
+            on_success=_weakly(self._on_rows, ids, generation),
+            on_failure=_weakly(self._on_rows_failed, ids),
             label="queue rows",
         )
 
-    def _on_rows(self, ids: list[int], rows: list[Any], generation: int) -> None:
+    def _on_rows(self, ids: list[int], generation: int, rows: list[Any]) -> None:
         changed = self._state.store(ids, rows, generation)
         self._emit_rows_changed(changed)
         self.sig_rows_arrived.emit(len(rows))
@@ -629,42 +1069,234 @@ class SubmissionQueueModel(QAbstractTableModel):
         for first, last in _runs(rows):
             self.dataChanged.emit(self.index(first, 0), self.index(last, COLUMN_COUNT - 1))
 
-    # -- reloading ids ---------------------------------------------------------------------------
+    def _emit_all_changed(self) -> None:
+        if self._state.row_count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._state.row_count - 1, COLUMN_COUNT - 1))
 
-    def _on_ids(self, ids: list[int]) -> None:
-        self._loading = None
+    # -- loading ids -----------------------------------------------------------------------------
+
+    def _request_head(self, load: _Load) -> None:
+        """The first answer of a fresh load: count, first page of ids, rows of the first block."""
+        stream, withheld, limit, block = load.stream, load.withheld, self._head_size, self._state.block_size
+
+        def head(service: Any) -> tuple[int, Ids, Index, list[Any]]:
+            total = service.queue_count(kinds=stream.kinds, exclude=withheld)
+            ids, start = stream.read(service, limit, withheld)
+            rows = service.queue_rows(ids[:block]) if ids else []
+            return total, id_array(ids), positions(ids, start), rows
+
+        self.fetch_count += 1  # the rows of the first block come with it
+        self._load_job = self._jobs.run(
+            head,
+            on_success=_weakly(self._on_head, load),
+            on_failure=_weakly(self._on_load_failed, load),
+            label="queue ids",
+        )
+
+    def _request_page(self, load: _Load) -> None:
+        """The next page. A fresh load shows it; a reload keeps it on the worker, and after the last page
+        compares there what it read with what is shown (in the same job: a short queue reloads in one)."""
+        stream, withheld, limit, fresh = load.stream, frozenset(self._withheld), self._page_size, load.fresh
+        load.withheld = withheld
+        finish = None if fresh else self._finisher(load)
+
+        def page(service: Any) -> tuple[list[int], Index | None, int, Reloaded | None]:
+            ids, start = stream.read(service, limit, withheld)
+            if fresh:
+                return ids, positions(ids, start), start, None
+            return ids, None, start, finish() if finish is not None and stream.done else None
+
+        self._load_job = self._jobs.run(
+            page,
+            on_success=_weakly(self._on_page, load),
+            on_failure=_weakly(self._on_load_failed, load),
+            label="queue ids",
+        )
+
+    def _finisher(self, load: _Load) -> Callable[[], Reloaded]:
+        """finish_reload for this load, with the model's ids as they are now (see Reloaded.edits)."""
+        state = self._state
+        stream, shown, removed = load.stream, self._shown if self._complete else None, state.removed_ids
+        withheld, edits = frozenset(self._withheld), state.edits
+        max_runs = min(self.MAX_INCREMENTAL_RUNS, self.MAX_INCREMENTAL_MOVES // max(1, state.row_count))
+        return lambda: finish_reload(stream, shown, removed, withheld, max_runs, edits)
+
+    def _request_finish(self, load: _Load) -> None:
+        """Compare (again) on the worker the ids read with those shown."""
+        finish = self._finisher(load)
+        self._load_job = self._jobs.run(
+            lambda _service: finish(),
+            on_success=_weakly(self._on_finished, load),
+            on_failure=_weakly(self._on_load_failed, load),
+            label="queue ids",
+            needs_service=False,
+        )
+
+    def _on_head(self, load: _Load, result: tuple[int, Ids, Index, list[Any]]) -> None:
+        if load is not self._load:
+            return
+        self._load_job = None
+        total, ids, index, rows = result
+        state = self._state
         self._now = self._clock()
-        self._apply_ids([sid for sid in ids if sid not in self._withheld])
-        self._loaded_once = True
-        self.sig_loaded.emit()
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
+        self.beginResetModel()
+        state.mark_stale()
+        old = state.install(ids, index, 0 if load.stream.done else total - len(ids))
+        self._urgency_seen.clear()
+        self._seen_awaited = (_NEVER, -1)
+        self.endResetModel()
+        self._complete = False
+        self._release(old, self._shown)
+        self._shown = None
+        state.store(ids[: state.block_size], rows, state.generation)
+        self.sig_rows_arrived.emit(len(rows))
+        self._remove_late_withheld(load, ids)
+        if load.announce:
+            self._loaded_once = True
+            self.sig_loaded.emit()
+        if load is self._load:  # a slot above may have changed the kinds
+            self._after_page(load)
 
-    def _on_ids_failed(self, exc: BaseException) -> None:
-        self._loading = None
-        self._reload_again = False
-        self._report_failure(exc)
+    def _on_page(self, load: _Load, result: tuple[list[int], Index | None, int, Reloaded | None]) -> None:
+        if load is not self._load:
+            return
+        self._load_job = None
+        ids, index, start, finished = result
+        if finished is not None:
+            self._on_finished(load, finished)
+            return
+        if index is None:  # a reload: pages are kept on the worker until all are read
+            self._after_page(load)
+            return
+        state = self._state
+        first = len(state.ids)
+        filled = min(len(ids), state.awaiting)
+        if len(ids) > filled:  # more than the count said: rows are added at the end
+            self.beginInsertRows(QModelIndex(), first + filled, first + len(ids) - 1)
+            state.append(ids, index, start)
+            self.endInsertRows()
+        else:
+            state.append(ids, index, start)
+        # Rows that got their id repaint if a view has shown them (a view repaints all it shows for
+        # a change of many rows: once a page, that would be all the time while the ids stream in).
+        low, high = max(first, self._seen_awaited[0]), min(first + filled - 1, self._seen_awaited[1])
+        if low <= high:
+            self.dataChanged.emit(self.index(low, 0), self.index(high, COLUMN_COUNT - 1))
+        self._seen_awaited = (max(first + filled, self._seen_awaited[0]), self._seen_awaited[1])
+        self._remove_late_withheld(load, ids)
+        self._after_page(load)
 
-    def _apply_ids(self, new: list[int]) -> None:
-        old = self._state.ids
-        self._state.mark_stale()
-        plan = diff_runs(old, new) if old else None
-        if plan is not None and len(plan[0]) + len(plan[1]) <= self.MAX_INCREMENTAL_RUNS:
-            removals, insertions = plan
+    def _after_page(self, load: _Load) -> None:
+        if not load.stream.done:
+            self._request_page(load)
+        elif not load.fresh:
+            self._request_finish(load)
+        else:
+            self._finish_fresh(load)
+
+    def _finish_fresh(self, load: _Load) -> None:
+        state = self._state
+        if state.awaiting:  # fewer than the count said
+            first = len(state.ids)
+            self.beginRemoveRows(QModelIndex(), first, first + state.awaiting - 1)
+            state.awaiting = 0
+            self.endRemoveRows()
+        # The same positions in the worker's pieces (held once for the GUI and the next comparison);
+        # ids removed meanwhile stay recorded.
+        self._release(state.replace_index(list(load.stream.index)))
+        self._shown = (load.stream.ids, load.stream.index)
+        self._complete = True
+        self._end_load(load, announce=not load.announce)
+
+    def _on_finished(self, load: _Load, result: Reloaded) -> None:
+        if load is not self._load:
+            return
+        self._load_job = None
+        state = self._state
+        if result.edits != state.edits or not load.withheld >= self._withheld:
+            # Rows were removed, or more withheld, since the comparison started: compare again.
+            load.withheld = frozenset(self._withheld)
+            late = result.index is not load.stream.index
+            self._release(result.shown, *((result.ids, result.index) if late else ()))
+            self._request_finish(load)
+            return
+        self._now = self._clock()
+        state.mark_stale()
+        if result.plan is not None:
+            removals, insertions = result.plan
+            old_index = state.begin_edit()
             for first, last in removals:
                 self.beginRemoveRows(QModelIndex(), first, last)
-                self._state.remove_at(first, last)
+                state.remove_at(first, last)
                 self.endRemoveRows()
             for first, last in insertions:
                 self.beginInsertRows(QModelIndex(), first, last)
-                self._state.insert_at(first, new[first : last + 1])
+                state.insert_at(first, result.ids[first : last + 1])
                 self.endInsertRows()
-            if self._state.ids:
-                # Rows already shown are fetched again (claims and statuses change).
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self._state.ids) - 1, COLUMN_COUNT - 1))
+            state.end_edit(list(result.index))
+            self._release(old_index, self._shown)
+            # Rows already shown are fetched again (claims and statuses change).
+            self._emit_all_changed()
+        else:
+            assert result.shown is not None
+            self.beginResetModel()
+            old = state.install(result.shown, list(result.index))
+            self._urgency_seen.clear()
+            self.endResetModel()
+            self._release(old, self._shown)
+        if result.index is not load.stream.index:  # ids withheld late: the stream's lists are not used
+            self._release(load.stream.ids, load.stream.index)
+        self._shown = (result.ids, result.index)
+        self._complete = True
+        self._end_load(load, announce=True)
+
+    def _end_load(self, load: _Load, announce: bool) -> None:
+        self._load = None
+        if announce:
+            self._loaded_once = True
+            self.sig_loaded.emit()
+        self.sig_complete.emit()
+        if self._reload_again and self._load is None:
+            self._reload_again = False
+            self.reload()
+
+    def _remove_late_withheld(self, load: _Load, ids: Sequence[int]) -> None:
+        """Ids withheld after their page was asked for (the window removed the rows it had already)."""
+        late = self._withheld - load.withheld
+        if late:
+            for sid in late.intersection(ids):
+                self.remove_submission(sid)
+
+    def _on_load_failed(self, load: _Load, exc: BaseException) -> None:
+        if load is not self._load:
             return
-        self.beginResetModel()
-        self._state.set_ids(new)
-        self._urgency_seen.clear()
-        self.endResetModel()
+        self._load_job = None
+        self._drop_load()
+        self._reload_again = False
+        self._report_failure(exc)
+
+    def _drop_load(self) -> None:
+        """Forget the load in flight; a fresh one stopped half way leaves the ids read so far shown."""
+        load, self._load = self._load, None
+        if load is None:
+            return
+        if self._load_job is not None:
+            self._load_job.cancel()
+            self._load_job = None
+        if load.fresh:
+            self._complete = False
+            state = self._state
+            if state.awaiting:
+                first = len(state.ids)
+                self.beginRemoveRows(QModelIndex(), first, first + state.awaiting - 1)
+                state.awaiting = 0
+                self.endRemoveRows()
+        stream = load.stream
+        self._jobs.run(lambda _service: stream.release(), label="queue ids", local=True, needs_service=False)
+
+    def _release(self, *objects: Any) -> None:
+        """Free big lists and dicts that nothing uses any more, on the worker, a slice at a time (see
+        `dismantle`): the last reference to each is handed over in the job, none stays here."""
+        box = [obj for obj in objects if obj]
+        if box:
+            self._jobs.run(_release(box), label="queue ids", local=True, needs_service=False)

@@ -45,6 +45,8 @@ class StubQueueService:
         self.ids = list(range(1, count + 1))
         self.first_deadline = first_deadline
         self.row_calls: list[list[int]] = []
+        self.page_calls: list[tuple[object, int]] = []
+        self.count_calls = 0
         self.threads: set[threading.Thread] = set()
         self.lock = threading.Lock()
 
@@ -52,6 +54,23 @@ class StubQueueService:
         with self.lock:
             self.threads.add(threading.current_thread())
         return list(self.ids)
+
+    def queue_count(self, kinds=None, statuses=None, exclude=()):
+        with self.lock:
+            self.threads.add(threading.current_thread())
+            self.count_calls += 1
+        left_out = set(exclude)
+        return sum(1 for i in self.ids if i not in left_out)
+
+    def queue_page(self, kinds=None, statuses=None, after=None, limit=10_000):
+        """Pages by position in `ids` (the key is the position after the page)."""
+        with self.lock:
+            self.threads.add(threading.current_thread())
+            self.page_calls.append((after, limit))
+        start = after or 0
+        page = self.ids[start : start + limit]
+        end = start + len(page)
+        return list(page), end if end < len(self.ids) else None
 
     def queue_rows(self, ids):
         with self.lock:
