@@ -322,8 +322,11 @@ class Store:
         """
         if limit < 1:
             raise ValueError("limit must be positive")
-        # One ordered index range per status (and kind): ix_submissions_queue / ix_submissions_queue_kind
-        # deliver each in queue order, and the database merges them (an IN list would sort the whole queue).
+        # One ordered index range per status (and kind), merged by the database: an IN list would make
+        # it sort the rest of the queue for every page. ix_submissions_queue serves the statuses,
+        # ix_submissions_queue_kind the (status, kind) pairs. SQLite merges a UNION ALL with ORDER BY
+        # lazily (it stops at the limit); PostgreSQL merges index scans only when each range has its own
+        # ORDER BY and LIMIT (without them it sorts the rest of the queue), which costs SQLite a sort.
         if after is not None:
             key_deadline, key_id = literal(after[0], UTCDateTime()), literal(after[1], Integer())
         arms = []
@@ -338,11 +341,13 @@ class Store:
         if len(arms) == 1:
             stmt = arms[0].with_only_columns(Submission.id).order_by(Submission.deadline, Submission.id).limit(limit)
         else:
+            if self.backend != "sqlite":
+                ordered = [arm.order_by(Submission.deadline, Submission.id).limit(limit).subquery() for arm in arms]
+                arms = [select(range_) for range_ in ordered]
             merged = union_all(*arms)
-            ordered = (
-                merged.order_by(merged.selected_columns.deadline, merged.selected_columns.id).limit(limit).subquery()
-            )
-            stmt = select(ordered.c.id).order_by(ordered.c.deadline, ordered.c.id)
+            first = merged.order_by(merged.selected_columns.deadline, merged.selected_columns.id).limit(limit)
+            page = first.subquery()
+            stmt = select(page.c.id).order_by(page.c.deadline, page.c.id)
         with self._reading() as s:
             # On the connection, not the session: the ORM's loading makes objects per row that keep the
             # garbage collector busy (a full collection holds up every thread, the GUI's too).
