@@ -330,3 +330,281 @@ def test_overdue_rows_in_the_window_and_the_status_bar(qtbot, make_window, file_
     assert "overdue" in window.sla_label.text()
     wait_idle(window)
     assert window.model.data(window.model.index(0, COL_CLAIMED)) == "alice"
+
+
+# -- the ids stream in: a real SQLite database behind the real worker -------------------------------------
+
+KINDS = ("new", "update", "metadata", "sensitive")
+
+
+def file_bulk(service, count: int, *, first: int = 0, ties: int = 3, minutes: int = 0) -> None:
+    """`count` open submissions, several of them sharing a deadline (the id breaks those ties)."""
+    now = service.clock()
+    service.store.add_submissions_bulk(
+        [
+            {
+                "kind": KINDS[n % 4],
+                "developer": f"Developer {n % 7}",
+                "tier": 1 + n % 5,
+                "package": f"com.bulk.app{n}",
+                "label": f"Bulk {n}",
+                "submitted_at": now - timedelta(minutes=5),
+                "deadline": now + timedelta(minutes=minutes + (n * 7919 // ties) % 5000),
+            }
+            for n in range(first, first + count)
+        ]
+    )
+
+
+class GatedService:
+    """A real ReviewService whose pages of ids after the first `free` wait until `gate` is set."""
+
+    def __init__(self, service: ReviewService) -> None:
+        self._service = service
+        self.gate = threading.Event()
+        self.pages = 0
+        self.free = 1  # the first answer's page
+
+    def queue_page(self, *args, **kwargs):
+        self.pages += 1
+        if self.pages > self.free:
+            assert self.gate.wait(20), "the test never let the pages through"
+        return self._service.queue_page(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._service, name)
+
+
+@pytest.fixture
+def gated(service):
+    made = []
+
+    def make() -> GatedService:
+        gated = GatedService(ReviewService(service.settings))
+        made.append(gated)
+        return gated
+
+    yield make
+    for gated in made:
+        gated.gate.set()  # a worker still waiting must be able to finish before its thread is joined
+
+
+def ids_of(model) -> list[int | None]:
+    return [model.submission_id(r) for r in range(model.rowCount())]
+
+
+def test_the_first_screen_paints_from_the_first_answer_before_the_other_ids_arrive(
+    qtbot, qtmodeltester, service, gated, jobs_for
+):
+    file_bulk(service, 3000)
+    expected = service.queue_ids()  # alice leads an unconfigured workstation: pending and escalated, merged
+    source = gated()
+    model = SubmissionQueueModel(jobs_for(source), service.clock, block_size=50, head_size=200, page_size=500)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+
+    with qtbot.waitSignal(model.sig_loaded, timeout=10_000):
+        model.reload()
+    # The whole queue is counted, the first page of ids is in place with the rows of its first block.
+    assert model.rowCount() == 3000
+    assert model.loading and not model.complete
+    assert ids_of(model)[:200] == expected[:200]
+    assert all(model.queue_row(r) is not None for r in range(50))
+    assert model.fetch_count == 1  # those rows came with the first answer
+    # Rows whose ids are still on their way show a placeholder and have no id yet.
+    assert model.submission_id(200) is None and model.submission_id(2999) is None
+    assert model.data(model.index(2999, COL_LABEL)) == PLACEHOLDER
+    assert model.data(model.index(2999, COL_LABEL), QueueRowRole) is None
+    assert model.row_of(expected[2999]) == -1
+    qtmodeltester.check(model, force_py=True)
+    view.scrollToBottom()
+    qtbot.wait(50)
+    assert source.pages == 2  # the second page waits at the gate: nothing else was read
+
+    with qtbot.waitSignal(model.sig_complete, timeout=20_000):
+        source.gate.set()
+    assert ids_of(model) == expected
+    assert model.row_of(expected[2999]) == 2999 and model.complete and not model.loading
+    qtbot.waitUntil(lambda: model.queue_row(2999) is not None, timeout=10_000)  # the bottom rows came too
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_a_reload_asked_for_while_the_ids_stream_in_ends_with_the_database_order(
+    qtbot, service, service_as, gated, jobs_for
+):
+    file_bulk(service, 2000)
+    source = gated()
+    model = SubmissionQueueModel(jobs_for(source), service.clock, head_size=100, page_size=300)
+    with qtbot.waitSignal(model.sig_loaded, timeout=10_000):
+        model.reload()
+    first = model.submission_id(0)
+
+    # Meanwhile: more work comes in (some of it the most urgent), another reviewer decides two.
+    file_bulk(service, 40, first=5000, minutes=-10_000)  # overdue: before all the others
+    bob = service_as("bob")
+    for sid in service.queue_ids()[700:702]:
+        bob.claim(sid)
+        assert bob.decide(sid, "approve").ok
+    model.reload()  # comes after the load in flight
+    source.gate.set()
+    qtbot.waitUntil(lambda: model.complete, timeout=20_000)
+    assert ids_of(model) == service.queue_ids()
+    assert model.row_of(first) == 40
+
+
+def test_withheld_ids_are_never_shown_even_when_withheld_while_the_ids_stream_in(qtbot, service, gated, jobs_for):
+    file_bulk(service, 2000)
+    expected = service.queue_ids()
+    # `later` is read by the page in flight when it is withheld; `late` by a page asked for after that.
+    early, late, later = expected[5], expected[1500], expected[250]
+    source = gated()
+    model = SubmissionQueueModel(jobs_for(source), service.clock, head_size=100, page_size=300)
+    model.set_withheld({early, late})
+    shown: set[int] = set()
+
+    def seen(top_left, bottom_right, roles=()):
+        shown.update(model.submission_id(r) for r in range(top_left.row(), bottom_right.row() + 1))
+
+    model.dataChanged.connect(seen)
+    with qtbot.waitSignal(model.sig_loaded, timeout=10_000):
+        model.reload()
+    assert model.rowCount() == 1998  # counted without them
+    assert early not in ids_of(model)
+    qtbot.waitUntil(lambda: source.pages == 2, timeout=10_000)  # the second page waits at the gate
+    model.set_withheld({early, late, later})  # a decision made here while the ids come
+    source.gate.set()
+    qtbot.waitUntil(lambda: model.complete, timeout=20_000)
+    assert ids_of(model) == [sid for sid in expected if sid not in (early, late, later)]
+    assert model.row_of(later) == -1 and model.rowCount() == 1997
+    assert not shown & {early, late, later}
+
+
+def test_the_kind_filter_changed_while_the_ids_stream_in(qtbot, qtmodeltester, service, gated, jobs_for):
+    file_bulk(service, 2000)
+    source = gated()
+    model = SubmissionQueueModel(jobs_for(source), service.clock, head_size=100, page_size=300)
+    with qtbot.waitSignal(model.sig_loaded, timeout=10_000):
+        model.reload()
+    model.set_kinds(["update", "sensitive"])  # the load in flight is for all kinds: dropped
+    source.gate.set()
+    qtbot.waitUntil(lambda: model.complete, timeout=20_000)
+    assert ids_of(model) == service.queue_ids(kinds=["update", "sensitive"])
+    assert len(ids_of(model)) == 1000
+    qtmodeltester.check(model, force_py=True)
+
+    with qtbot.waitSignal(model.sig_loaded, timeout=10_000):
+        model.set_kinds(["new"])
+    assert ids_of(model) == service.queue_ids(kinds=["new"])
+
+
+def test_the_order_is_the_databases_with_escalations_and_shared_deadlines(qtbot, service, service_as, jobs_for):
+    file_bulk(service, 1500, ties=40)
+    bob = service_as("bob")
+    for sid in service.queue_ids()[::97]:
+        bob.claim(sid)
+        assert bob.decide(sid, "escalate").ok
+    model = SubmissionQueueModel(jobs_for(ReviewService(service.settings)), service.clock, page_size=64)
+    with qtbot.waitSignal(model.sig_complete, timeout=20_000):
+        model.reload()
+    assert ids_of(model) == service.queue_ids() == service.queue_ids(statuses=("pending", "escalated"))
+    assert len(ids_of(model)) == 1500
+
+
+def test_removing_rows_while_the_ids_stream_in_keeps_every_lookup_right(qtbot, service, gated, jobs_for):
+    file_bulk(service, 1500)
+    expected = service.queue_ids()
+    source = gated()
+    model = SubmissionQueueModel(jobs_for(source), service.clock, head_size=100, page_size=200)
+    with qtbot.waitSignal(model.sig_loaded, timeout=10_000):
+        model.reload()
+    removed = []
+    model.rowsRemoved.connect(lambda parent, first, last: removed.append((first, last)))
+    assert model.remove_submission(expected[3]) == 3 and model.remove_submission(expected[50]) == 49
+    assert model.rowCount() == 1498
+    source.gate.set()
+    qtbot.waitUntil(lambda: model.complete, timeout=20_000)
+    rest = [sid for sid in expected if sid not in (expected[3], expected[50])]
+    assert ids_of(model) == rest and removed == [(3, 3), (49, 49)]
+    assert all(model.row_of(sid) == row for row, sid in enumerate(rest))
+
+
+def test_a_reload_with_a_few_changes_at_size_moves_rows_and_keeps_the_selection(qtbot, service, service_as, jobs_for):
+    file_bulk(service, 5000)
+    model = SubmissionQueueModel(jobs_for(ReviewService(service.settings)), service.clock, page_size=1000)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    with qtbot.waitSignal(model.sig_complete, timeout=20_000):
+        model.reload()
+    before = service.queue_ids()
+    chosen = before[2500]
+    view.selectRow(2500)
+    model.remove_submission(before[10])  # decided here: already out of the model
+
+    bob = service_as("bob")
+    for sid in (before[10], before[100], before[4000], before[4001]):
+        bob.claim(sid)
+        assert bob.decide(sid, "approve").ok
+    file_bulk(service, 2, first=9000, minutes=-10_000)
+    resets, inserted, removed = [], [], []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.rowsInserted.connect(lambda parent, first, last: inserted.append((first, last)))
+    model.rowsRemoved.connect(lambda parent, first, last: removed.append((first, last)))
+    with qtbot.waitSignal(model.sig_loaded, timeout=20_000):
+        model.reload()
+    assert ids_of(model) == service.queue_ids()
+    # Rows as the model had them (before[10] already gone): removals last first, then insertions.
+    assert not resets and removed == [(3999, 4000), (99, 99)] and inserted == [(0, 1)]
+    assert view.selectionModel().selectedRows()[0].row() == model.row_of(chosen) == 2500 - 2 + 2
+
+
+def test_a_row_removed_while_a_reload_reads_the_ids_is_not_compared_against(qtbot, service, gated, jobs_for):
+    file_bulk(service, 1200)
+    source = gated()
+    source.gate.set()
+    model = SubmissionQueueModel(jobs_for(source), service.clock, head_size=100, page_size=5000)
+    with qtbot.waitSignal(model.sig_complete, timeout=20_000):
+        model.reload()
+    expected = service.queue_ids()
+    source.gate.clear()
+    source.pages, source.free = 0, 0
+    file_bulk(service, 3, first=7000, minutes=-10_000)
+    model.reload()  # one page, and the comparison in the same job: it waits at the gate
+    qtbot.waitUntil(lambda: source.pages == 1, timeout=10_000)
+    model.remove_submission(expected[600])  # decided here meanwhile; the database still lists it
+    source.gate.set()
+    with qtbot.waitSignal(model.sig_loaded, timeout=20_000):
+        pass
+    database = service.queue_ids()
+    assert ids_of(model) == database and expected[600] in database  # shown again: nothing withholds it
+    assert all(model.row_of(sid) == row for row, sid in enumerate(database))
+
+
+def test_the_ids_stream_in_from_postgresql_too(qtbot, qtmodeltester, pg_server, tmp_path, jobs_for):
+    from reviewer_app.config import Settings
+
+    url = pg_server.url(database=pg_server.create_database())
+    settings = Settings(data_dir=tmp_path / "pg", db_url=url, reviewer="postgres")
+    intake = ReviewService(settings)
+    try:
+        file_bulk(intake, 1500, ties=20)
+        for sid in intake.queue_ids()[::101]:
+            intake.claim(sid)
+            assert intake.decide(sid, "escalate").ok
+        expected = intake.queue_ids()
+        model = SubmissionQueueModel(jobs_for(ReviewService(settings)), intake.clock, head_size=100, page_size=250)
+        with qtbot.waitSignal(model.sig_loaded, timeout=20_000):
+            model.reload()
+        assert model.rowCount() == len(expected) == 1500
+        qtbot.waitUntil(lambda: model.complete, timeout=20_000)
+        assert ids_of(model) == expected
+        with qtbot.waitSignal(model.sig_loaded, timeout=20_000):
+            model.set_kinds(["metadata"])
+        assert ids_of(model) == intake.queue_ids(kinds=["metadata"])
+        qtmodeltester.check(model, force_py=True)
+    finally:
+        intake.close()
