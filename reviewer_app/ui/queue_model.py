@@ -66,6 +66,22 @@ PLACEHOLDER = "…"
 # Asked for every cell painted: combining the flags each time costs more than the rest of data().
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+# The roles data() answers; any other is None at once. A role data() starts answering (a decoration
+# for a risk column, say) goes in here too.
+_ANSWERED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        SubmissionIdRole,
+        QueueRowRole,
+        UrgencyRole,
+    )
+)
 
 
 _NEVER = 1 << 62
@@ -921,10 +937,12 @@ class SubmissionQueueModel(QAbstractTableModel):
         ]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        # Called for every role of every cell painted: roles never answered go first, the rest are
+        # compared as plain ints (the table's indexes have no parent to check).
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         r, col = index.row(), index.column()
-        if not (0 <= r < self._state.row_count and 0 <= col < COLUMN_COUNT):
+        if not (0 <= r < len(self._state.ids) + self._state.awaiting and 0 <= col < COLUMN_COUNT):
             return None
         if r >= len(self._state.ids):  # counted, its id not read yet
             self._seen_awaited = (min(r, self._seen_awaited[0]), max(r, self._seen_awaited[1]))
