@@ -47,4 +47,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>SubmissionQueueModel</name>
+    <message numerus="yes">
+        <source>%n red flag(s)</source>
+        <translation>
+            <numerusform>%n red flag</numerusform>
+            <numerusform>%n red flags</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

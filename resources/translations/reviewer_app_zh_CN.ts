@@ -1093,12 +1093,20 @@
         <translation>距承诺审核截止时间的剩余时间。队列按截止时间排序，最紧急的在前。</translation>
     </message>
     <message>
+        <source>Red flags found when it was filed: what must not be approved without a second look.</source>
+        <translation>提交时发现的警示：未经再次检查不应通过的问题。</translation>
+    </message>
+    <message>
         <source>Developer tier: 4 or 5 stars get the fast decision deadline.</source>
         <translation>开发者星级：4 星或 5 星享有快速审核时限。</translation>
     </message>
     <message>
         <source>Time left</source>
         <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Risk</source>
+        <translation>风险</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -1137,8 +1145,18 @@
         <translation>截止时间</translation>
     </message>
     <message>
+        <source>Red flags, worst first:</source>
+        <translation>警示（最严重的在前）：</translation>
+    </message>
+    <message>
         <source>Loading…</source>
         <translation>正在加载…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n red flag(s)</source>
+        <translation>
+            <numerusform>%n 个警示</numerusform>
+        </translation>
     </message>
     <message>
         <source>Overdue by %1</source>

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.queue_pane.sig_left_queue.connect(self._on_left_queue)
         self.queue_pane.sig_emptied.connect(self._on_selection_changed)
         model.sig_loaded.connect(self._on_queue_loaded)
+        model.sig_complete.connect(self._on_queue_loaded)  # what the first screen did not have yet
         model.sig_error.connect(lambda text: self._on_job_failed("queue", text))
         model.sig_rows_refreshed.connect(lambda rows: self.loader.rows_changed(rows, self._reviewer))
         model.sig_rows_refreshed.connect(lambda _rows: self._update_time_left())

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.ui.decision_panel import is_confirm_key
-from reviewer_app.ui.queue_model import COL_TIME_LEFT, SubmissionQueueModel
+from reviewer_app.ui.queue_columns import COL_TIME_LEFT
+from reviewer_app.ui.queue_model import SubmissionQueueModel
 from reviewer_app.ui.text import time_left_text
 
 MAX_COLUMN_WIDTH = 360  # a very long package name is cut (with …) rather than pushing the rest away
@@ -227,17 +228,20 @@ class QueuePane(QWidget):
         """The ids were (re)loaded: select what the reviewer asked for, or put the selection back on the
         submission they chose last; the first load selects the most urgent one, ready for the keyboard."""
         first_load, self._loaded_once = not self._loaded_once, True
+        complete = self.model.complete  # a first load paints before its last ids arrive (sig_complete)
         if self.select_after_load is not None:
-            sid, self.select_after_load = self.select_after_load, None
-            if self.select_submission(sid):
+            if self.select_submission(self.select_after_load):
+                self.select_after_load = None
                 self.focus()
                 return
+            if complete:
+                self.select_after_load = None  # not in the queue after all
         if shown is not None:
             # A reset loses the selection; a selection that survived the reload is the reviewer's.
             wanted = self.selected_id if self.selected_id is not None else shown
             if self.current_submission_id() is None and self.model.row_of(wanted) >= 0:
                 self.view.select_row(self.model.row_of(wanted))
-            if self.model.row_of(shown) < 0 and not decided_here(shown):
+            if complete and self.model.row_of(shown) < 0 and not decided_here(shown):
                 # Decided on another workstation (or withdrawn): go on with the one that took its place.
                 if self.current_submission_id() is None and self.model.rowCount():
                     current = self.current_index()

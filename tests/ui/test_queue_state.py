@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from reviewer_app.ui import queue_model
-from reviewer_app.ui.queue_model import (
+from reviewer_app.ui import queue_state
+from reviewer_app.ui.queue_state import (
     IdStream,
     QueueState,
     diff_runs,
@@ -24,7 +24,7 @@ from reviewer_app.ui.queue_model import (
 @pytest.fixture
 def small_pieces(monkeypatch):
     """Pieces of 7 ids, so that a few dozen ids cross piece boundaries."""
-    monkeypatch.setattr(queue_model, "PIECE", 7)
+    monkeypatch.setattr(queue_state, "PIECE", 7)
 
 
 def apply_plan(old, new, plan):
@@ -117,9 +117,9 @@ def naive_plan(old, new):
     new_set, old_set = set(new), set(old)
     if [i for i in old if i in new_set] != [i for i in new if i in old_set]:
         return None
-    removals = queue_model._runs(i for i, sid in enumerate(old) if sid not in new_set)
+    removals = queue_state.runs(i for i, sid in enumerate(old) if sid not in new_set)
     removals.reverse()
-    return removals, queue_model._runs(i for i, sid in enumerate(new) if sid not in old_set)
+    return removals, queue_state.runs(i for i, sid in enumerate(new) if sid not in old_set)
 
 
 def test_plan_runs_gives_up_on_too_many_runs_or_changes():

@@ -11,21 +11,19 @@ from PySide6.QtWidgets import QTableView
 
 from reviewer_app.review import QueueRow, ReviewService
 from reviewer_app.ui.jobs import DbJobs
-from reviewer_app.ui.queue_model import (
+from reviewer_app.ui.queue_columns import (
     COL_CLAIMED,
     COL_DEADLINE,
     COL_LABEL,
     COL_TIME_LEFT,
     COLUMN_COUNT,
     OVERDUE_COLOR,
-    PLACEHOLDER,
     SOON_COLOR,
     QueueRowRole,
-    QueueState,
-    SubmissionQueueModel,
     UrgencyRole,
-    diff_runs,
 )
+from reviewer_app.ui.queue_model import PLACEHOLDER, SubmissionQueueModel
+from reviewer_app.ui.queue_state import QueueState, diff_runs
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 

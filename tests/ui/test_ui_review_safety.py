@@ -148,3 +148,33 @@ def test_a_form_error_goes_once_a_reason_is_ticked(qtbot, make_window, file_subm
     assert panel.status_text() == "Write a message to the developer before rejecting."
     qtbot.keyClicks(panel.message_edit, "Please fix")
     assert panel.status_text() == ""
+
+
+def test_the_risk_column_counts_the_red_flags_worst_first_on_hover(qtbot, make_window, file_submission, wait_idle):
+    from reviewer_app.ui.queue_columns import COL_RISK, CRITICAL_FLAG_COLOR, SERIOUS_FLAG_COLOR
+
+    janus_dex = {
+        "warnings": ["janus", "dex"],
+        "warning_codes": {
+            "janus": {"code": "janus_v1_only", "params": {"first": "5.0", "last": "7.0"}},
+            "dex": {"code": "prepended_dex", "params": {"size": "112"}},
+        },
+    }
+    both = file_submission(label="Both", due_in=timedelta(hours=1), **janus_dex)
+    serious = file_submission(label="Serious", due_in=timedelta(hours=2), **JANUS)
+    clean = file_submission(label="Clean", due_in=timedelta(hours=3))
+    window = make_window(expect_rows=3)
+    model = window.model
+    qtbot.waitUntil(lambda: all(model.queue_row(r) is not None for r in range(3)), timeout=10_000)
+    assert [model.submission_id(r) for r in range(3)] == [both, serious, clean]
+    assert model.headerData(COL_RISK, Qt.Orientation.Horizontal) == "Risk"
+    cell = [model.index(r, COL_RISK) for r in range(3)]
+    assert [model.data(c) for c in cell] == ["⚑ 2", "⚑ 1", ""]
+    tip = model.data(cell[0], Qt.ItemDataRole.ToolTipRole).splitlines()
+    assert tip[0] == "Red flags, worst first:"
+    assert "DEX code before the zip archive" in tip[1] and "Janus" in tip[2]  # critical before serious
+    assert model.data(cell[0], Qt.ItemDataRole.ForegroundRole).color() == CRITICAL_FLAG_COLOR
+    assert model.data(cell[1], Qt.ItemDataRole.ForegroundRole).color() == SERIOUS_FLAG_COLOR
+    assert model.data(cell[2], Qt.ItemDataRole.ToolTipRole) is None
+    assert model.data(cell[0], Qt.ItemDataRole.AccessibleTextRole) == "2 red flags"
+    assert window.queue_view.columnWidth(COL_RISK) >= window.queue_view.fontMetrics().horizontalAdvance("⚑ 2")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QM
 from reviewer_app import credentials
 from reviewer_app.config import Settings
 from reviewer_app.review import ReviewService
-from reviewer_app.ui.queue_model import COL_CLAIMED
+from reviewer_app.ui.queue_columns import COL_CLAIMED
 from tests.pg_server import PASSWORD_USER
 from tests.review.conftest import Clock, Team
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from reviewer_app.ui.import_dialog import ImportDialog
 from reviewer_app.ui.main_window import app_settings
-from reviewer_app.ui.queue_model import COL_PACKAGE
+from reviewer_app.ui.queue_columns import COL_PACKAGE
 
 IMPORT_TIMEOUT = 120_000  # the first import starts the parser's worker processes
 
