@@ -9,7 +9,7 @@ from reviewer_app.config import Settings
 from reviewer_app.credentials import load_password
 from reviewer_app.domain import RoleError
 from reviewer_app.store import Store, database, roles
-from reviewer_app.store.repository import translate_errors
+from reviewer_app.store.errors import translate_errors
 
 
 @contextmanager

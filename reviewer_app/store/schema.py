@@ -125,6 +125,8 @@ class Submission(Base):
         Index("ix_submissions_queue", "status", "deadline", "id"),
         # The queue of some kinds only, in order, without reading the table (Store.queue_page).
         Index("ix_submissions_queue_kind", "status", "kind", "deadline", "id"),
+        # The other submissions of an app, newest first (the History panel; Store._versions).
+        Index("ix_submissions_app", "app_id", "submitted_at", "id"),
         Index(
             "ix_submissions_claimed_by",
             "claimed_by",

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, InvalidRequestError, ProgrammingError
 
 from reviewer_app.domain import DatabaseError, StoreError
 from reviewer_app.store import Store
-from reviewer_app.store.repository import IntegrityViolation, translate_errors
+from reviewer_app.store.errors import IntegrityViolation, translate_errors
 
 
 @pytest.mark.parametrize(
