@@ -324,8 +324,11 @@ class MainWindow(QMainWindow):
 
     def _on_rows_arrived(self, _count: int) -> None:
         if not self._header_restored:  # the reviewer's own column widths win
+            QTimer.singleShot(0, self._fit_columns)  # once the view has laid the new rows out
+
+    def _fit_columns(self) -> None:
+        if not self._header_restored and not self._closed and self.queue_view.fit_columns():
             self._header_restored = True
-            self.queue_view.fit_columns()
 
     def _on_queue_loaded(self) -> None:
         self.queue_pane.after_load(self.loader.shown_id, self.claims.is_decided)

@@ -117,15 +117,18 @@ class QueueView(QTableView):
         last = model.rowCount() - 1 if last < 0 else last
         return range(first, last + 1)
 
-    def fit_columns(self) -> None:
+    def fit_columns(self) -> int:
         """Each column as wide as its title and the rows on screen need (a long package is cut at
-        MAX_COLUMN_WIDTH); only rows already loaded are measured, none is fetched for it."""
+        MAX_COLUMN_WIDTH); only rows already loaded are measured, none is fetched for it. Returns how many
+        rows were measured (none: nothing to fit yet)."""
         model = self.model()
         if not isinstance(model, SubmissionQueueModel):
-            return
+            return 0
         metrics = self.fontMetrics()
         header_metrics = self.horizontalHeader().fontMetrics()
         rows = [r for r in self.visible_rows() if model.queue_row(r) is not None]
+        if not rows:
+            return 0
         for column in range(model.columnCount()):
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
             width = header_metrics.horizontalAdvance(title) + PADDING
@@ -136,6 +139,7 @@ class QueueView(QTableView):
             if column == COL_TIME_LEFT:  # the widest a time left gets, in the reviewer's language
                 width = max(width, metrics.horizontalAdvance(time_left_text(-WIDEST_TIME_LEFT)) + PADDING)
             self.setColumnWidth(column, min(width, MAX_COLUMN_WIDTH))
+        return len(rows)
 
 
 class QueuePane(QWidget):

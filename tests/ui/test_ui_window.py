@@ -217,3 +217,12 @@ def test_run_gui_opens_the_window_and_exits_cleanly(qtbot, qapp, settings, file_
     window = seen["window"]
     assert window.closed
     assert not window.jobs.worker_thread.isRunning() and not window.parser.worker_thread.isRunning()
+
+
+def test_the_queue_columns_fit_what_they_show(qtbot, make_window, file_submission):
+    package = "com.example.a.rather.long.package.name.that.must.not.be.cut"
+    file_submission(package=package, label="Long", due_in=timedelta(hours=1))
+    window = make_window(expect_rows=1)
+    needed = window.queue_view.fontMetrics().horizontalAdvance(package)
+    qtbot.waitUntil(lambda: window.queue_view.columnWidth(COL_PACKAGE) >= needed, timeout=10_000)
+    assert window.queue_view.columnWidth(COL_PACKAGE) < needed + 60  # fitted, not merely wide
