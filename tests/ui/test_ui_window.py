@@ -220,7 +220,7 @@ def test_run_gui_opens_the_window_and_exits_cleanly(qtbot, qapp, settings, file_
 
 
 def test_the_queue_columns_fit_what_they_show(qtbot, make_window, file_submission):
-    package = "com.example.a.rather.long.package.name.that.must.not.be.cut"
+    package = "com.example.quite.long.package.name"  # wider than the default column, narrower than the cap
     file_submission(package=package, label="Long", due_in=timedelta(hours=1))
     window = make_window(expect_rows=1)
     needed = window.queue_view.fontMetrics().horizontalAdvance(package)
