@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from reviewer_app.domain import DatabaseUrlError
 from reviewer_app.paths import private_dir, private_sqlite_file
@@ -41,13 +41,16 @@ def make_engines(url: str, password: str | None = None) -> tuple[Engine, Engine]
             parsed = parsed.set(drivername="postgresql+psycopg")
         if password is not None and parsed.password is None:
             parsed = parsed.set(password=password)
-        engine = create_engine(
-            parsed,
-            pool_pre_ping=True,
-            pool_size=5,
-            max_overflow=5,
-            connect_args={"connect_timeout": 5, "application_name": "reviewer-app"},
-        )
+        try:
+            engine = create_engine(
+                parsed,
+                pool_pre_ping=True,
+                pool_size=5,
+                max_overflow=5,
+                connect_args={"connect_timeout": 5, "application_name": "reviewer-app"},
+            )
+        except (ArgumentError, NoSuchModuleError) as exc:  # postgresql+nosuchdriver://...
+            raise DatabaseUrlError(f"cannot use {parsed.drivername!r}: {exc}; use postgresql+psycopg://...") from None
         return engine, engine
     raise DatabaseUrlError(f"unsupported database {backend!r}: use sqlite:///FILE or postgresql+psycopg://...")
 

@@ -39,3 +39,12 @@ def test_a_row_the_schema_refuses_is_a_store_error(tmp_path):
         assert store.queue_ids() == []  # nothing half-written
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("url", ["not a url", "oracle://scott@db/orcl", "postgresql+nosuchdriver://alice@db/review"])
+def test_a_database_url_that_cannot_be_used_is_one_domain_error(tmp_path, url):
+    from reviewer_app.domain import DatabaseUrlError
+
+    with pytest.raises(DatabaseUrlError) as caught:
+        Store(url, tmp_path / "blobs", reviewer="alice")
+    assert "\n" not in str(caught.value)
