@@ -15,6 +15,7 @@ thread was busy in one go while all that happened.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -97,6 +98,7 @@ def main() -> int:
     window = create_main_window(settings=settings)
     window.resize(1400, 850)
     window.show()
+    gc.freeze()  # as run_gui does once the window is up
     timer.start()
     heartbeat.start()
     model, view = window.model, window.queue_view
