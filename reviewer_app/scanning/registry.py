@@ -28,8 +28,15 @@ def register_engine(cls: type[Engine]) -> type[Engine]:
 
 
 def engine_class(name: str) -> type[Engine]:
+    """By registered name, built-in name, plug-in entry point, or "package.module:Class"."""
     if name in _registered:
         return _registered[name]
+    if ":" in name:
+        module, _, attr = name.partition(":")
+        cls = getattr(import_module(module), attr)
+        if not (isinstance(cls, type) and issubclass(cls, Engine)):
+            raise ValueError(f"{name} is not an Engine")
+        return cls
     if name in BUILT_IN:
         module, _, attr = BUILT_IN[name].partition(":")
         cls = getattr(import_module(module), attr)
