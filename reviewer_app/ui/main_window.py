@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.imports.sig_progress.connect(self.status.set_import_progress)
         self.imports.sig_finished.connect(self._on_import_finished)
         self.loader.sig_loaded.connect(self._on_detail_loaded)
+        self.submission_view.sig_run.connect(self._run_for_panel)
         self.loader.sig_released.connect(self.model.invalidate)
         self.loader.sig_lapsed.connect(self._on_lapsed)
         self.loader.sig_claimed_next.connect(self._on_claimed_next)
@@ -356,6 +357,10 @@ class MainWindow(QMainWindow):
         self.decision_panel.subject_label.setText(self.queue_pane.caption(detail.submission_id))
         self._update_time_left()
         self.sig_detail_loaded.emit(detail.submission_id)
+
+    def _run_for_panel(self, fn: Callable[[Any], Any], label: str) -> None:
+        """What an evidence panel asked for, on the database worker; then the submission as it is now."""
+        self.jobs.run(fn, on_success=lambda _result: self.loader.reload(), label=label)
 
     def _update_time_left(self) -> None:
         sid = self.current_submission_id()

@@ -193,6 +193,7 @@ class SubmissionView(QWidget):
     """Header over the evidence tabs; `sig_attention(count)` when the red flags shown change."""
 
     sig_attention = Signal(int)
+    sig_run = Signal(object, str)  # a panel's `fn(service)` for the database worker, and its label
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -215,6 +216,7 @@ class SubmissionView(QWidget):
             self.panels[cls.key] = panel
             self.tabs.addTab(panel, cls.title())
             panel.sig_attention_changed.connect(self._update_badges)
+            panel.sig_run.connect(self.sig_run)
         self.show_empty()
 
     @property

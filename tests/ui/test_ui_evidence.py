@@ -88,3 +88,27 @@ def test_history_shows_the_decisions_and_the_other_versions_of_the_app(
     assert history.versions_tree.topLevelItemCount() == 1
     assert item.text(0).startswith(f"#{v1.submission_id}")
     assert "1.0" in item.text(1) and item.text(3) == "Approved" and item.text(4).startswith("alice")
+
+
+def test_a_panel_asks_for_work_on_the_database_worker_and_sees_the_submission_again(
+    qtbot, make_window, file_submission, select_and_load
+):
+    import threading
+
+    sid = file_submission(label="suspect", due_in=timedelta(hours=1))
+    register_panel(DummyPanel)
+    try:
+        window = make_window(expect_rows=1)
+    finally:
+        unregister_panel("dummy")
+    assert select_and_load(window, 0) == sid
+    shown_before = len(DummyPanel.shown)
+    ran = []
+
+    def work(service):  # what a re-scan button asks for: review's function, run with the service
+        ran.append((service.reviewer, threading.current_thread() is threading.main_thread()))
+
+    window.submission_view.panel("dummy").run_in_background(work, "dummy work")
+    qtbot.waitUntil(lambda: len(DummyPanel.shown) > shown_before, timeout=10_000)
+    assert ran == [("alice", False)]  # on the worker, with this reviewer's service
+    assert DummyPanel.shown[-1] == sid  # and the submission shown again afterwards

@@ -36,6 +36,9 @@ class EvidencePanel(QWidget):
     sources: ClassVar[tuple[str, ...]] = ()  # red-flag sources this panel answers for (default: its key)
 
     sig_attention_changed = Signal()
+    # Work a panel asks for (a re-scan, say): `fn(service)` run on the database worker, then the
+    # submission is loaded again. The function is review's; the panel never touches the database.
+    sig_run = Signal(object, str)  # fn, label
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +59,10 @@ class EvidencePanel(QWidget):
 
     def show_update(self, name: str, value: Any) -> None:
         """Later evidence for the submission on show (e.g. "code": the code comparison's text)."""
+
+    def run_in_background(self, fn: Any, label: str) -> None:
+        """Ask the window to run `fn(service)` on the database worker and show the submission again."""
+        self.sig_run.emit(fn, label)
 
     def attention(self) -> tuple[RedFlag, ...]:
         """What in this panel needs a look before approving: its part of the submission's red flags."""
