@@ -35,6 +35,21 @@ VERDICT_NAMES = {
     "escalate": QT_TRANSLATE_NOOP("Verdicts", "Escalated"),
 }
 
+SCAN_VERDICT_NAMES = {
+    "clean": QT_TRANSLATE_NOOP("ScanVerdicts", "clean"),
+    "malicious": QT_TRANSLATE_NOOP("ScanVerdicts", "malicious"),
+    "suspicious": QT_TRANSLATE_NOOP("ScanVerdicts", "suspicious"),
+    "error": QT_TRANSLATE_NOOP("ScanVerdicts", "error"),
+    "timeout": QT_TRANSLATE_NOOP("ScanVerdicts", "timed out"),
+    "unsupported": QT_TRANSLATE_NOOP("ScanVerdicts", "cannot judge this file"),
+}
+
+GATE_NAMES = {
+    "pass": QT_TRANSLATE_NOOP("Gates", "passed"),
+    "block": QT_TRANSLATE_NOOP("Gates", "blocked"),
+    "hold": QT_TRANSLATE_NOOP("Gates", "held"),
+}
+
 SCHEME_STATES = {
     "verified": QT_TRANSLATE_NOOP("Signatures", "verified"),
     "failed": QT_TRANSLATE_NOOP("Signatures", "failed"),
@@ -191,6 +206,14 @@ def status_name(status: str) -> str:
 
 def verdict_name(verdict: str) -> str:
     return _tr("Verdicts", VERDICT_NAMES[verdict]) if verdict in VERDICT_NAMES else verdict
+
+
+def scan_verdict_name(verdict: str) -> str:
+    return _tr("ScanVerdicts", SCAN_VERDICT_NAMES[verdict]) if verdict in SCAN_VERDICT_NAMES else verdict
+
+
+def gate_name(gate: str) -> str:
+    return _tr("Gates", GATE_NAMES[gate]) if gate in GATE_NAMES else gate
 
 
 def scheme_state(state: str) -> str:
