@@ -16,6 +16,7 @@ ENTRY_POINT_GROUP = "reviewer_app.scan_engines"
 
 # name -> "module:Class", imported only when that engine is made (its library may be heavy or missing).
 BUILT_IN: dict[str, str] = {
+    "clamav": "reviewer_app.scanning.clamav:ClamavEngine",
     "yara": "reviewer_app.scanning.yara_engine:YaraEngine",
 }
 
