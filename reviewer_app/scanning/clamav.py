@@ -173,7 +173,8 @@ class ClamavEngine(Engine):
         super().__init__(**options)
         raw_socket = options.get("socket")
         self.address = parse_socket(raw_socket) if raw_socket else None
-        self.database_dirs = [str(d) for d in options.get("database_dirs") or DEFAULT_DATABASE_DIRS]
+        database_dirs = options.get("database_dirs")  # [] is "none": only the store's signatures
+        self.database_dirs = [str(d) for d in (DEFAULT_DATABASE_DIRS if database_dirs is None else database_dirs)]
         self.signatures_dirs = [str(d) for d in options.get("signatures_dirs") or ()]
         self.clamscan = options.get("clamscan") or shutil.which("clamscan")
         self.timeout = float(options.get("timeout_seconds") or DEFAULT_TIMEOUT)
@@ -238,7 +239,7 @@ class ClamavEngine(Engine):
         if not official and not store_files:
             raise ScanProblem(
                 Verdict.ERROR,
-                f"no ClamAV signatures: no official database in {', '.join(self.database_dirs)} "
+                f"no ClamAV signatures: no official database in {', '.join(self.database_dirs) or 'no folder'} "
                 "and no store signature files",
             )
         if not self._engine_version:

@@ -121,6 +121,8 @@ def test_without_any_signatures_there_is_no_clean_verdict(clamscan, samples, tmp
     result = ClamavEngine(database_dirs=[str(tmp_path)]).scan(samples.clean)
     assert result.verdict == Verdict.ERROR
     assert result.error == f"no ClamAV signatures: no official database in {tmp_path} and no store signature files"
+    none = ClamavEngine(database_dirs=[]).scan(samples.clean)  # [] is no folder at all, not the default one
+    assert none.error == "no ClamAV signatures: no official database in no folder and no store signature files"
 
 
 def test_a_signature_folder_that_is_not_there_is_an_error(samples, tmp_path):
