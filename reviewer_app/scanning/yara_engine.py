@@ -33,7 +33,7 @@ from reviewer_app.scanning.engine import Engine, EngineResult, Evidence, Verdict
 RULE_SUFFIXES = (".yar", ".yara")
 ZIP_MAGIC = b"PK\x03\x04"
 DEX_MAGIC = b"dex\n"
-MAX_EMBEDDED = 64  # embedded archives / DEX files scanned per APK; more is itself reported
+MAX_EMBEDDED = 512  # embedded archives / DEX files scanned per APK (a game may zip its levels); more is an error
 MAX_EVIDENCE_PER_RULE = 5
 EXCERPT_CHARS = 60
 

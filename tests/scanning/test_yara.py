@@ -232,6 +232,15 @@ def test_excerpts_are_readable_text():
     assert len(excerpt_of(b"x" * 500)) == 60
 
 
+def test_past_the_cap_on_embedded_files_the_scan_is_an_error(engine, tmp_path, monkeypatch):
+    import reviewer_app.scanning.yara_engine as yara_engine
+
+    monkeypatch.setattr(yara_engine, "MAX_EMBEDDED", 2)
+    zips = {f"assets/level{i}.zip": (DEMO_APKS / "com.example.notes_2.apk").read_bytes() for i in range(3)}
+    result = engine.scan(build_apk(NOTES, tmp_path / "game.apk", zips))
+    assert result.verdict == Verdict.ERROR and "more than 2 embedded archives or DEX files" in result.error
+
+
 # -- the corpus ------------------------------------------------------------------------------------------
 
 
