@@ -67,6 +67,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new", metavar="NEW.apk")
     p.add_argument("--json", action="store_true", help="one JSON object")
 
+    p = sub.add_parser(
+        "scan",
+        parents=[common],
+        help="scan APK files with every enabled malware engine, side by side (no database)",
+        description="Scan APK files with every enabled malware engine at once and apply the gate policy. "
+        "The flags below override the settings ([scanning] in config.toml) for this run.",
+        epilog=SCAN_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("apks", nargs="+", metavar="APK")
+    p.add_argument("--json", action="store_true", help="one JSON object per line, one per file, in input order")
+    p.add_argument("--engines", metavar="NAME,...", help="the engines to run, comma-separated (e.g. clamav,yara)")
+    p.add_argument(
+        "--clamav-db",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of extra ClamAV signature files (.hdb .hsb .ndb .ldb .yar ...); may be repeated",
+    )
+    p.add_argument(
+        "--yara-rules", metavar="DIR", help="a folder of YARA rules (.yar/.yara) instead of the configured one"
+    )
+    p.add_argument("--policy", metavar="any_clean|all_clean|quorum:N", help="the gate policy for this run")
+
     p = sub.add_parser("submit", parents=[common], help="file APKs as submissions")
     p.add_argument("apks", nargs="+", metavar="APK")
     p.add_argument("--kind", required=True, choices=KINDS)
@@ -237,6 +261,98 @@ def _print_diff(diff) -> None:
         print("  classes: not compared (one side's DEX could not be read)")
     else:
         print(f"  classes: {len(diff.classes_added)} added, {len(diff.classes_removed or [])} removed")
+
+
+SCAN_EXIT_STATUS = """exit status:
+  0  every file was scanned and no gate is "block" (a "hold" is not a failure: a person settles it)
+  1  a file could not be scanned (missing, unreadable, or no engine gave a verdict on it),
+     or an engine found malware in a file (its gate is "block", or any_clean had let it
+     pass before the malicious verdict arrived: "malware_after_pass")
+  2  a usage or settings error (an unknown engine, a folder that is not there, a bad policy)"""
+
+JUDGED_VERDICTS = ("clean", "malicious", "suspicious")  # an engine that said one of these looked at the file
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    import logging
+    from pathlib import Path
+
+    from reviewer_app.config import engine_missing
+    from reviewer_app.scanning import GatePolicy, PolicyError
+    from reviewer_app.scanning.registry import known_engines
+    from reviewer_app.scanning.runner import ScanRunner
+
+    settings = _settings(args)
+    try:
+        policy = GatePolicy.parse(args.policy if args.policy is not None else settings.scanning.policy)
+    except PolicyError as exc:
+        raise CliError(f"--policy: {exc}") from None
+    names = None
+    if args.engines is not None:
+        names = [name.strip() for name in args.engines.split(",") if name.strip()]
+        if not names:
+            raise CliError("--engines: no engine named")
+        for name in names:
+            reason = engine_missing(name)
+            if reason is not None:
+                raise CliError(f"--engines: {name}: {reason} (known: {', '.join(known_engines())})")
+    for folder in [*args.clamav_db, *([args.yara_rules] if args.yara_rules else [])]:
+        if not Path(folder).is_dir():
+            raise CliError(f"not a folder: {folder}")
+    overrides: dict[str, dict[str, Any]] = {}
+    if args.clamav_db:
+        configured = settings.scanning.clamav.signatures_dir
+        extra = [os.path.abspath(folder) for folder in args.clamav_db]
+        overrides["clamav"] = {"signatures_dirs": [*([configured] if configured else []), *extra]}
+    if args.yara_rules:
+        overrides["yara"] = {"rules_dir": os.path.abspath(args.yara_rules)}
+    warnings = logging.StreamHandler(sys.stderr)  # engines skipped from the settings' list say so, once
+    warnings.setFormatter(logging.Formatter("reviewer-app: warning: %(message)s"))
+    config_log = logging.getLogger("reviewer_app.config")
+    config_log.addHandler(warnings)
+    try:
+        specs = settings.scan_specs(names, overrides)
+    finally:
+        config_log.removeHandler(warnings)
+    if not specs:
+        raise CliError("no scan engine to run (set scanning.engines in config.toml, or use --engines)")
+    failed = False
+    with ScanRunner(specs, policy) as runner:
+        for path in args.apks:
+            report = runner.scan(path)
+            judged = report.ok and any(str(r.verdict) in JUDGED_VERDICTS for r in report.results)
+            decision = report.decision
+            malware = decision is not None and (str(decision.gate) == "block" or bool(decision.malware_after_pass))
+            failed |= not judged or malware
+            if args.json:
+                _emit(report.to_json())
+            else:
+                _print_scan(report)
+    return 1 if failed else 0
+
+
+def _print_scan(report) -> None:
+    if not report.ok:
+        _error(f"{report.file}: error: {report.error}")
+        return
+    decision = report.decision
+    late = (
+        f"; malware found after it passed: {', '.join(decision.malware_after_pass)}"
+        if decision.malware_after_pass
+        else ""
+    )
+    print(f"{report.file}: gate {decision.gate} ({report.policy}: {decision.reason}{late})", flush=True)
+    width = max(len(r.engine) for r in report.results)
+    for r in report.results:
+        found = ", ".join(r.detections) if r.detections else "-"
+        versions = "; ".join(v for v in (r.engine_version, r.signatures_version) if v)
+        print(
+            f"  {r.engine:<{width}}  {r.verdict:<10} {r.seconds:6.2f} s  {found}"
+            + (f"  [{versions}]" if versions else "")
+        )
+        if r.error:
+            _error(f"{report.file}: {r.engine}: {r.verdict}: {r.error}")
+    sys.stdout.flush()
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
@@ -491,6 +607,7 @@ def _run_gui(settings) -> int:
 COMMANDS = {
     "inspect": cmd_inspect,
     "diff": cmd_diff,
+    "scan": cmd_scan,
     "submit": cmd_submit,
     "queue": cmd_queue,
     "claim": cmd_claim,

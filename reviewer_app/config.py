@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from reviewer_app.apk.limits import ParseLimits
 from reviewer_app.paths import resources_dir
 
-__all__ = ["ConfigError", "Settings", "SlaSettings", "load_settings", "resources_dir"]
+if TYPE_CHECKING:
+    from reviewer_app.scanning.engine import EngineSpec
+
+__all__ = [
+    "ClamavSettings",
+    "ConfigError",
+    "ScanSettings",
+    "Settings",
+    "SlaSettings",
+    "YaraSettings",
+    "load_settings",
+    "resources_dir",
+]
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "reviewer-app"
 APP_AUTHOR = "reviewer-app"
@@ -49,6 +65,41 @@ class SlaSettings:
 
 
 @dataclass(frozen=True)
+class ClamavSettings:
+    """`[scanning.clamav]`: clamd's socket (none: clamscan), the official database's folders, and the folder
+    of the store's own signature files."""
+
+    socket: str | None = None
+    database_dirs: tuple[str, ...] = ("/var/lib/clamav",)
+    signatures_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class YaraSettings:
+    """`[scanning.yara]`: the folder of .yar/.yara rules (none: the rules shipped in resources/yara)."""
+
+    rules_dir: str | None = None
+
+
+DEFAULT_SCAN_ENGINES = ("clamav", "yara", "android_rules", "reputation")
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """`[scanning]`: which engines run, the gate policy, and each engine's time and memory limit.
+    `engine_options`: the `[scanning.NAME]` tables of engines other than clamav and yara, handed to them as
+    they are."""
+
+    engines: tuple[str, ...] = DEFAULT_SCAN_ENGINES
+    policy: str = "any_clean"
+    timeout_seconds: float = 120.0
+    memory_mb: int = 2048
+    clamav: ClamavSettings = field(default_factory=ClamavSettings)
+    yara: YaraSettings = field(default_factory=YaraSettings)
+    engine_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     db_url: str | None = None  # None: SQLite file in data_dir
@@ -58,6 +109,7 @@ class Settings:
     undo_seconds: float = 10.0  # the window keeps a decision back this long, so that it can be undone
     limits: ParseLimits = field(default_factory=ParseLimits)
     parse_workers: int | None = None
+    scanning: ScanSettings = field(default_factory=ScanSettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -78,6 +130,78 @@ class Settings:
     def reviewer_name(self) -> str:
         return self.reviewer or os_user()
 
+    def scan_specs(
+        self,
+        names: Sequence[str] | None = None,
+        overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> list[EngineSpec]:
+        """How to make each scan engine to run: `names` (default: the settings' list) in that order, each with
+        its options from the settings, then `overrides` (engine name -> options that replace the settings'
+        for one run). An engine that is neither built in nor installed as a plug-in is skipped with a
+        warning, not an error: the default list names engines that a given installation may lack."""
+        from reviewer_app.scanning.engine import EngineSpec
+
+        scanning = self.scanning
+        specs: list[EngineSpec] = []
+        for name in names if names is not None else scanning.engines:
+            reason = engine_missing(name)
+            if reason is not None:
+                log.warning("scan engine %s skipped: %s", name, reason)
+                continue
+            options = dict(self._engine_options(name))
+            options.update((overrides or {}).get(name, {}))
+            specs.append(
+                EngineSpec(
+                    name,
+                    options,
+                    timeout_seconds=scanning.timeout_seconds,
+                    memory_bytes=scanning.memory_mb * 1024 * 1024,
+                )
+            )
+        return specs
+
+    def _engine_options(self, name: str) -> Mapping[str, Any]:
+        scanning = self.scanning
+        # The engines' own time limit, a little under the runner's hard one: an engine stops its scanner and
+        # says "ran past N s" itself rather than being killed with it.
+        own_timeout = round(scanning.timeout_seconds * 0.9, 1)
+        if name == "clamav":
+            clamav = scanning.clamav
+            return {
+                "socket": clamav.socket,
+                "database_dirs": list(clamav.database_dirs),
+                "signatures_dirs": [clamav.signatures_dir] if clamav.signatures_dir else [],
+                "timeout_seconds": own_timeout,
+                "max_file_size": self.limits.max_file_size,
+            }
+        if name == "yara":
+            return {
+                "rules_dir": scanning.yara.rules_dir,
+                "timeout_seconds": own_timeout,
+                "limits": self.limits,
+            }
+        return scanning.engine_options.get(name, {})
+
+
+def engine_missing(name: str) -> str | None:
+    """Why the scan engine `name` cannot be made here (not registered, its module not installed), or None.
+    Decided without importing the engine's module (its library may be heavy)."""
+    from importlib.metadata import entry_points
+    from importlib.util import find_spec
+
+    from reviewer_app.scanning import registry
+
+    if name in registry.BUILT_IN or ":" in name:
+        module = (registry.BUILT_IN.get(name) or name).partition(":")[0]
+        try:
+            found = find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        return None if found else f"its module {module} is not installed"
+    if any(entry.name == name for entry in entry_points(group=registry.ENTRY_POINT_GROUP)):
+        return None
+    return "no such engine is built in or installed as a plug-in"
+
 
 class ConfigError(Exception):
     """A config file or value is wrong; the message names it."""
@@ -91,6 +215,112 @@ def _from_file(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except (tomllib.TOMLDecodeError, OSError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+def _scan_settings(raw: Any, base: Path) -> ScanSettings:
+    """`[scanning]` of config.toml; a wrong value is a ConfigError that names its key. Relative folders are
+    relative to the config file's folder."""
+    from reviewer_app.scanning.clamav import SocketAddressError, parse_socket
+    from reviewer_app.scanning.gate import GatePolicy, PolicyError
+
+    table = _table(raw, "scanning")
+    defaults = ScanSettings()
+    known = {"engines", "policy", "timeout_seconds", "memory_mb", "clamav", "yara"}
+    engines = defaults.engines
+    if "engines" in table:
+        value = table["engines"]
+        if not isinstance(value, list) or not all(isinstance(n, str) and n.strip() for n in value):
+            raise ConfigError("scanning.engines must be a list of engine names")
+        engines = tuple(n.strip() for n in value)
+    policy = table.get("policy", defaults.policy)
+    try:
+        policy = str(GatePolicy.parse(policy if isinstance(policy, str) else ""))
+    except PolicyError as exc:
+        raise ConfigError(f"scanning.policy: {exc}") from None
+    timeout = _number(table, "timeout_seconds", defaults.timeout_seconds, 1, 3600, "scanning.timeout_seconds")
+    if "memory_mb" in table and (isinstance(table["memory_mb"], bool) or not isinstance(table["memory_mb"], int)):
+        raise ConfigError("scanning.memory_mb must be a whole number of MiB")
+    memory = int(_number(table, "memory_mb", defaults.memory_mb, 64, 1024 * 1024, "scanning.memory_mb"))
+
+    clamav_raw = _table(table.get("clamav", {}), "scanning.clamav")
+    _only(clamav_raw, {"socket", "database_dirs", "signatures_dir"}, "scanning.clamav")
+    socket = clamav_raw.get("socket")
+    if socket is not None:
+        if not isinstance(socket, str) or not socket.strip():
+            raise ConfigError("scanning.clamav.socket must be a socket path or tcp:HOST:PORT")
+        try:
+            parse_socket(socket)
+        except SocketAddressError as exc:
+            raise ConfigError(f"scanning.clamav.socket: {exc}") from None
+        if parse_socket(socket).family == "unix":
+            socket = str(_folder(socket.removeprefix("unix://").removeprefix("unix:"), base))
+    database_dirs = ClamavSettings.database_dirs
+    if "database_dirs" in clamav_raw:
+        value = clamav_raw["database_dirs"]
+        if not isinstance(value, list) or not all(isinstance(d, str) and d for d in value):
+            raise ConfigError("scanning.clamav.database_dirs must be a list of folders")
+        database_dirs = tuple(str(_folder(d, base)) for d in value)
+    signatures_dir = _optional_folder(clamav_raw, "signatures_dir", base, "scanning.clamav.signatures_dir")
+
+    yara_raw = _table(table.get("yara", {}), "scanning.yara")
+    _only(yara_raw, {"rules_dir"}, "scanning.yara")
+    rules_dir = _optional_folder(yara_raw, "rules_dir", base, "scanning.yara.rules_dir")
+
+    engine_options: dict[str, dict[str, Any]] = {}
+    for key, value in table.items():
+        if key in known:
+            continue
+        if not isinstance(value, dict):
+            raise ConfigError(f"scanning.{key}: unknown setting (engine options go in a [scanning.{key}] table)")
+        engine_options[key] = dict(value)
+    return ScanSettings(
+        engines=engines,
+        policy=policy,
+        timeout_seconds=timeout,
+        memory_mb=memory,
+        clamav=ClamavSettings(socket, database_dirs, signatures_dir),
+        yara=YaraSettings(rules_dir),
+        engine_options=engine_options,
+    )
+
+
+def _table(value: Any, key: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key} must be a table ([{key}])")
+    return value
+
+
+def _only(table: dict[str, Any], allowed: set[str], key: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(f"{key}.{unknown[0]}: unknown setting (known: {', '.join(sorted(allowed))})")
+
+
+def _number(table: dict[str, Any], name: str, default: float, low: float, high: float, key: str) -> float:
+    value = table.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{key} must be a number")
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be between {_plain(low)} and {_plain(high)}, not {_plain(value)}")
+    return float(value)
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _folder(text: str, base: Path) -> Path:
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _optional_folder(table: dict[str, Any], name: str, base: Path, key: str) -> str | None:
+    if name not in table:
+        return None
+    value = table[name]
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key} must be a folder")
+    return str(_folder(value, base))
 
 
 def load_settings(
@@ -126,6 +356,11 @@ def load_settings(
             if not 0 <= undo <= 600:
                 raise ValueError(f"undo_seconds must be between 0 and 600, not {undo:g}")
             settings = replace(settings, undo_seconds=undo)
+        if "scanning" in raw:
+            try:
+                settings = replace(settings, scanning=_scan_settings(raw["scanning"], path.parent))
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: {exc}") from None
         if "sla" in raw:
             sla = raw["sla"]
             settings = replace(

@@ -15,7 +15,10 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "reviewer_app.scan_engines"
 
 # name -> "module:Class", imported only when that engine is made (its library may be heavy or missing).
-BUILT_IN: dict[str, str] = {}
+BUILT_IN: dict[str, str] = {
+    "clamav": "reviewer_app.scanning.clamav:ClamavEngine",
+    "yara": "reviewer_app.scanning.yara_engine:YaraEngine",
+}
 
 _registered: dict[str, type[Engine]] = {}
 
