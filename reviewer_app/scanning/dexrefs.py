@@ -110,6 +110,24 @@ class DexRefs:
         """Classes that load `string` as a constant."""
         return sorted(cls for cls, values in self.constants.items() if string in values)[:limit]
 
+    def merge(self, other: DexRefs, prefix: str = "") -> None:
+        """Add the code of another DEX file or archive (an embedded payload loaded into the same process);
+        classes already defined here win, as in a class loader that asks its parent first. `prefix` names
+        where the other's files came from in `files` and `notes`."""
+        self.files += [f"{prefix}{name}" for name in other.files]
+        new = other.classes - self.classes
+        self.classes |= new
+        self.methods |= other.methods
+        self.strings |= other.strings
+        self.fields |= other.fields
+        self.superclasses.update({c: v for c, v in other.superclasses.items() if c in new})
+        self.calls.update({c: v for c, v in other.calls.items() if c in new})
+        self.constants.update({c: v for c, v in other.constants.items() if c in new})
+        self.class_refs.update({c: v for c, v in other.class_refs.items() if c in new})
+        self.literals.update({c: v for c, v in other.literals.items() if c in new})
+        self.notes += [f"{prefix}{note}" for note in other.notes]
+        self.code_read = self.code_read and other.code_read
+
     @property
     def constant_strings(self) -> set[str]:
         out: set[str] = set()
