@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "reviewer_app.scan_engines"
 
 # name -> "module:Class", imported only when that engine is made (its library may be heavy or missing).
-BUILT_IN: dict[str, str] = {}
+BUILT_IN: dict[str, str] = {
+    "android_rules": "reviewer_app.scanning.android_rules:AndroidRules",
+}
 
 _registered: dict[str, type[Engine]] = {}
 
