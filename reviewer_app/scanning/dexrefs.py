@@ -19,6 +19,7 @@ import os
 import struct
 import sys
 import time
+import zlib
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,15 +203,12 @@ def decode_mutf8(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    text = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")  # may still raise: below
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-
-
-def _decode_string(raw: bytes) -> str:
+    raw = raw.replace(b"\xc0\x80", b"\x00")
     try:
-        return decode_mutf8(raw)
+        text = raw.decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
         return raw.decode("utf-8", "replace")
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 class _DexReader:
@@ -226,6 +224,11 @@ class _DexReader:
         (endian,) = struct.unpack_from("<I", data, 0x28)
         if endian != 0x12345678:
             raise DexFormatError(f"{name}: byte order {endian:#x} is not the little-endian one Android reads")
+        (checksum, file_size) = struct.unpack_from("<I20xI", data, 0x08)
+        if file_size != len(data):
+            budget.damage(f"{name}: the header says {file_size} bytes, the file has {len(data)}")
+        elif zlib.adler32(memoryview(data)[12:]) != checksum:
+            budget.damage(f"{name}: the header's checksum does not match the file's content")
         (
             self.string_ids_size,
             self.string_ids_off,
@@ -281,7 +284,7 @@ class _DexReader:
                     budget.damage(f"{self.name}: a string has no terminating NUL")
             raw = data[start:end]
             budget.string_bytes += len(raw)
-            text = _decode_string(raw)
+            text = decode_mutf8(raw)
             out.append(text[:cap])
         budget.strings += len(out)
         self.strings = out
@@ -381,6 +384,7 @@ class _DexReader:
             owner = self.type_name(class_idx)
             if not owner:
                 budget.damage(f"{self.name}: a class definition names a type that does not exist")
+                refs.code_read = False
                 continue
             cls = java_name(owner)
             if cls in refs.classes:
