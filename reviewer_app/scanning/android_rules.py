@@ -400,13 +400,16 @@ def _entropy(data: bytes) -> float:
 
 
 def _code_zip(zf: SafeZip, name: str) -> tuple[str, bytes] | None:
-    """("apk" or "jar", its bytes) when an embedded zip holds DEX code (classes.dex), else None."""
+    """("apk" or "jar", its bytes) when an embedded zip holds DEX code (classes.dex); ("too large", b"") when it
+    is past the byte budget; else None."""
     if zf.entries[name].uncompressed_size > MAX_NESTED_ZIP:
-        return None
+        return ("too large", b"")
     try:
         data = zf.read(name, max_size=MAX_NESTED_ZIP)
         names = SafeZip(data, ParseLimits(max_total_size=MAX_NESTED_ZIP)).namelist()
-    except (ZipFormatError, LimitExceeded, ValueError, struct.error):
+    except LimitExceeded:
+        return ("too large", b"")
+    except (ZipFormatError, ValueError, struct.error):
         return None
     if not any(DEX_NAME.match(n) for n in names):
         return None
@@ -445,7 +448,11 @@ def _files(zf: SafeZip, app: AppFacts) -> None:
                 app.payloads.append(Payload(name, "apk", False, gzipped))
         elif head[:4] == b"PK\x03\x04":
             found = _code_zip(zf, name)
-            if found:
+            if found and found[0] == "too large":
+                if named_as_code:
+                    app.payloads.append(Payload(name, "jar", False))
+                    app.notes.append(f"{name}: too large to look into (more than {MAX_NESTED_ZIP} bytes)")
+            elif found:
                 app.payloads.append(Payload(name, found[0], not named_as_code, data=found[1]))
         elif head[:4] == b"\x7fELF":
             app.executables.append(name + (" (gzip-compressed)" if gzipped else ""))
@@ -738,7 +745,7 @@ class _Rules:
             for cls in background:
                 base = sorted(self.bases(cls) & set(BACKGROUND_BASES))[0]
                 self.hit("fee_deduction.background_send",
-                         self.ev("fee_deduction.background_send", "class", cls, f"a {base} that sends SMS"))  # fmt: skip
+                         self.ev("fee_deduction.background_send", "class", cls, f"extends {base} and sends SMS"))  # fmt: skip
         # Incoming SMS: seen first (priority), hidden (abortBroadcast), deleted from the store.
         # (without RECEIVE_SMS, Android delivers no SMS to any of them)
         sms_receivers = (
