@@ -42,7 +42,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from reviewer_app.apk import axml
 from reviewer_app.apk.dex import DEX_NAME
@@ -92,7 +91,8 @@ _RULES = (
     Rule("fee_deduction.background_send", "fee_deduction", Severity.NOTABLE,
          "SMS are sent from a service, receiver or thread, not from a screen the user sees"),
     Rule("dynamic_code.class_loader", "dynamic_code", Severity.NOTABLE,
-         "the code loads DEX code at run time (DexClassLoader, InMemoryDexClassLoader, DexFile)"),
+         "the code loads DEX code at run time (DexClassLoader, InMemoryDexClassLoader; called, or named for "
+         "reflection)"),
     Rule("dynamic_code.embedded_payload", "dynamic_code", Severity.NOTABLE,
          "the APK carries code outside classes*.dex: a DEX, JAR or APK in assets/ or res/raw (whose code these "
          "rules read too), or an encrypted file named as code"),
@@ -212,6 +212,9 @@ PACKER_CLASS_PREFIXES = {
     "com.payegis.": "Payegis", "com.nqshield.": "NQ Shield",
 }  # fmt: skip
 CODE_SUFFIXES = (".dex", ".jar", ".apk", ".odex", ".zip")
+HIGH_PRIORITY = 100  # an SMS receiver's priority from which it counts as jumping the queue (apps get up to 999)
+ENCRYPTED_ENTROPY = 7.5  # bits per byte of the first 64 KiB, from which a file named as code counts as encrypted
+UNICODE_NAMES_SHARE = 0.5  # share of class names in non-ASCII characters that marks Unicode obfuscation
 
 # Byte budgets for what is read beyond the manifest and the DEX files.
 MAX_PAYLOAD_ENTRIES = 2000  # entries of assets/ and res/raw whose first bytes are looked at
@@ -228,27 +231,16 @@ def signatures_version() -> str:
     """A hash of the rule definitions and the tables they use: it changes whenever a rule does."""
     tables = {
         "rules": [[r.code, r.category, str(r.severity), r.summary] for r in _RULES],
-        "patterns": [
-            p.pattern
-            for p in (OPERATOR_CODE, SHORT_CODE, NOT_SHORT_CODE, PREMIUM_NUMBER, SMS_STORE, SU_STRING, SYSTEM_WRITE)
-        ],
-        "apis": [
-            SMS_MANAGERS,
-            SMS_SEND_METHODS,
-            SMS_READERS,
-            OPERATOR_METHODS,
-            CLASS_LOADERS,
-            ASSET_READERS,
-            EXEC_METHODS,
-            DPM_METHODS,
-            WINDOW_MANAGERS,
-            BACKGROUND_BASES,
-            UI_BASES,
-        ],
-        "overlay_types": sorted(OVERLAY_TYPES),
+        "patterns": [p.pattern for p in (OPERATOR_CODE, SHORT_CODE, NOT_SHORT_CODE, PREMIUM_NUMBER, SMS_STORE,
+                                         SU_STRING, SYSTEM_WRITE)] + [SU_BYTES.pattern.decode()],
+        "names": [SMS_RECEIVED, BOOT_ACTIONS, SMS_MANAGERS, SMS_SEND_METHODS, SMS_READERS, OPERATOR_METHODS,
+                  BACKGROUND_BASES, UI_BASES, CLASS_LOADERS, CLASS_LOADER_NAMES, ASSET_READERS, EXEC_METHODS, DPM,
+                  DPM_METHODS, WINDOW_MANAGERS, CODE_SUFFIXES],
+        "overlay_types": sorted(OVERLAY_TYPES.items()),
         "packers": [PACKER_LIBRARIES, PACKER_LIBRARY_PREFIXES, PACKER_ASSETS, PACKER_CLASS_PREFIXES],
+        "thresholds": [HIGH_PRIORITY, ENCRYPTED_ENTROPY, UNICODE_NAMES_SHARE],
         "version": RULES_VERSION,
-    }
+    }  # fmt: skip
     digest = hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
     return f"sha256:{digest[:16]}"
 
@@ -268,7 +260,6 @@ class Component:
     kind: str  # activity, activity-alias, service, receiver, provider
     name: str
     permission: str | None = None
-    enabled: bool = True
     target: str | None = None  # an activity-alias's targetActivity
     filters: list[IntentFilter] = field(default_factory=list)
 
@@ -328,7 +319,7 @@ class AppFacts:
 
 
 # android: attributes by resource id, as Android reads them (axml.Element.android knows only a few by id).
-_ATTRIBUTE_IDS = {"name": 0x01010003, "permission": 0x01010006, "enabled": 0x0101000E, "priority": 0x0101001C,
+_ATTRIBUTE_IDS = {"name": 0x01010003, "permission": 0x01010006, "priority": 0x0101001C,
                   "targetActivity": 0x01010202}  # fmt: skip
 
 
@@ -370,7 +361,6 @@ def _components(zf: SafeZip, package: str) -> list[Component]:
             element.tag,
             full(_attr(element, "name")),
             _attr(element, "permission"),
-            _attr(element, "enabled") not in ("false", "0"),
             full(_attr(element, "targetActivity")) or None,
         )
         for node in element.iter("intent-filter"):
@@ -458,7 +448,7 @@ def _files(zf: SafeZip, app: AppFacts) -> None:
             app.executables.append(name + (" (gzip-compressed)" if gzipped else ""))
             if not gzipped:
                 elf.append(name)
-        elif not gzipped and named_as_code and len(head) >= 1024 and _entropy(head) > 7.5:
+        elif not gzipped and named_as_code and len(head) >= 1024 and _entropy(head) > ENCRYPTED_ENTROPY:
             app.payloads.append(Payload(name, "encrypted", False))
     budget = MAX_NATIVE_TOTAL
     for name in elf:
@@ -753,7 +743,7 @@ class _Rules:
         )
         for receiver in sms_receivers:
             flt = receiver.handles(SMS_RECEIVED)
-            if flt is not None and flt.priority >= 100:
+            if flt is not None and flt.priority >= HIGH_PRIORITY:
                 above = " (above 999, the highest Android grants apps)" if flt.priority > 999 else ""
                 self.hit("fee_deduction.sms_receiver_priority",
                          self.ev("fee_deduction.sms_receiver_priority", "component", receiver.name,
@@ -962,7 +952,7 @@ class _Rules:
                 self.hit("packer.known_protector", self.ev("packer.known_protector", "class", stubs[0], vendor))
         classes = self.dex.classes
         odd = [c for c in classes if not c.isascii()]
-        if len(classes) >= 10 and len(odd) * 2 > len(classes):
+        if len(classes) >= 10 and len(odd) > UNICODE_NAMES_SHARE * len(classes):
             self.hit("packer.unicode_names",
                      self.ev("packer.unicode_names", "class", _shown(odd, 3),
                              f"{len(odd)} of {len(classes)} classes"))  # fmt: skip
@@ -1080,8 +1070,3 @@ class AndroidRules(Engine):
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())[:300] or "unreadable APK"
-
-
-def describe_rules() -> list[dict[str, Any]]:
-    """The rule table, for documentation and the GUI."""
-    return [{"code": r.code, "category": r.category, "severity": str(r.severity), "summary": r.summary} for r in _RULES]
