@@ -62,8 +62,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from fixture_code import FIXTURES  # beside this script (python puts its folder first on sys.path)
-
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 MANIFESTS = HERE / "manifests"
@@ -93,6 +91,19 @@ DENSITY_DPI = {"mdpi": 160, "hdpi": 240, "xhdpi": 320, "xxhdpi": 480, "xxxhdpi":
 
 class BuildError(RuntimeError):
     pass
+
+
+def _fixture_code() -> Any:
+    """fixture_code.py beside this script (a folder of scripts, not a package: loaded by its path)."""
+    import importlib.util
+
+    if "fixture_code" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("fixture_code", HERE / "fixture_code.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["fixture_code"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["fixture_code"]
 
 
 # --------------------------------------------------------------------------------------------- keys
@@ -1025,7 +1036,7 @@ def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) 
         )
 
     if spec.code:
-        code = FIXTURES[spec.code]()
+        code = _fixture_code().FIXTURES[spec.code]()
         add_zip_entries(base, [("classes.dex", code.dex), *code.files])
 
     if spec.manifest_namespace:
@@ -1089,7 +1100,7 @@ def index_entry(spec: Spec, apk: Path, keys: dict[str, Key], subjects: dict[str,
     if spec.manifest_namespace:  # only where set: the other entries keep the shape they had
         entry["manifest_namespace"] = spec.manifest_namespace
     if spec.code:
-        code = FIXTURES[spec.code]()
+        code = _fixture_code().FIXTURES[spec.code]()
         entry["dex"] = {
             "classes": sorted(c.name for c in code.classes),
             "calls": list(code.calls),

@@ -8,12 +8,31 @@ apps are never run; they need not do anything useful, only look like what they s
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
-from dexwriter import ACC_PUBLIC, ACC_STATIC, ClassDef, Method, write_dex
+
+def sibling(name: str) -> ModuleType:
+    """A module beside this file, loaded by its path: packaging/demo_apks is a folder of scripts, not a
+    package (and `packaging` is also the name of a well-known distribution)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_dexwriter = sibling("dexwriter")
+ACC_PUBLIC, ACC_STATIC = _dexwriter.ACC_PUBLIC, _dexwriter.ACC_STATIC
+ClassDef, Method, write_dex = _dexwriter.ClassDef, _dexwriter.Method, _dexwriter.write_dex
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
