@@ -1005,13 +1005,16 @@ def decide(hits: dict[str, Hit], embedded_apps: Iterable[EmbeddedApp] = ()) -> D
                         "or code loaded at run time")  # fmt: skip
     strong = sorted(code for code, hit in hits.items() if hit.rule.severity == Severity.STRONG)
     categories = sorted({hit.rule.category for hit in hits.values() if hit.rule.severity != Severity.INFO})
+    reasons = []  # every reason that applies, so the reviewer sees all of them
     if strong:
-        return Decision(Verdict.SUSPICIOUS, f"strong evidence: {', '.join(strong)}")
+        reasons.append(f"strong evidence: {', '.join(strong)}")
     if len(categories) >= 2:
-        return Decision(Verdict.SUSPICIOUS, f"risks in {len(categories)} categories: {', '.join(categories)}")
+        reasons.append(f"risks in {len(categories)} categories: {', '.join(categories)}")
     if sends and (operator or (intercepts and hides)):
-        what = "reads the SIM's operator" if operator else "intercepts and hides SMS"
-        return Decision(Verdict.SUSPICIOUS, f"fee deduction: sends SMS and {what}")
+        reasons.append("fee deduction: sends SMS and " + ("reads the SIM's operator" if operator else
+                                                          "intercepts and hides SMS"))  # fmt: skip
+    if reasons:
+        return Decision(Verdict.SUSPICIOUS, "; ".join(reasons))
     if categories:
         return Decision(Verdict.CLEAN, f"one kind of risk only ({categories[0]}), as ordinary apps of that kind have")
     return Decision(Verdict.CLEAN, "no risk found" if not hits else "informational findings only")
