@@ -420,47 +420,62 @@ def _files(zf: SafeZip, app: AppFacts) -> None:
         candidates = candidates[:MAX_PAYLOAD_ENTRIES]
     elf: list[str] = [n for n in zf.namelist() if n.startswith("lib/") and n.endswith(".so")]
     for name in candidates:
-        head = _first_bytes(zf, name)
-        named_as_code = name.lower().removesuffix(".gz").endswith(CODE_SUFFIXES)
-        gzipped = head[:2] == b"\x1f\x8b"
-        if gzipped:  # a gzip-compressed file: what is inside (the first bytes only)
-            try:
-                head = zlib.decompressobj(31).decompress(head, 4096)
-            except zlib.error:
-                head = b""
-        if head[:4] == b"dex\n":
-            payload = Payload(name, "dex", not named_as_code, gzipped)
-            if not gzipped and zf.entries[name].uncompressed_size <= MAX_NESTED_ZIP:
-                payload.data = zf.read(name, max_size=MAX_NESTED_ZIP)
-            app.payloads.append(payload)
-        elif head[:4] == b"PK\x03\x04" and gzipped:  # a gzipped zip is not opened
-            if named_as_code:
-                app.payloads.append(Payload(name, "apk", False, gzipped))
-        elif head[:4] == b"PK\x03\x04":
-            found = _code_zip(zf, name)
-            if found and found[0] == "too large":
-                if named_as_code:
-                    app.payloads.append(Payload(name, "jar", False))
-                    app.notes.append(f"{name}: too large to look into (more than {MAX_NESTED_ZIP} bytes)")
-            elif found:
-                app.payloads.append(Payload(name, found[0], not named_as_code, data=found[1]))
-        elif head[:4] == b"\x7fELF":
-            app.executables.append(name + (" (gzip-compressed)" if gzipped else ""))
-            if not gzipped:
-                elf.append(name)
-        elif not gzipped and named_as_code and len(head) >= 1024 and _entropy(head) > ENCRYPTED_ENTROPY:
-            app.payloads.append(Payload(name, "encrypted", False))
+        try:
+            _look_at(zf, name, app, elf)
+        except ZipFormatError as exc:  # a damaged entry costs that entry only
+            app.notes.append(f"{name}: not read ({exc})")
+        except LimitExceeded as exc:
+            app.notes.append(f"{name} and later files: not read ({exc})")
+            break
     budget = MAX_NATIVE_TOTAL
     for name in elf:
         if budget <= 0:
             app.notes.append("native code past the byte budget was not searched")
             break
-        data = b"".join(_capped(zf.iter_chunks(name), min(MAX_NATIVE_BYTES, budget)))
+        try:
+            data = b"".join(_capped(zf.iter_chunks(name), min(MAX_NATIVE_BYTES, budget)))
+        except (ZipFormatError, LimitExceeded) as exc:
+            app.notes.append(f"{name}: not read ({exc})")
+            continue
         budget -= len(data)
         writes = sorted({m.group().decode("latin-1") for m in SYSTEM_WRITE_BYTES.finditer(data)})
         if writes:
             su = sorted({m.group().decode("latin-1") for m in SU_BYTES.finditer(data)})
             app.native_root[name] = (writes[:5], su[:5])
+
+
+def _look_at(zf: SafeZip, name: str, app: AppFacts, elf: list[str]) -> None:
+    """What one file of assets/ or res/raw is, by its first bytes: a payload, a program, or neither."""
+    head = _first_bytes(zf, name)
+    named_as_code = name.lower().removesuffix(".gz").endswith(CODE_SUFFIXES)
+    gzipped = head[:2] == b"\x1f\x8b"
+    if gzipped:  # a gzip-compressed file: what is inside (the first bytes only)
+        try:
+            head = zlib.decompressobj(31).decompress(head, 4096)
+        except zlib.error:
+            head = b""
+    if head[:4] == b"dex\n":
+        payload = Payload(name, "dex", not named_as_code, gzipped)
+        if not gzipped and zf.entries[name].uncompressed_size <= MAX_NESTED_ZIP:
+            payload.data = zf.read(name, max_size=MAX_NESTED_ZIP)
+        app.payloads.append(payload)
+    elif head[:4] == b"PK\x03\x04" and gzipped:  # a gzipped zip is not opened
+        if named_as_code:
+            app.payloads.append(Payload(name, "apk", False, gzipped))
+    elif head[:4] == b"PK\x03\x04":
+        found = _code_zip(zf, name)
+        if found and found[0] == "too large":
+            if named_as_code:
+                app.payloads.append(Payload(name, "jar", False))
+                app.notes.append(f"{name}: too large to look into (more than {MAX_NESTED_ZIP} bytes)")
+        elif found:
+            app.payloads.append(Payload(name, found[0], not named_as_code, data=found[1]))
+    elif head[:4] == b"\x7fELF":
+        app.executables.append(name + (" (gzip-compressed)" if gzipped else ""))
+        if not gzipped:
+            elf.append(name)
+    elif not gzipped and named_as_code and len(head) >= 1024 and _entropy(head) > ENCRYPTED_ENTROPY:
+        app.payloads.append(Payload(name, "encrypted", False))
 
 
 def _capped(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
@@ -487,10 +502,15 @@ def _admin_policies(zf: SafeZip) -> list[str]:
         if zf.entries[name].uncompressed_size > MAX_RES_XML or checked >= MAX_RES_XML_FILES:
             continue
         checked += 1
-        raw = zf.read(name, max_size=MAX_RES_XML)
-        if marker_utf16 not in raw and marker_utf8 not in raw:
+        try:
+            raw = zf.read(name, max_size=MAX_RES_XML)
+            if marker_utf16 not in raw and marker_utf8 not in raw:
+                continue
+            document = axml.parse(raw)
+        except (ZipFormatError, LimitExceeded):
             continue
-        document = axml.parse(raw)
+        except Exception:  # a file crafted against androguard's XML parser: that file only
+            continue
         if document.root is None or document.root.tag != "device-admin":
             continue
         policies = document.root.find("uses-policies")
@@ -573,6 +593,8 @@ def _embedded_app(path: str, data: bytes, limits: ParseLimits, dex_limits: DexLi
         nested = _gather(apk, data, limits, dex_limits, nested=True)
     except (ZipFormatError, LimitExceeded) as exc:
         return EmbeddedApp(path, apk.package, Verdict.ERROR, str(exc))
+    except Exception as exc:  # crafted against a parser: the embedded APK's verdict only
+        return EmbeddedApp(path, apk.package, Verdict.ERROR, f"unreadable ({type(exc).__name__})")
     decision, _hits = evaluate(nested)
     return EmbeddedApp(path, apk.package, decision.verdict, decision.reason)
 

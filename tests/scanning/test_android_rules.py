@@ -232,6 +232,24 @@ def test_files_that_are_not_apks_are_unsupported_and_damaged_code_is_a_note(engi
     assert values(result, "fee_deduction.sms_receiver_priority") == {FIXTURE + "smspremium.SmsInterceptor"}
 
 
+def test_a_damaged_asset_costs_that_file_only(engine, tmp_path):
+    """A JAR in assets/ whose compressed bytes are garbage: a note for it, the verdict from everything else."""
+    damaged = tmp_path / "damaged-asset.apk"
+    with zipfile.ZipFile(TEST_APKS / "dynamic-loader.apk") as source, zipfile.ZipFile(damaged, "w") as out:
+        for info in source.infolist():
+            out.writestr(info, source.read(info))
+        out.writestr("assets/extra.jar", bytes(range(256)) * 64, compress_type=zipfile.ZIP_DEFLATED)
+    data = bytearray(damaged.read_bytes())
+    with zipfile.ZipFile(damaged) as zf:
+        info = zf.getinfo("assets/extra.jar")
+    start = info.header_offset + 30 + len(info.filename)
+    data[start : start + 16] = b"\xff" * 16  # not a deflate stream any more
+    damaged.write_bytes(bytes(data))
+    result = scan(engine, damaged)
+    assert result.verdict == Verdict.SUSPICIOUS, reason(result)  # the loader and its plugin, as before
+    assert any(e.rule == "notes" and e.value.startswith("assets/extra.jar: not read") for e in result.evidence)
+
+
 def test_evidence_from_the_apk_is_escaped_and_bounded():
     assert rules._quoted("a\nb\x00c") == "a\\nb\\x00c"
     assert len(rules._quoted("x" * 5000)) == 203
