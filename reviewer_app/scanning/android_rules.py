@@ -39,9 +39,10 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
 
 from reviewer_app.apk import axml
 from reviewer_app.apk.dex import DEX_NAME
@@ -1051,10 +1052,16 @@ def evaluate(app: AppFacts) -> tuple[Decision, list[Hit]]:
 
 
 class AndroidRules(Engine):
-    """Built-in Android risk rules ("android_rules"). Options: none needed; `parse_limits` (ParseLimits)
-    and `dex_limits` (DexLimits) override the caps."""
+    """Built-in Android risk rules ("android_rules"). Options: none needed; `parse_limits` and `dex_limits`
+    (a ParseLimits / DexLimits, or a table of their fields, as a `[scanning.android_rules]` settings table
+    gives them) override the caps."""
 
     name = "android_rules"
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.parse_limits = _limits(options.get("parse_limits"), ParseLimits)
+        self.dex_limits = _limits(options.get("dex_limits"), DexLimits)
 
     def engine_version(self) -> str:
         return f"android_rules {RULES_VERSION}"
@@ -1070,7 +1077,7 @@ class AndroidRules(Engine):
                                 seconds=time.perf_counter() - started, error=_one_line(reason))  # fmt: skip
 
         try:
-            app = gather(path, self.options.get("parse_limits"), self.options.get("dex_limits"))
+            app = gather(path, self.parse_limits, self.dex_limits)
         except UnreadableApk as exc:
             return failed(Verdict.UNSUPPORTED if exc.unsupported else Verdict.ERROR, str(exc))
         except (ZipFormatError, LimitExceeded, OSError) as exc:
@@ -1091,6 +1098,22 @@ class AndroidRules(Engine):
             time.perf_counter() - started,
             tuple(evidence),
         )
+
+
+L = TypeVar("L", ParseLimits, DexLimits)
+
+
+def _limits(value: object, kind: type[L]) -> L | None:
+    """Caps from an engine option: the object itself, or a table of its fields (unknown names refused)."""
+    if value is None or isinstance(value, kind):
+        return value
+    if isinstance(value, dict):
+        known = {f.name for f in fields(kind)}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown {kind.__name__} fields: {', '.join(unknown)}")
+        return kind(**value)
+    raise ValueError(f"{kind.__name__} option must be a table, not {type(value).__name__}")
 
 
 def _one_line(text: str) -> str:

@@ -272,6 +272,16 @@ def test_embedded_code_is_read_only_within_its_byte_budget(monkeypatch):
 # -- through the registry and the runner ---------------------------------------------------------------
 
 
+def test_caps_come_from_the_engine_options_as_objects_or_settings_tables():
+    capped = AndroidRules(dex_limits={"max_strings": 5}).scan(TEST_APKS / "sms-premium.apk")
+    assert any(e.rule == "notes" and "strings read (cap)" in e.value for e in capped.evidence)
+    assert capped.verdict != Verdict.MALICIOUS  # the numbers past the cap were not seen
+    same = AndroidRules(dex_limits=rules.DexLimits(max_strings=5)).scan(TEST_APKS / "sms-premium.apk")
+    assert same.evidence == capped.evidence
+    with pytest.raises(ValueError, match="unknown DexLimits fields: max_stringz"):
+        AndroidRules(dex_limits={"max_stringz": 5})
+
+
 def test_the_engine_is_built_in_and_runs_in_the_runner():
     assert "android_rules" in known_engines()
     assert isinstance(make_engine(EngineSpec("android_rules")), AndroidRules)
