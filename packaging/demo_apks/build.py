@@ -15,6 +15,12 @@ Every APK is made with Debian's Android tools, so that the files are what a real
   manifest is overwritten by another of the same length (the pool keeps its layout, every attribute its
   resource id), the archive is written back entry by entry, then signed.  Android and aapt read its
   attributes by resource id; the index's ``manifest_namespace`` says which string it carries.
+* the APKs with code (the risk rules' test APKs: sms-premium, sms-compose, dynamic-loader, hidden-icon,
+  admin-locker, plain): Debian has no d8, so ``classes.dex`` is written by ``dexwriter.py`` from the
+  classes of ``fixture_code.py`` and added to the zip before signing, with any assets the fixture carries
+  (a JAR with its own classes.dex).  The check runs AOSP's ``dexdump -d`` (Debian package ``dexdump``),
+  which verifies each DEX file (checksum, signature, sorted tables, map) before it disassembles it, and
+  compares its classes and invoked methods with the index's ``dex`` entry.
 
 At the end every file is checked with ``apksigner verify --print-certs`` and ``aapt dump badging`` against
 the index.json written beside it; any difference stops the build with a non-zero exit status.
@@ -31,7 +37,7 @@ Usage (from anywhere; paths are relative to the repository):
     python packaging/demo_apks/build.py --make-keys   create missing keys in keys/ with openssl (done once;
                                                       the keys are committed, so builds reuse them)
 
-Tool locations can be overridden with the environment variables AAPT, APKSIGNER, OPENSSL and
+Tool locations can be overridden with the environment variables AAPT, APKSIGNER, DEXDUMP, OPENSSL and
 ANDROID_FRAMEWORK_RES.
 """
 
@@ -69,6 +75,7 @@ OUTPUT_DIRS = {
 
 AAPT = os.environ.get("AAPT", "/usr/bin/aapt")
 APKSIGNER = os.environ.get("APKSIGNER", "/usr/bin/apksigner")
+DEXDUMP = os.environ.get("DEXDUMP", "/usr/bin/dexdump")
 OPENSSL = os.environ.get("OPENSSL", "openssl")
 FRAMEWORK_RES = os.environ.get("ANDROID_FRAMEWORK_RES", "/usr/share/android-framework-res/framework-res.apk")
 
@@ -84,6 +91,19 @@ DENSITY_DPI = {"mdpi": 160, "hdpi": 240, "xhdpi": 320, "xxhdpi": 480, "xxxhdpi":
 
 class BuildError(RuntimeError):
     pass
+
+
+def _fixture_code() -> Any:
+    """fixture_code.py beside this script (a folder of scripts, not a package: loaded by its path)."""
+    import importlib.util
+
+    if "fixture_code" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("fixture_code", HERE / "fixture_code.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["fixture_code"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["fixture_code"]
 
 
 # --------------------------------------------------------------------------------------------- keys
@@ -213,6 +233,7 @@ class Spec:
     manifest_namespace: str | None = None
     activities: tuple[str, ...] = ()
     receivers: tuple[str, ...] = ()
+    code: str | None = None  # key of fixture_code.FIXTURES: the APK gets that classes.dex (and files)
 
     @property
     def verifies(self) -> bool:
@@ -545,6 +566,159 @@ SPECS: tuple[Spec, ...] = (
         kind="new",
         notes="aapt output never signed: no META-INF and no APK Signing Block.",
     ),
+    # ---- tests only, with code: the Android risk rules (reviewer_app/scanning/android_rules.py)
+    Spec(
+        file="sms-premium.apk",
+        dest="tests",
+        manifest="sms-premium.xml",
+        res=None,
+        icon=Icon("mipmap", "ic_launcher", "#AD1457", "S"),
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.smspremium",
+        label="Ringtones Free",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=28,
+        permissions=(
+            Perm("android.permission.SEND_SMS"),
+            Perm("android.permission.RECEIVE_SMS"),
+            Perm("android.permission.READ_PHONE_STATE"),
+            Perm("android.permission.RECEIVE_BOOT_COMPLETED"),
+        ),
+        activities=("com.example.fixture.smspremium.MainActivity",),
+        receivers=("com.example.fixture.smspremium.SmsInterceptor", "com.example.fixture.smspremium.BootReceiver"),
+        code="sms-premium",
+        developer="Fixture Developer",
+        tier=1,
+        kind="new",
+        notes=(
+            "SMS fee-deduction kit: a service reads the IMSI and sends SMS to a premium-rate number (1065880021) and "
+            "a short code (83120); an SMS_RECEIVED receiver with priority 1000 aborts and deletes the replies; "
+            "starts at boot."
+        ),
+    ),
+    Spec(
+        file="sms-compose.apk",
+        dest="tests",
+        manifest="sms-compose.xml",
+        res=None,
+        icon=Icon("mipmap", "ic_launcher", "#00897B", "S"),
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.smscompose",
+        label="Quick SMS",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(Perm("android.permission.SEND_SMS"),),
+        activities=("com.example.fixture.smscompose.MainActivity",),
+        code="sms-compose",
+        developer="Fixture Developer",
+        tier=3,
+        kind="sensitive",
+        notes="An ordinary SMS app: sends the text the user typed to the number the user typed, from its screen.",
+    ),
+    Spec(
+        file="dynamic-loader.apk",
+        dest="tests",
+        manifest="dynamic-loader.xml",
+        res=None,
+        icon=Icon("mipmap", "ic_launcher", "#5E35B1", "L"),
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.loader",
+        label="Plugin Host",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(),
+        activities=("com.example.fixture.loader.MainActivity",),
+        code="dynamic-loader",
+        developer="Fixture Developer",
+        tier=3,
+        kind="new",
+        notes=(
+            "Opens assets/plugin.jar and loads its classes with a DexClassLoader; the plugin's code runs `su -c id`."
+        ),
+    ),
+    Spec(
+        file="hidden-icon.apk",
+        dest="tests",
+        manifest="hidden-icon.xml",
+        res=None,
+        icon=Icon("mipmap", "ic_launcher", "#F57F17", "U"),
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.hiddenicon",
+        label="Battery Saver",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(Perm("android.permission.RECEIVE_BOOT_COMPLETED"),),
+        activities=("com.example.fixture.hiddenicon.MainActivity",),
+        receivers=("com.example.fixture.hiddenicon.BootReceiver",),
+        code="hidden-icon",
+        developer="Fixture Developer",
+        tier=2,
+        kind="new",
+        notes=(
+            "Disables its own launcher activity with setComponentEnabledSetting on first start, and starts a service "
+            "at every boot."
+        ),
+    ),
+    Spec(
+        file="admin-locker.apk",
+        dest="tests",
+        manifest="admin-locker.xml",
+        res="fixture-locker",
+        icon=Icon("mipmap", "ic_launcher", "#37474F", "L"),
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.locker",
+        label="Video Player HD",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=22,
+        permissions=(Perm("android.permission.SYSTEM_ALERT_WINDOW"),),
+        activities=("com.example.fixture.locker.MainActivity",),
+        receivers=("com.example.fixture.locker.LockAdmin",),
+        code="admin-locker",
+        developer="Fixture Developer",
+        tier=1,
+        kind="new",
+        notes=(
+            "Screen locker: a device administrator (force-lock, reset-password) whose service resets the password, "
+            "locks the device and adds a TYPE_SYSTEM_ERROR window over other apps."
+        ),
+    ),
+    Spec(
+        file="plain.apk",
+        dest="tests",
+        manifest="plain.xml",
+        res=None,
+        icon=Icon("mipmap", "ic_launcher", "#1565C0", "N"),
+        signing={"v1": "fixture-a", "v2": "fixture-a"},
+        package="com.example.fixture.plain",
+        label="Plain Notes",
+        localized_labels={},
+        version_code=1,
+        version_name="1.0",
+        min_sdk=21,
+        target_sdk=34,
+        permissions=(),
+        activities=("com.example.fixture.plain.MainActivity",),
+        code="plain",
+        developer="Fixture Developer",
+        tier=4,
+        kind="new",
+        notes="An ordinary app with code (logs a line, shows a toast) and nothing for the risk rules to report.",
+    ),
 )
 
 
@@ -652,6 +826,8 @@ def require_tools(*, signing: bool = True) -> None:
         missing.append(f"apksigner ({APKSIGNER}; Debian package apksigner)")
     if not Path(FRAMEWORK_RES).exists():
         missing.append(f"framework-res.apk ({FRAMEWORK_RES}; Debian package android-framework-res)")
+    if not Path(DEXDUMP).exists() and shutil.which(DEXDUMP) is None:
+        missing.append(f"dexdump ({DEXDUMP}; Debian package dexdump)")
     if missing:
         raise BuildError("missing tools: " + "; ".join(missing))
 
@@ -859,6 +1035,10 @@ def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) 
             ],
         )
 
+    if spec.code:
+        code = _fixture_code().FIXTURES[spec.code]()
+        add_zip_entries(base, [("classes.dex", code.dex), *code.files])
+
     if spec.manifest_namespace:
         replace_manifest_namespace(base, spec.manifest_namespace)
 
@@ -919,6 +1099,13 @@ def index_entry(spec: Spec, apk: Path, keys: dict[str, Key], subjects: dict[str,
     }
     if spec.manifest_namespace:  # only where set: the other entries keep the shape they had
         entry["manifest_namespace"] = spec.manifest_namespace
+    if spec.code:
+        code = _fixture_code().FIXTURES[spec.code]()
+        entry["dex"] = {
+            "classes": sorted(c.name for c in code.classes),
+            "calls": list(code.calls),
+            "files": {name: sorted(classes) for name, classes in code.file_classes.items()},
+        }
     return entry
 
 
@@ -1105,6 +1292,11 @@ def verify_outputs(dirs: dict[str, Path]) -> list[str]:
         expect("receivers", components["receiver"], entry["receivers"])
         namespaces = re.findall(r"^N: android=(\S+)$", _xmltree(apk), re.M)
         expect("android namespace URI", namespaces, [entry.get("manifest_namespace", ANDROID_NS)])
+        with zipfile.ZipFile(apk) as zf:
+            has_code = "classes.dex" in zf.namelist()
+        expect("has classes.dex", has_code, "dex" in entry)
+        if "dex" in entry and has_code:
+            problems.extend(check_code(apk, entry["dex"]))
 
         # signatures
         v = apksigner_verify(apk)
@@ -1144,6 +1336,40 @@ def verify_outputs(dirs: dict[str, Path]) -> list[str]:
             a, b = dirs[spec.dest] / spec.file, dirs[other.dest] / other.file
             if a.exists() and b.exists() and _icon_bytes(a) != _icon_bytes(b):
                 problems.append(f"{spec.file}: icon is not byte-identical to {other.file}'s")
+    return problems
+
+
+def dexdump(data: bytes) -> subprocess.CompletedProcess[str]:
+    """`dexdump -d` of DEX bytes: ART's verifier runs first (checksum, signature, sorted tables, map list)."""
+    with tempfile.TemporaryDirectory(prefix="demo-apks-dex-") as tmp:
+        path = Path(tmp) / "classes.dex"
+        path.write_bytes(data)
+        return run([DEXDUMP, "-d", str(path)], check=False)
+
+
+def check_code(apk: Path, expected: dict[str, Any]) -> list[str]:
+    """Every DEX file of an APK with code (classes.dex and those in the JARs it carries) passes dexdump's
+    verification, defines the classes index.json lists, and classes.dex invokes the methods it lists."""
+    problems: list[str] = []
+    with zipfile.ZipFile(apk) as zf:
+        dexes = {"classes.dex": (zf.read("classes.dex"), expected["classes"])}
+        for name, classes in expected["files"].items():
+            with zipfile.ZipFile(io.BytesIO(zf.read(name))) as inner:
+                dexes[f"{name}!classes.dex"] = (inner.read("classes.dex"), classes)
+    for label, (data, classes) in dexes.items():
+        proc = dexdump(data)
+        failure = re.search(r"Failure to verify[^\n]*", proc.stderr)
+        if proc.returncode != 0 or failure:
+            problems.append(f"{apk.name}: {label}: dexdump: {failure.group() if failure else proc.stderr.strip()}")
+            continue
+        found = sorted(re.findall(r"^  Class descriptor  : '([^']+)'$", proc.stdout, re.M))
+        if found != sorted(classes):
+            problems.append(f"{apk.name}: {label}: dexdump says classes {found}, index.json says {sorted(classes)}")
+        if label == "classes.dex":
+            invoked = set(re.findall(r"\|[0-9a-f]{4}: invoke-[\w/-]+ \{[^}]*\}, (\S+) // method@", proc.stdout))
+            missing = [call for call in expected["calls"] if call not in invoked]
+            if missing:
+                problems.append(f"{apk.name}: classes.dex: dexdump shows no invoke of {missing}")
     return problems
 
 

@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "reviewer_app.scan_engines"
 BUILT_IN: dict[str, str] = {
     "clamav": "reviewer_app.scanning.clamav:ClamavEngine",
     "yara": "reviewer_app.scanning.yara_engine:YaraEngine",
+    "android_rules": "reviewer_app.scanning.android_rules:AndroidRules",
 }
 
 _registered: dict[str, type[Engine]] = {}
