@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ActivityLog</name>
@@ -556,6 +557,21 @@
     </message>
 </context>
 <context>
+    <name>Gates</name>
+    <message>
+        <source>passed</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>已拦截</translation>
+    </message>
+    <message>
+        <source>held</source>
+        <translation>待定</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
         <source>History</source>
@@ -658,7 +674,7 @@
         <translation>开发者或公司名称</translation>
     </message>
     <message>
-        <source>Keep the developer's tier</source>
+        <source>Keep the developer&apos;s tier</source>
         <translation>沿用开发者现有星级</translation>
     </message>
     <message>
@@ -759,7 +775,7 @@
         <translation>上一个已通过版本未申请此权限。</translation>
     </message>
     <message>
-        <source>Implied by Android because of the app's old target SDK.</source>
+        <source>Implied by Android because of the app&apos;s old target SDK.</source>
         <translation>因应用的目标 SDK 较旧，由 Android 隐式授予。</translation>
     </message>
 </context>
@@ -833,7 +849,7 @@
         <translation>未经用户明确同意发送付费短信或扣费。</translation>
     </message>
     <message>
-        <source>Copies another app's name or icon, signed by someone else.</source>
+        <source>Copies another app&apos;s name or icon, signed by someone else.</source>
         <translation>抄袭其他应用的名称或图标，且由他人签名。</translation>
     </message>
     <message>
@@ -841,7 +857,7 @@
         <translation>申请了其功能并不需要的敏感权限。</translation>
     </message>
     <message>
-        <source>The APK's signature does not verify or changed unexpectedly.</source>
+        <source>The APK&apos;s signature does not verify or changed unexpectedly.</source>
         <translation>APK 签名校验失败或发生了意外变更。</translation>
     </message>
     <message>
@@ -863,6 +879,33 @@
     <message>
         <source>Explained in the message to the developer.</source>
         <translation>具体见给开发者的说明。</translation>
+    </message>
+</context>
+<context>
+    <name>ScanVerdicts</name>
+    <message>
+        <source>clean</source>
+        <translation>干净</translation>
+    </message>
+    <message>
+        <source>malicious</source>
+        <translation>恶意</translation>
+    </message>
+    <message>
+        <source>suspicious</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>cannot judge this file</source>
+        <translation>无法判断此文件</translation>
     </message>
 </context>
 <context>
@@ -1227,7 +1270,7 @@
         <translation>AndroidManifest.xml 经过加壳或混淆：部分值可能缺失</translation>
     </message>
     <message>
-        <source>manifest attributes carry the namespace {namespace} instead of Android's: read by their resource ids, as Android does</source>
+        <source>manifest attributes carry the namespace {namespace} instead of Android&apos;s: read by their resource ids, as Android does</source>
         <translation>清单属性使用的命名空间是 {namespace}，而不是 Android 的命名空间：已像 Android 一样按资源 ID 读取</translation>
     </message>
     <message>
