@@ -123,6 +123,130 @@ class VersionRecord:
     decided_at: datetime | None = None
 
 
+# -- scans, jobs and recalls ----------------------------------------------------------------------
+
+JOB_KINDS = ("scan",)  # later: clone fingerprints, device imports
+JOB_STATES = ("queued", "running", "done", "failed")
+JOB_REASONS = ("submitted", "requested", "rescan")  # filed with the package, asked for by a person, signatures changed
+SCAN_STATES = ("running", "done", "failed")
+GATES = ("pass", "block", "hold")
+RECALL_STATES = ("open", "recalled", "dismissed")
+BLOCKLIST_KINDS = ("sha256", "certificate")
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """One piece of background work in the database, taken by exactly one worker at a time."""
+
+    job_id: int
+    kind: str
+    state: str
+    reason: str
+    artifact_sha256: str | None
+    submission_id: int | None
+    attempts: int
+    created_at: datetime
+    worker: str | None = None
+    lease_until: datetime | None = None
+    error: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScanEngineRow:
+    """One engine's verdict as stored with the artifact (the names of `reviewer-app scan --json`)."""
+
+    engine: str
+    engine_version: str
+    signatures_version: str
+    verdict: str  # clean / malicious / suspicious / error / timeout / unsupported
+    detections: tuple[str, ...] = ()
+    seconds: float = 0.0
+    evidence: tuple[dict[str, str], ...] = ()  # {"rule", "kind", "value", "detail"}
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "engine_version": self.engine_version,
+            "signatures_version": self.signatures_version,
+            "verdict": self.verdict,
+            "detections": list(self.detections),
+            "seconds": self.seconds,
+            "evidence": [dict(e) for e in self.evidence],
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScanEngineRow:
+        return cls(
+            engine=str(data.get("engine") or ""),
+            engine_version=str(data.get("engine_version") or ""),
+            signatures_version=str(data.get("signatures_version") or ""),
+            verdict=str(data.get("verdict") or "error"),
+            detections=tuple(str(d) for d in data.get("detections") or ()),
+            seconds=float(data.get("seconds") or 0.0),
+            evidence=tuple({str(k): str(v) for k, v in e.items()} for e in data.get("evidence") or ()),
+            error=data.get("error"),
+        )
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    """One scan of an artifact by every enabled engine: the gate and a row per engine, kept with the
+    artifact. `state` is "running" while engines still answer (rows arrive one by one)."""
+
+    scan_id: int
+    artifact_sha256: str
+    state: str
+    reason: str  # JOB_REASONS
+    policy: str
+    gate: str | None  # pass / block / hold; None before the first verdict
+    gate_reason: str
+    engines: tuple[ScanEngineRow, ...]
+    engines_expected: int
+    started_at: datetime
+    finished_at: datetime | None = None
+    malware_after_pass: tuple[str, ...] = ()
+    worker: str | None = None
+    error: str | None = None
+
+    @property
+    def malicious(self) -> tuple[ScanEngineRow, ...]:
+        return tuple(row for row in self.engines if row.verdict == "malicious")
+
+
+@dataclass(frozen=True)
+class BlocklistEntry:
+    """A SHA-256 of an APK or of a signing certificate that leads have blocked."""
+
+    kind: str  # BLOCKLIST_KINDS
+    value: str  # lower-case hex
+    reason: str
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class RecallCase:
+    """A live app that a later scan found malicious (or that a lead chose to pull): who opened it, on
+    what, with which evidence, and what a lead decided."""
+
+    case_id: int
+    package: str
+    submission_id: int | None  # the approved submission of the artifact
+    artifact_sha256: str | None
+    version_name: str | None
+    opened_at: datetime
+    opened_by: str
+    source: str  # "rescan" or "lead"
+    evidence: tuple[ScanEngineRow, ...]
+    state: str  # RECALL_STATES
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    note: str | None = None
+
+
 @dataclass(frozen=True)
 class SubmissionDetail:
     """Everything the store keeps about one submission."""
@@ -137,6 +261,10 @@ class SubmissionDetail:
     previous_facts: dict[str, Any] | None = None  # last approved version of the same package
     previous_artifact_sha256: str | None = None  # its APK in the blob store
     versions: tuple[VersionRecord, ...] = ()  # other submissions of the same package, newest first
+    scans: tuple[ScanRecord, ...] = ()  # of this artifact, newest first
+    scan_job: str | None = None  # "queued" or "running" while a scan of it waits or runs
+    withdrawn_at: datetime | None = None  # the app was recalled
+    withdrawn_reason: str | None = None
 
 
 @dataclass(frozen=True)
