@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_sub = p.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
     p = user_sub.add_parser("add", parents=[common], help="create a user (PostgreSQL: a login role in its group)")
     p.add_argument("name")
-    p.add_argument("--role", required=True, choices=("reviewer", "lead", "admin"))
+    p.add_argument("--role", required=True, choices=("reviewer", "lead", "admin", "worker"))
     p.add_argument("--password-stdin", action="store_true", help="read the new user's password from standard input")
 
     p = sub.add_parser("journal", parents=[common], help="decisions waiting in the offline journal")

@@ -47,7 +47,7 @@ def add_user(settings: Settings, name: str, role: str, user_password: str | None
             roles.add_user(writer, name, role, user_password)
             return f"login role {name} in group {roles.GROUPS[role]}"
     if role not in roles.GROUPS:
-        raise RoleError(f"unknown role {role!r} (use reviewer, lead or admin)")
+        raise RoleError(f"unknown role {role!r} (use reviewer, lead, admin or worker)")
     store = open_store(settings, password)
     try:
         store.set_user_role(name, role)

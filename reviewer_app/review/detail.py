@@ -14,8 +14,9 @@ from typing import Any
 
 from reviewer_app.apk.diff import VersionDiff, diff_versions
 from reviewer_app.apk.permissions import is_dangerous as _is_dangerous
-from reviewer_app.domain import RedFlag, StoreError
+from reviewer_app.domain import RedFlag, StoreError, worst_first
 from reviewer_app.review.flags import red_flags
+from reviewer_app.review.scans import scan_flags
 
 
 @dataclass(frozen=True)
@@ -137,4 +138,7 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> ReviewD
             str(service.artifact_path(view.detail.artifact_sha256)),
         )
     flags = red_flags(view.facts, changes)
+    finished = [scan for scan in view.detail.scans if scan.state == "done"]
+    if finished:
+        flags = worst_first([*flags, *scan_flags(finished[0])])
     return ReviewDetail(view, claim_error, requested, implied, removed, changes, code_paths, flags)

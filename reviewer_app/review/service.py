@@ -16,15 +16,18 @@ from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.config import Settings
 from reviewer_app.credentials import load_password, without_password
 from reviewer_app.domain import (
+    BLOCKLIST_KINDS,
     KINDS,
     OPEN_STATUSES,
     AlreadyDecided,
+    BlocklistEntry,
     ClaimRecord,
     DatabaseUnavailable,
     DecisionRecord,
     HeldByOther,
     NotFound,
     QueueRow,
+    RecallCase,
     StoreError,
     SubmissionDetail,
     iso_utc,
@@ -262,6 +265,7 @@ class ReviewService:
                 deadline=deadline,
                 facts=facts.to_json(),
                 red_flags=flags,
+                scan=bool(self.settings.scanning.engines),
                 apk_path=apk_path,
                 icon_png=facts.icon_png,
                 note=note,
@@ -354,6 +358,53 @@ class ReviewService:
         facts = ApkFacts.from_json(detail.facts, detail.icon_png) if detail.facts else None
         previous = ApkFacts.from_json(detail.previous_facts) if detail.previous_facts else None
         return SubmissionView(detail, facts, previous)
+
+    # -- scans, blocklist, recalls ---------------------------------------------------------------
+
+    def request_scan(self, submission_id: int) -> int | None:
+        """Ask the workers for a new scan of this submission's package (the Scans panel's re-scan); the job's
+        id, or None when one already waits."""
+        detail = self.store.detail(submission_id)
+        if detail.artifact_sha256 is None:
+            raise ReviewError(f"submission {submission_id} has no package to scan")
+        return self.store.enqueue_job(
+            "scan", "requested", artifact_sha256=detail.artifact_sha256, submission_id=submission_id,
+            created_by=self.reviewer, now=self.clock(),
+        )  # fmt: skip
+
+    def scan_job_counts(self) -> dict[str, int]:
+        return self.store.job_counts(("scan",))
+
+    def blocklist(self) -> list[BlocklistEntry]:
+        return self.store.blocklist()
+
+    def block(self, kind: str, value: str, reason: str) -> bool:
+        """Put an APK's or a certificate's SHA-256 on the blocklist (leads); the workers then re-scan every
+        live app with the new list. False when it was there already."""
+        value = (value or "").strip().lower().replace(":", "")
+        if kind not in BLOCKLIST_KINDS:
+            raise ReviewError(f"unknown blocklist kind {kind!r} (use {' or '.join(BLOCKLIST_KINDS)})")
+        if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+            raise ReviewError(f"{value!r} is not a SHA-256 (64 hexadecimal digits)")
+        if not (reason or "").strip():
+            raise ReviewError("a reason is required")
+        return self.store.add_to_blocklist(kind, value, reason.strip(), self.reviewer, self.clock())
+
+    def unblock(self, kind: str, value: str) -> bool:
+        return self.store.remove_from_blocklist(kind, (value or "").strip().lower().replace(":", ""), self.reviewer)
+
+    def recall_cases(self, include_closed: bool = False) -> list[RecallCase]:
+        return self.store.recall_cases(None if include_closed else ("open",))
+
+    def recall_app(self, case_id: int, reason: str) -> RecallCase:
+        """Close a recall case by recalling the app: it is withdrawn from the store (leads)."""
+        if not (reason or "").strip():
+            raise ReviewError("a reason is required to recall an app")
+        return self.store.close_recall_case(case_id, "recalled", self.reviewer, reason.strip(), self.clock())
+
+    def dismiss_recall(self, case_id: int, note: str) -> RecallCase:
+        """Close a recall case and keep the app live (the detection was wrong, say)."""
+        return self.store.close_recall_case(case_id, "dismissed", self.reviewer, (note or "").strip(), self.clock())
 
     # -- claims ----------------------------------------------------------------------------------
 

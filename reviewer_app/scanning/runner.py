@@ -11,6 +11,7 @@ slowest engine has answered).
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
@@ -64,15 +65,34 @@ def _scan_in_process(spec: EngineSpec, path: str) -> EngineResult:
     return result
 
 
-class ScanRunner:
-    """Engines side by side; `scan(path)` returns the report when every engine has answered."""
+def _versions_in_process(spec: EngineSpec) -> tuple[str, str, str]:
+    """In the engine's process: (name, engine version, signatures version), for the signatures digest."""
+    from reviewer_app.scanning.registry import make_engine
 
-    def __init__(self, specs: Sequence[EngineSpec], policy: GatePolicy | str = "any_clean") -> None:
+    try:
+        key = repr((spec.name, sorted(spec.options.items())))
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = make_engine(spec)
+        return spec.name, str(engine.engine_version()), str(engine.signatures_version())  # type: ignore[attr-defined]
+    except Exception as exc:
+        return spec.name, "", f"unavailable: {type(exc).__name__}"
+
+
+class ScanRunner:
+    """Engines side by side; `scan(path)` returns the report when every engine has answered.
+
+    `workers_per_engine` > 1 lets that many files be scanned at once (a worker running several jobs);
+    each engine still has a process of its own per file."""
+
+    def __init__(
+        self, specs: Sequence[EngineSpec], policy: GatePolicy | str = "any_clean", workers_per_engine: int = 1
+    ) -> None:
         self.specs = list(specs)
         self.policy = GatePolicy.parse(policy) if isinstance(policy, str) else policy
         self._pools = [  # one process per engine (two specs of one engine are two engines)
             ProcessPool(
-                max_workers=1,
+                max_workers=max(1, workers_per_engine),
                 max_tasks=200,
                 initializer=_init_engine_process,
                 initargs=(spec.memory_bytes,),
@@ -81,7 +101,13 @@ class ScanRunner:
             for spec in self.specs
         ]
 
-    def scan(self, path: str | os.PathLike[str], on_result: OnResult | None = None) -> ScanReport:
+    def scan(
+        self,
+        path: str | os.PathLike[str],
+        on_result: OnResult | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanReport:
+        """Every engine on one file; `cancel` set meanwhile stops waiting (the report is not ok: "cancelled")."""
         name = os.fspath(path)
         started = time.perf_counter()
         if not Path(name).is_file():
@@ -94,7 +120,12 @@ class ScanRunner:
         results: list[EngineResult] = []
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=0.25 if cancel is not None else None, return_when=FIRST_COMPLETED)
+            if cancel is not None and cancel.is_set():
+                for future in pending:
+                    future.cancel()
+                return ScanReport(name, False, self.policy, None, tuple(results), error="cancelled",
+                                  seconds=time.perf_counter() - started)  # fmt: skip
             for future in done:
                 result = self._result(future, futures[future])
                 results.append(result)
@@ -102,6 +133,20 @@ class ScanRunner:
                     on_result(result, decide(self.policy, results, len(self.specs)))
         decision = decide(self.policy, results, len(self.specs))
         return ScanReport(name, True, self.policy, decision, tuple(results), seconds=time.perf_counter() - started)
+
+    def versions(self, timeout: float = 60.0) -> list[tuple[str, str, str]]:
+        """(engine, engine version, signatures version) of every engine, asked in its own process."""
+        futures = [
+            pool.schedule(_versions_in_process, args=(spec,), timeout=timeout)
+            for pool, spec in zip(self._pools, self.specs, strict=True)
+        ]
+        versions = []
+        for future, spec in zip(futures, self.specs, strict=True):
+            try:
+                versions.append(future.result())
+            except Exception as exc:
+                versions.append((spec.name, "", f"unavailable: {type(exc).__name__}"))
+        return versions
 
     @staticmethod
     def _result(future: Future, spec: EngineSpec) -> EngineResult:

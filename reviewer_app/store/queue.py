@@ -26,6 +26,7 @@ from reviewer_app.domain import (
     VersionRecord,
 )
 from reviewer_app.store.base import StoreBase, decision_record
+from reviewer_app.store.scans import scan_job_state, scans_of
 from reviewer_app.store.schema import (
     OPEN_STATUSES,
     App,
@@ -201,6 +202,9 @@ class QueueReads(StoreBase):
             previous, previous_sha = self._approved(s, row.package, submission_id) if row.package else (None, None)
             versions = self._versions(s, row.package, submission_id) if row.package else ()
             icon_blob = art.icon_blob if art else None
+            scans = scans_of(s, art.id, art.sha256) if art else ()
+            scan_job = scan_job_state(s, art.id) if art else None
+            app = s.get(App, sub.app_id) if sub.app_id else None
         icon = None
         if icon_blob:
             try:
@@ -218,6 +222,10 @@ class QueueReads(StoreBase):
             previous_facts=previous,
             previous_artifact_sha256=previous_sha,
             versions=versions,
+            scans=scans,
+            scan_job=scan_job,
+            withdrawn_at=app.withdrawn_at if app else None,
+            withdrawn_reason=app.withdrawn_reason if app else None,
         )
 
     def approved_facts(self, package: str) -> dict[str, Any] | None:

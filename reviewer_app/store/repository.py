@@ -1,7 +1,8 @@
 """The only place that talks SQL: `Store` reads and writes plain records (reviewer_app.domain).
 
 Its parts live beside it: base.py (engines, transactions, the shared rules), queue.py (reading the queue
-and a submission), claims.py (leases), decisions.py; this module files submissions and keeps users."""
+and a submission), claims.py (leases), decisions.py, jobs.py (background work), scans.py (scans, the
+blocklist, recall cases); this module files submissions and keeps users."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from reviewer_app.store.claims import ClaimWrites
 from reviewer_app.store.decisions import DecisionWrites
 from reviewer_app.store.errors import IntegrityViolation, translate_errors
 from reviewer_app.store.queue import QueueReads
+from reviewer_app.store.scans import ScanWrites
 from reviewer_app.store.schema import (
     KINDS,
     App,
@@ -38,7 +40,7 @@ ANALYZE_AFTER = 1000  # rows added in one bulk import
 __all__ = ["Store", "translate_errors"]
 
 
-class Store(QueueReads, ClaimWrites, DecisionWrites):
+class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites):
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""
 
     # -- submissions -----------------------------------------------------------------------------
@@ -57,8 +59,10 @@ class Store(QueueReads, ClaimWrites, DecisionWrites):
         note: str | None = None,
         package: str | None = None,
         red_flags: Sequence[RedFlag] = (),
+        scan: bool = False,
     ) -> int:
-        """File the APK in the blob store, then write developer, app, artifact and submission in one transaction."""
+        """File the APK in the blob store, then write developer, app, artifact and submission in one transaction
+        (with `scan`, its scan job too: a worker picks it up as soon as this commits)."""
         if kind not in KINDS:
             raise ValueError(f"unknown submission kind {kind!r}")
         artifact_sha = None
@@ -92,6 +96,8 @@ class Store(QueueReads, ClaimWrites, DecisionWrites):
                     )
                     s.add(sub)
                     s.flush()
+                    if scan and artifact is not None:
+                        self._enqueue(s, "scan", "submitted", artifact.id, sub.id, None, None, submitted_at)
                     return sub.id
             except IntegrityViolation:
                 # Another workstation created the same developer/app/artifact at the same moment.

@@ -10,6 +10,11 @@ connection's database user (`current_user`) and every rule below is checked by P
                            own decisions) and recalls.
     reviewer_app_admin     manages configuration, intake (developers, apps, artifacts, submissions)
                            and users; decides nothing.
+    reviewer_app_worker    a headless `reviewer-app worker`: takes and finishes jobs, writes scans and
+                           the red flags they raise, opens recall cases; decides nothing.
+
+Reviewers may ask for a re-scan (a queued job in their own name); leads keep the blocklist and close
+recall cases, which withdraws the app.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ GROUPS = {
     "reviewer": "reviewer_app_reviewer",
     "lead": "reviewer_app_lead",
     "admin": "reviewer_app_admin",
+    "worker": "reviewer_app_worker",
 }
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -51,6 +57,19 @@ SETUP = [
     "GRANT INSERT ON audits, recalls TO reviewer_app_lead",
     "GRANT INSERT, UPDATE ON developers, apps, artifacts, submissions TO reviewer_app_admin",
     "GRANT INSERT, UPDATE, DELETE ON settings TO reviewer_app_admin",
+    # background work: jobs, scans, the blocklist, recall cases (migration 0008)
+    "GRANT USAGE ON SCHEMA public TO reviewer_app_worker",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reviewer_app_worker",
+    "GRANT INSERT, UPDATE ON jobs, scans TO reviewer_app_worker",
+    "GRANT INSERT ON recall_cases TO reviewer_app_worker",
+    "GRANT UPDATE (red_flags) ON submissions TO reviewer_app_worker",
+    "GRANT USAGE ON SEQUENCE jobs_id_seq, scans_id_seq, recall_cases_id_seq TO reviewer_app_worker",
+    "GRANT INSERT ON jobs TO reviewer_app_reviewer, reviewer_app_admin",
+    "GRANT USAGE ON SEQUENCE jobs_id_seq TO reviewer_app_reviewer",
+    "GRANT INSERT, DELETE ON blocklist TO reviewer_app_lead",
+    "GRANT USAGE ON SEQUENCE blocklist_id_seq, recall_cases_id_seq TO reviewer_app_lead",
+    "GRANT INSERT, UPDATE (state, closed_by, closed_at, note) ON recall_cases TO reviewer_app_lead",
+    "GRANT UPDATE (withdrawn_at, withdrawn_reason) ON apps TO reviewer_app_lead",
     # row-level security
     "ALTER TABLE submissions ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE decisions ENABLE ROW LEVEL SECURITY",
@@ -76,6 +95,23 @@ SETUP = [
     "CREATE POLICY not_own_work ON audits FOR INSERT TO reviewer_app_lead WITH CHECK ("
     "auditor = current_user AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = decision_id "
     "AND d.reviewer = current_user))",
+    "DROP POLICY IF EXISTS scan_flags ON submissions",
+    "CREATE POLICY scan_flags ON submissions FOR UPDATE TO reviewer_app_worker USING (true) WITH CHECK (true)",
+    "ALTER TABLE jobs ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS read_all ON jobs",
+    "CREATE POLICY read_all ON jobs FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS ask_in_own_name ON jobs",
+    "CREATE POLICY ask_in_own_name ON jobs FOR INSERT TO reviewer_app_reviewer, reviewer_app_admin "
+    "WITH CHECK (created_by = current_user AND state = 'queued' AND attempts = 0)",
+    "DROP POLICY IF EXISTS work ON jobs",
+    "CREATE POLICY work ON jobs FOR ALL TO reviewer_app_worker USING (true) WITH CHECK (true)",
+    "ALTER TABLE blocklist ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS read_all ON blocklist",
+    "CREATE POLICY read_all ON blocklist FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS leads_edit ON blocklist",
+    "CREATE POLICY leads_edit ON blocklist FOR INSERT TO reviewer_app_lead WITH CHECK (added_by = current_user)",
+    "DROP POLICY IF EXISTS leads_remove ON blocklist",
+    "CREATE POLICY leads_remove ON blocklist FOR DELETE TO reviewer_app_lead USING (true)",
     "DROP POLICY IF EXISTS read_all ON recalls",
     "CREATE POLICY read_all ON recalls FOR SELECT USING (true)",
     "DROP POLICY IF EXISTS own_name ON recalls",
@@ -97,7 +133,7 @@ def add_user(engine: Engine, name: str, role: str, password: str | None = None) 
     if engine.dialect.name != "postgresql":
         raise RoleError("users are PostgreSQL login roles; the embedded SQLite database has a single user")
     if role not in GROUPS:
-        raise RoleError(f"unknown role {role!r} (use reviewer, lead or admin)")
+        raise RoleError(f"unknown role {role!r} (use reviewer, lead, admin or worker)")
     if not ROLE_NAME.match(name):
         raise RoleError(f"user name {name!r} must be lower-case letters, digits and _ (PostgreSQL role name)")
     with engine.begin() as conn:
@@ -129,7 +165,7 @@ def role_of(engine: Engine, name: str) -> str | None:
     if not rows:
         return "lead"
     member = {group for group, is_member in rows if is_member}
-    for role in ("admin", "lead", "reviewer"):
+    for role in ("admin", "lead", "reviewer", "worker"):
         if GROUPS[role] in member:
             return role
     return None

@@ -22,6 +22,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from reviewer_app.domain import KINDS, OPEN_STATUSES, STATUSES, VERDICTS
 
+WAITING = text("state = 'queued'")
+OPEN_CASE = text("state = 'open'")
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -78,6 +81,9 @@ class App(Base):
     developer_id: Mapped[int] = mapped_column(ForeignKey("developers.id"))
     label: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Recalled: pulled from the store by a lead (a later scan found malware, or the app turned out harmful).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Artifact(Base):
@@ -189,3 +195,116 @@ class Setting(Base):
     value: Mapped[dict] = mapped_column(JSON)
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Job(Base):
+    """Background work (a scan now; clone fingerprints and device imports later) that any worker may take.
+
+    A worker takes a due job with FOR UPDATE SKIP LOCKED on PostgreSQL (each job runs once at a time) and
+    holds it by a lease it renews; a job whose lease ran out (its worker died) is taken again, up to
+    `max_attempts` times. At most one job of a kind waits per artifact (a partial unique index), so asking
+    twice does not scan twice.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    reason: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[int] = mapped_column(Integer, default=0)  # lower first: new submissions before re-scans
+    artifact_id: Mapped[int | None] = mapped_column(ForeignKey("artifacts.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_valid"),
+        Index("ix_jobs_due", "state", "priority", "run_after", "id"),
+        Index("ux_jobs_waiting", "kind", "artifact_id", unique=True, postgresql_where=WAITING, sqlite_where=WAITING),
+    )
+
+
+class Scan(Base):
+    """One scan of an artifact by every enabled engine: the gate and each engine's row, kept with it."""
+
+    __tablename__ = "scans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    artifact_id: Mapped[int] = mapped_column(ForeignKey("artifacts.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))  # whose workstations hear
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(16))
+    policy: Mapped[str] = mapped_column(String(32))
+    gate: Mapped[str | None] = mapped_column(String(8))
+    gate_reason: Mapped[str] = mapped_column(Text, default="")
+    engines: Mapped[list] = mapped_column(JSON)  # [ScanEngineRow.to_json()] in the order they answered
+    engines_expected: Mapped[int] = mapped_column(Integer)
+    malware_after_pass: Mapped[list | None] = mapped_column(JSON)
+    signatures: Mapped[str] = mapped_column(String(64))  # digest of every engine's signature version
+    worker: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('running', 'done', 'failed')", name="state_valid"),
+        CheckConstraint("gate IS NULL OR gate IN ('pass', 'block', 'hold')", name="gate_valid"),
+        Index("ix_scans_artifact", "artifact_id", "id"),
+    )
+
+
+class BlocklistItem(Base):
+    """A blocked APK (SHA-256 of the file) or signing certificate (SHA-256 of its DER), kept by leads."""
+
+    __tablename__ = "blocklist"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('sha256', 'certificate')", name="kind_valid"),
+        Index("ux_blocklist_entry", "kind", "value", unique=True),
+    )
+
+
+class RecallCaseRow(Base):
+    """A live app a re-scan found malicious (or a lead chose to pull), until a lead recalls or dismisses it."""
+
+    __tablename__ = "recall_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package: Mapped[str] = mapped_column(String(255))
+    app_id: Mapped[int | None] = mapped_column(ForeignKey("apps.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    artifact_id: Mapped[int | None] = mapped_column(ForeignKey("artifacts.id"))
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    opened_by: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    evidence: Mapped[list] = mapped_column(JSON)  # [ScanEngineRow.to_json()] of the engines that found malware
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'recalled', 'dismissed')", name="state_valid"),
+        CheckConstraint("source IN ('rescan', 'lead')", name="source_valid"),
+        Index("ix_recall_cases_state", "state", "opened_at"),
+        Index("ux_recall_cases_open", "artifact_id", unique=True, postgresql_where=OPEN_CASE, sqlite_where=OPEN_CASE),
+    )

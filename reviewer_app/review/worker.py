@@ -1,0 +1,189 @@
+"""`reviewer-app worker`: a headless process that takes jobs from the database, runs them and stores the
+results. Any number of workers on any machines share the work of one PostgreSQL database; a single-user
+SQLite workstation runs one in the background itself (the GUI starts it on a thread).
+
+Besides the jobs that filing a package queues, a worker notices when what its engines know changes (new
+signatures, rules, a blocklist edit: the digest of every engine's versions) and queues a re-scan of every
+live app scanned with something else; a re-scan that finds malware opens a recall case.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from reviewer_app.config import Settings
+from reviewer_app.domain import DatabaseUnavailable, JobRecord, StoreError
+from reviewer_app.review.scans import ScanJob, reputation_options, run_jobs_once
+
+log = logging.getLogger(__name__)
+
+RESCAN_CHECK_SECONDS = 60.0
+
+
+@dataclass
+class WorkerStats:
+    jobs: int = 0
+    rescans_queued: int = 0
+    errors: int = 0
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_name(store: Any) -> str:
+    """Who holds a job: the database user, the machine and the process, so that a lead can tell workers apart."""
+    return f"{store.whoami()}@{socket.gethostname()}:{os.getpid()}"
+
+
+def make_scan_job(store: Any, settings: Settings) -> ScanJob:
+    def specs_for(entries: Any) -> list[Any]:
+        return settings.scan_specs(overrides={"reputation": reputation_options(entries)})
+
+    return ScanJob(store, specs_for, settings.scanning.policy)
+
+
+def job_lease(settings: Settings) -> timedelta:
+    """Long enough for the slowest engine to give up on a file, and renewed as each engine answers."""
+    return timedelta(seconds=settings.scanning.timeout_seconds + 60.0)
+
+
+def run_worker(
+    settings: Settings,
+    stop: threading.Event,
+    *,
+    concurrency: int = 1,
+    once: bool = False,
+    password: str | None = None,
+    poll_seconds: float = 1.0,
+    lease: timedelta | None = None,
+    on_job: Callable[[JobRecord], None] | None = None,
+    store: Any = None,
+) -> WorkerStats:
+    """Take and run jobs until `stop` is set (`once`: until none is due). `concurrency` jobs at a time, each on
+    a thread with engine processes of its own. A database that goes away is waited for, not an error."""
+    from reviewer_app.review.admin import open_store
+
+    own_store = store is None
+    store = store if store is not None else open_store(settings, password)
+    stats = WorkerStats()
+    lease = lease or job_lease(settings)
+    name = worker_name(store)
+    lock = threading.Lock()
+    try:
+        jobs = [make_scan_job(store, settings) for _ in range(max(1, concurrency))]
+        _queue_rescans(store, jobs[0], stats)
+        threads = [
+            threading.Thread(
+                target=_loop,
+                args=(store, job, f"{name}/{i}", stop, once, poll_seconds, lease, stats, lock, on_job),
+                name=f"worker-{i}",
+                daemon=True,
+            )
+            for i, job in enumerate(jobs)
+        ]
+        for thread in threads:
+            thread.start()
+        last_check = time.monotonic()
+        while any(thread.is_alive() for thread in threads):
+            for thread in threads:
+                thread.join(timeout=0.2)
+            if not once and time.monotonic() - last_check > RESCAN_CHECK_SECONDS:
+                last_check = time.monotonic()
+                _queue_rescans(store, jobs[0], stats)
+        for job in jobs:
+            job.close()
+    finally:
+        if own_store:
+            store.close()
+    return stats
+
+
+def _queue_rescans(store: Any, scan_job: ScanJob, stats: WorkerStats) -> None:
+    try:
+        queued = store.enqueue_rescans(scan_job.signatures(), _utc_now())
+    except StoreError as exc:
+        log.warning("could not queue re-scans: %s", exc)
+        return
+    if queued:
+        log.info("signatures changed: %d live apps queued for a re-scan", queued)
+        stats.rescans_queued += queued
+
+
+def _loop(
+    store: Any,
+    scan_job: ScanJob,
+    name: str,
+    stop: threading.Event,
+    once: bool,
+    poll_seconds: float,
+    lease: timedelta,
+    stats: WorkerStats,
+    lock: threading.Lock,
+    on_job: Callable[[JobRecord], None] | None,
+) -> None:
+    while not stop.is_set():
+        try:
+            job = run_jobs_once(store, scan_job, name, _utc_now, lease, stop)
+        except DatabaseUnavailable as exc:
+            log.warning("database unavailable (%s); trying again", exc)
+            stop.wait(max(poll_seconds, 2.0))
+            continue
+        except StoreError as exc:
+            log.error("job failed: %s", exc)
+            with lock:
+                stats.errors += 1
+            stop.wait(poll_seconds)
+            continue
+        if job is None:
+            if once:
+                return
+            stop.wait(poll_seconds)
+            continue
+        with lock:
+            stats.jobs += 1
+        if on_job is not None:
+            on_job(job)
+
+
+class BackgroundWorker:
+    """A worker on a thread of this process, for a single-user workstation: started with the window,
+    stopped when it closes. A scan in flight at the stop is given back (its job is taken again later)."""
+
+    def __init__(self, settings: Settings, password: str | None = None, poll_seconds: float = 1.0) -> None:
+        self.settings = settings
+        self.password = password
+        self.poll_seconds = poll_seconds
+        self.stop_event = threading.Event()
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="background-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            run_worker(self.settings, self.stop_event, password=self.password, poll_seconds=self.poll_seconds)
+        except StoreError as exc:
+            self.error = str(exc)
+            log.error("background worker stopped: %s", exc)
+        except Exception as exc:  # never take the window down with it
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.exception("background worker stopped")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stop_event.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
