@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from reviewer_app import __version__
+from reviewer_app import __version__, cli_work
 from reviewer_app.domain import KINDS, VERDICTS  # the domain's words; a light module, so --help stays quick
 
 
@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("journal", parents=[common], help="decisions waiting in the offline journal")
     p.add_argument("--json", action="store_true")
+    cli_work.add_parsers(sub, common)
     return parser
 
 
@@ -604,6 +605,23 @@ def _run_gui(settings) -> int:
         raise CliError(f"the GUI cannot start: {exc}") from None
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    if args.concurrency < 1:
+        raise CliError("--concurrency: must be 1 or more")
+    return cli_work.cmd_worker(args, _settings(args))
+
+
+def _with_service(command):
+    def run(args: argparse.Namespace) -> int:
+        service = _service(args)
+        try:
+            return command(args, service)
+        finally:
+            service.close()
+
+    return run
+
+
 COMMANDS = {
     "inspect": cmd_inspect,
     "diff": cmd_diff,
@@ -617,6 +635,10 @@ COMMANDS = {
     "db": cmd_db,
     "user": cmd_user,
     "journal": cmd_journal,
+    "worker": cmd_worker,
+    "rescan": _with_service(cli_work.cmd_rescan),
+    "blocklist": _with_service(cli_work.cmd_blocklist),
+    "recalls": _with_service(cli_work.cmd_recalls),
 }
 
 
