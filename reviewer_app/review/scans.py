@@ -11,6 +11,7 @@ A scan is kept with its artifact; what follows from it depends on where the arti
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -28,6 +29,7 @@ from reviewer_app.domain import (
     RedFlag,
     ScanEngineRow,
     ScanRecord,
+    StoreError,
     worst_first,
 )
 
@@ -181,7 +183,6 @@ class ScanJob:
             rows.append(ScanEngineRow.from_json(result.to_json()))
             if len(rows) < len(runner.specs):
                 self.store.scan_progress(scan_id, rows, str(decision.gate), decision.reason)
-                renew()
 
         report = runner.scan(path, progress, cancel)
         if cancel is not None and cancel.is_set():
@@ -249,9 +250,22 @@ def run_jobs_once(
     def renew() -> bool:
         return bool(store.renew_job(job.job_id, worker, clock(), lease))
 
+    done = threading.Event()
+
+    def heartbeat() -> None:
+        """Renew the lease a few times per lease while the job runs: a job is lost only with its worker."""
+        while not done.wait(max(lease.total_seconds() / 3, 0.2)):
+            with contextlib.suppress(StoreError):  # the database went away for a moment: the next beat tries
+                renew()
+
+    beat = threading.Thread(target=heartbeat, name=f"lease-{job.job_id}", daemon=True)
+    beat.start()
     try:
         if not scan_job.run(job, worker, clock, renew, cancel) and not (cancel and cancel.is_set()):
             log.warning("job %s was taken over by another worker; its result was dropped", job.job_id)
     except NotFound as exc:
         store.finish_job(job.job_id, worker, clock(), str(exc))
+    finally:
+        done.set()
+        beat.join()
     return job

@@ -51,9 +51,7 @@ def make_scan_job(store: Any, settings: Settings) -> ScanJob:
     return ScanJob(store, specs_for, settings.scanning.policy)
 
 
-def job_lease(settings: Settings) -> timedelta:
-    """Long enough for the slowest engine to give up on a file, and renewed as each engine answers."""
-    return timedelta(seconds=settings.scanning.timeout_seconds + 60.0)
+JOB_LEASE = timedelta(seconds=30)  # renewed every 10 s while the job runs; a killed worker's job is retaken after it
 
 
 def run_worker(
@@ -75,7 +73,7 @@ def run_worker(
     own_store = store is None
     store = store if store is not None else open_store(settings, password)
     stats = WorkerStats()
-    lease = lease or job_lease(settings)
+    lease = lease or JOB_LEASE
     name = worker_name(store)
     lock = threading.Lock()
     try:
