@@ -46,6 +46,11 @@ TEXTS = {
     "no_signer": "no certificate that Android accepts signs this package",
     "signer_changed": "signed by a different key than the last approved version",
     "version_not_higher": "version code {new} is not higher than the last approved {old}",
+    # a scan's (review/scans.py)
+    "scan_blocked": "the scan gate blocked it: {engines} found malware ({detections})",
+    "scan_held": "the scan gate holds it: {reason}",
+    "malware_after_pass": "{engines} found malware after the scan gate had passed it ({detections})",
+    "fee_deduction": "fee deduction: {rules}",
 }
 
 

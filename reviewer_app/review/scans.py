@@ -41,14 +41,6 @@ CRITICAL, SERIOUS = 2, 1
 FEE_DEDUCTION_PREFIX = "fee_deduction."
 FEE_DEDUCTION_ORDINARY = {"fee_deduction.sends_sms"}
 
-# The English text of the scan's red flags (the GUI translates by code).
-TEXTS = {
-    "scan_blocked": "the scan gate blocked it: {engines} found malware ({detections})",
-    "scan_held": "the scan gate holds it: {reason}",
-    "malware_after_pass": "{engines} found malware after the scan gate had passed it ({detections})",
-    "fee_deduction": "fee deduction: {rules}",
-}
-
 
 def scan_flags(scan: ScanRecord) -> list[RedFlag]:
     """The red flags of a finished scan, worst first (none for a clean pass, nor while it runs)."""
@@ -80,14 +72,6 @@ def scan_flags(scan: ScanRecord) -> list[RedFlag]:
 def _engines_params(rows: Sequence[ScanEngineRow]) -> dict[str, str]:
     detections = [d for row in rows for d in row.detections]
     return {"engines": ", ".join(row.engine for row in rows), "detections": ", ".join(dict.fromkeys(detections))}
-
-
-def flag_text(flag: RedFlag) -> str:
-    text = TEXTS.get(flag.code, flag.code)
-    try:
-        return text.format(**flag.params)
-    except (KeyError, IndexError):
-        return text
 
 
 def signatures_digest(rows: Sequence[tuple[str, str, str]]) -> str:

@@ -179,6 +179,12 @@ FLAG_TEXTS = {
     "no_signer": QT_TRANSLATE_NOOP("Flags", "no certificate that Android accepts signs this package"),
     "signer_changed": QT_TRANSLATE_NOOP("Flags", "signed by a different key than the last approved version"),
     "version_not_higher": QT_TRANSLATE_NOOP("Flags", "version code {new} is not higher than the last approved {old}"),
+    "scan_blocked": QT_TRANSLATE_NOOP("Flags", "the scan gate blocked it: {engines} found malware ({detections})"),
+    "scan_held": QT_TRANSLATE_NOOP("Flags", "the scan gate holds it: {reason}"),
+    "malware_after_pass": QT_TRANSLATE_NOOP(
+        "Flags", "{engines} found malware after the scan gate had passed it ({detections})"
+    ),
+    "fee_deduction": QT_TRANSLATE_NOOP("Flags", "fee deduction: {rules}"),
 }
 
 # Why a decision cannot be sent (review/decisions.py), as the decision form says it.
