@@ -298,8 +298,20 @@ def test_rescan_asks_the_service_for_this_submission(panel, qtbot):
     recorder = Recorder()
     assert fn(recorder) == "queued"
     assert recorder.asked == [42]
-    # No second request before the submission is shown again with its job.
+    # No second request before the submission is shown again with its job...
     assert not panel.rescan_button.isEnabled()
+    panel.show_detail(review_detail([scan()], scan_job="queued", submission_id=42))
+    assert not panel.rescan_button.isEnabled() and not panel.rescan_timer.isActive()
+
+
+def test_rescan_is_offered_again_when_the_request_came_to_nothing(panel, qtbot):
+    panel.rescan_timer.setInterval(50)
+    panel.show_detail(review_detail([scan()]))
+    with qtbot.waitSignal(panel.sig_run, timeout=1000):
+        panel.request_rescan()
+    assert not panel.rescan_button.isEnabled()
+    # The job failed (offline, say): the submission is not shown again, and the button comes back.
+    qtbot.waitUntil(panel.rescan_button.isEnabled, timeout=2000)
 
 
 @pytest.mark.parametrize("scan_job", ["queued", "running"])

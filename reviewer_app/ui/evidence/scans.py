@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -37,6 +37,7 @@ MALWARE_AFTER_PASS_STYLE = (
     "QLabel { background: #c62828; color: white; font-weight: bold; border-radius: 4px; padding: 6px; }"
 )
 JOB_WAITING = ("queued", "running")
+RESCAN_RETRY_MS = 15_000
 
 
 @register_panel
@@ -113,6 +114,13 @@ class ScansPanel(EvidencePanel):
         self.scan_info.setStyleSheet("QLabel { color: #555555; }")
         layout.addWidget(self.scan_info)
 
+        # After a click, Re-scan waits for the submission to be shown again with its job; if that never
+        # comes (the request failed), it is offered again after a while.
+        self.rescan_timer = QTimer(self)
+        self.rescan_timer.setSingleShot(True)
+        self.rescan_timer.setInterval(RESCAN_RETRY_MS)
+        self.rescan_timer.timeout.connect(self._offer_rescan_again)
+
         self.tree = ScanEngineTree(self)
         layout.addWidget(self.tree, 1)
         layout.addStretch(0)  # takes the room when there is no tree to show
@@ -134,6 +142,7 @@ class ScansPanel(EvidencePanel):
 
     def clear(self) -> None:
         super().clear()
+        self.rescan_timer.stop()
         self._scans = ()
         self.scan_selector.blockSignals(True)
         self.scan_selector.clear()
@@ -310,8 +319,14 @@ class ScansPanel(EvidencePanel):
         if submission_id is None or not self.rescan_button.isEnabled():
             return
         self.rescan_button.setEnabled(False)  # until the submission is shown again, with its job
+        self.rescan_timer.start()
 
         def rescan(service: Any) -> Any:
             return service.request_scan(submission_id)
 
         self.run_in_background(rescan, self.tr("Re-scan"))
+
+    def _offer_rescan_again(self) -> None:
+        if self.detail is not None:
+            record = self.detail.view.detail
+            self._show_rescan(record.artifact_sha256, record.scan_job)
