@@ -50,6 +50,23 @@ GATE_NAMES = {
     "hold": QT_TRANSLATE_NOOP("Gates", "held"),
 }
 
+JOB_REASON_NAMES = {
+    "submitted": QT_TRANSLATE_NOOP("JobReasons", "submitted"),
+    "requested": QT_TRANSLATE_NOOP("JobReasons", "requested"),
+    "rescan": QT_TRANSLATE_NOOP("JobReasons", "re-scan"),
+}
+
+RECALL_STATE_NAMES = {
+    "open": QT_TRANSLATE_NOOP("RecallStates", "open"),
+    "recalled": QT_TRANSLATE_NOOP("RecallStates", "recalled"),
+    "dismissed": QT_TRANSLATE_NOOP("RecallStates", "dismissed"),
+}
+
+RECALL_SOURCE_NAMES = {
+    "rescan": QT_TRANSLATE_NOOP("RecallSources", "re-scan"),
+    "lead": QT_TRANSLATE_NOOP("RecallSources", "lead"),
+}
+
 SCHEME_STATES = {
     "verified": QT_TRANSLATE_NOOP("Signatures", "verified"),
     "failed": QT_TRANSLATE_NOOP("Signatures", "failed"),
@@ -220,6 +237,19 @@ def scan_verdict_name(verdict: str) -> str:
 
 def gate_name(gate: str) -> str:
     return _tr("Gates", GATE_NAMES[gate]) if gate in GATE_NAMES else gate
+
+
+def job_reason_name(reason: str) -> str:
+    """Why a scan ran: filed with the package, asked for by a person, or new signatures."""
+    return _tr("JobReasons", JOB_REASON_NAMES[reason]) if reason in JOB_REASON_NAMES else reason
+
+
+def recall_state_name(state: str) -> str:
+    return _tr("RecallStates", RECALL_STATE_NAMES[state]) if state in RECALL_STATE_NAMES else state
+
+
+def recall_source_name(source: str) -> str:
+    return _tr("RecallSources", RECALL_SOURCE_NAMES[source]) if source in RECALL_SOURCE_NAMES else source
 
 
 def scheme_state(state: str) -> str:

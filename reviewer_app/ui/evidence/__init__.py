@@ -13,11 +13,13 @@ from reviewer_app.ui.evidence.base import (
 )
 from reviewer_app.ui.evidence.facts import FactsPanel
 from reviewer_app.ui.evidence.history import HistoryPanel
+from reviewer_app.ui.evidence.scans import ScansPanel
 
 __all__ = [
     "EvidencePanel",
     "FactsPanel",
     "HistoryPanel",
+    "ScansPanel",
     "badge_icon",
     "panel_classes",
     "register_panel",
