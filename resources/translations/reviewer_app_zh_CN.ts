@@ -555,6 +555,22 @@
         <source>version code {new} is not higher than the last approved {old}</source>
         <translation>版本号 {new} 不高于上次通过的 {old}</translation>
     </message>
+    <message>
+        <source>the scan gate blocked it: {engines} found malware ({detections})</source>
+        <translation>扫描关卡已拦截：{engines} 发现恶意软件（{detections}）</translation>
+    </message>
+    <message>
+        <source>the scan gate holds it: {reason}</source>
+        <translation>扫描关卡暂扣：{reason}</translation>
+    </message>
+    <message>
+        <source>{engines} found malware after the scan gate had passed it ({detections})</source>
+        <translation>扫描关卡放行后，{engines} 发现了恶意软件（{detections}）</translation>
+    </message>
+    <message>
+        <source>fee deduction: {rules}</source>
+        <translation>恶意扣费：{rules}</translation>
+    </message>
 </context>
 <context>
     <name>Gates</name>
@@ -695,6 +711,21 @@
     </message>
 </context>
 <context>
+    <name>JobReasons</name>
+    <message>
+        <source>submitted</source>
+        <translation>提交时</translation>
+    </message>
+    <message>
+        <source>requested</source>
+        <translation>手动请求</translation>
+    </message>
+    <message>
+        <source>re-scan</source>
+        <translation>重新扫描</translation>
+    </message>
+</context>
+<context>
     <name>Kinds</name>
     <message>
         <source>New app</source>
@@ -799,6 +830,13 @@
     </message>
 </context>
 <context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>A reason is required.</source>
+        <translation>必须填写原因。</translation>
+    </message>
+</context>
+<context>
     <name>Reasons</name>
     <message>
         <source>Malware detected</source>
@@ -882,6 +920,209 @@
     </message>
 </context>
 <context>
+    <name>RecallCasesController</name>
+    <message>
+        <source>Recall cases</source>
+        <translation>下架案件</translation>
+    </message>
+    <message>
+        <source>&amp;Lead</source>
+        <translation>组长(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Recall cases…</source>
+        <translation>下架案件(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Recall cases could not be read: %1</source>
+        <translation>无法读取下架案件：%1</translation>
+    </message>
+    <message>
+        <source>Recall case %1: the app is recalled and withdrawn from the store.</source>
+        <translation>下架案件 %1：应用已召回并从商店下架。</translation>
+    </message>
+    <message>
+        <source>Recall case %1 dismissed: the app stays live.</source>
+        <translation>下架案件 %1 已驳回：应用继续上架。</translation>
+    </message>
+    <message>
+        <source>Recall case %1: %2</source>
+        <translation>下架案件 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>RecallListView</name>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>未结案件</translation>
+    </message>
+    <message>
+        <source>All cases</source>
+        <translation>全部案件</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>立案时间</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>包名</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Opened by</source>
+        <translation>立案者</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Recall cases</source>
+        <translation>下架案件</translation>
+    </message>
+    <message>
+        <source>Recall app…</source>
+        <translation>召回应用…</translation>
+    </message>
+    <message>
+        <source>Dismiss…</source>
+        <translation>驳回…</translation>
+    </message>
+    <message>
+        <source>No open recall cases</source>
+        <translation>没有未结的下架案件</translation>
+    </message>
+    <message>
+        <source>No recall cases</source>
+        <translation>没有下架案件</translation>
+    </message>
+    <message>
+        <source>Select a case to see its evidence.</source>
+        <translation>选择一个案件以查看其证据。</translation>
+    </message>
+    <message>
+        <source>Case %1: %2, opened %3 by %4 (%5)</source>
+        <translation>案件 %1：%2，由 %4 于 %3 立案（%5）</translation>
+    </message>
+    <message>
+        <source>Dismissed by %1, %2</source>
+        <translation>由 %1 驳回，%2</translation>
+    </message>
+    <message>
+        <source>Recalled by %1, %2</source>
+        <translation>由 %1 召回，%2</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+    <message>
+        <source>No engine evidence: a lead opened this case.</source>
+        <translation>没有引擎证据：此案件由组长发起。</translation>
+    </message>
+    <message>
+        <source>Recall app</source>
+        <translation>召回应用</translation>
+    </message>
+    <message>
+        <source>Why is %1 recalled? The reason is kept with the case and the app&apos;s withdrawal.</source>
+        <translation>为什么召回 %1？原因会随案件和下架记录一起保存。</translation>
+    </message>
+    <message>
+        <source>Dismiss case</source>
+        <translation>驳回案件</translation>
+    </message>
+    <message>
+        <source>Why does %1 stay live? (optional)</source>
+        <translation>为什么 %1 继续上架？（可选）</translation>
+    </message>
+</context>
+<context>
+    <name>RecallSources</name>
+    <message>
+        <source>re-scan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <source>lead</source>
+        <translation>组长</translation>
+    </message>
+</context>
+<context>
+    <name>RecallStates</name>
+    <message>
+        <source>open</source>
+        <translation>未结</translation>
+    </message>
+    <message>
+        <source>recalled</source>
+        <translation>已召回</translation>
+    </message>
+    <message>
+        <source>dismissed</source>
+        <translation>已驳回</translation>
+    </message>
+</context>
+<context>
+    <name>ScanEngineTree</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Detections</source>
+        <translation>检出</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>Engine version</source>
+        <translation>引擎版本</translation>
+    </message>
+    <message>
+        <source>Signatures</source>
+        <translation>特征库</translation>
+    </message>
+    <message>
+        <source>Verdicts of the scanning engines</source>
+        <translation>各扫描引擎的结论</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+</context>
+<context>
     <name>ScanVerdicts</name>
     <message>
         <source>clean</source>
@@ -906,6 +1147,125 @@
     <message>
         <source>cannot judge this file</source>
         <translation>无法判断此文件</translation>
+    </message>
+</context>
+<context>
+    <name>ScansPanel</name>
+    <message>
+        <source>Scans</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Engines answered</source>
+        <translation>已答复的引擎</translation>
+    </message>
+    <message>
+        <source>Scan:</source>
+        <translation>扫描：</translation>
+    </message>
+    <message>
+        <source>Scan on show</source>
+        <translation>显示的扫描</translation>
+    </message>
+    <message>
+        <source>Re-scan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <source>No package to scan: this submission changes the listing or the account.</source>
+        <translation>没有可扫描的安装包：此提交只修改商店信息或账号。</translation>
+    </message>
+    <message>
+        <source>Not scanned yet: a worker will scan it.</source>
+        <translation>尚未扫描：将由后台任务进程扫描。</translation>
+    </message>
+    <message>
+        <source>Scanning…: the engines&apos; answers appear here as they come.</source>
+        <translation>正在扫描…：各引擎的结论会陆续显示在这里。</translation>
+    </message>
+    <message>
+        <source>Not scanned yet, and no scan is waiting: use Re-scan to ask for one.</source>
+        <translation>尚未扫描，也没有等待中的扫描：请点击“重新扫描”。</translation>
+    </message>
+    <message>
+        <source>A new scan is waiting for a worker; below, the last one.</source>
+        <translation>新的扫描正在等待后台进程；下面是上一次的结果。</translation>
+    </message>
+    <message>
+        <source>A new scan is running; below, the last one.</source>
+        <translation>新的扫描正在进行；下面是上一次的结果。</translation>
+    </message>
+    <message>
+        <source>There is no package to scan.</source>
+        <translation>没有可扫描的安装包。</translation>
+    </message>
+    <message>
+        <source>A scan of this package is already waiting or running.</source>
+        <translation>此安装包的扫描已在等待或进行中。</translation>
+    </message>
+    <message>
+        <source>Ask a worker to scan this package again with every engine.</source>
+        <translation>请求后台进程用所有引擎重新扫描此安装包。</translation>
+    </message>
+    <message>
+        <source>latest — %1</source>
+        <translation>最新 — %1</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Malware found after the gate passed, by %1: the app may already be on phones.</source>
+        <translation>关卡放行后 %1 发现了恶意软件：该应用可能已经装到用户手机上。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 engines answered</source>
+        <translation>%2 个引擎中已有 %1 个答复</translation>
+    </message>
+    <message>
+        <source>Waiting for the first engine…</source>
+        <translation>正在等待第一个引擎…</translation>
+    </message>
+    <message>
+        <source>started %1</source>
+        <translation>开始于 %1</translation>
+    </message>
+    <message>
+        <source>took %1 s</source>
+        <translation>耗时 %1 秒</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>由 %1 执行</translation>
+    </message>
+    <message>
+        <source>The scan failed: %1</source>
+        <translation>扫描失败：%1</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未给出原因</translation>
+    </message>
+    <message>
+        <source>Policy: %1</source>
+        <translation>策略：%1</translation>
+    </message>
+    <message>
+        <source>Passed: may go on to review</source>
+        <translation>已通过：可进入人工审核</translation>
+    </message>
+    <message>
+        <source>Blocked: an engine found malware</source>
+        <translation>已拦截：有引擎发现恶意软件</translation>
+    </message>
+    <message>
+        <source>Held: the engines did not settle it; a person must look</source>
+        <translation>待定：引擎未能定论，需要人工查看</translation>
     </message>
 </context>
 <context>

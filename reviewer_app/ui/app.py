@@ -103,6 +103,17 @@ def check_binding() -> None:
         )
 
 
+def local_worker(settings: Any) -> Any:
+    """A single-user SQLite workstation runs the scan jobs itself, on a thread (a team's PostgreSQL
+    database has `reviewer-app worker` processes for that)."""
+    from reviewer_app.review.worker import BackgroundWorker
+
+    url = str(getattr(settings, "database_url", "") or "")
+    if not url.startswith("sqlite") or not settings.scanning.engines:
+        return None
+    return BackgroundWorker(settings)
+
+
 def run_gui(settings: Any, *, argv: Sequence[str] | None = None, lang: str | None = None) -> int:
     """Run the reviewer workstation until its window closes; returns the exit status."""
     check_binding()
@@ -110,9 +121,12 @@ def run_gui(settings: Any, *, argv: Sequence[str] | None = None, lang: str | Non
     previous_locale = QLocale()
     translators = install_translators(app, lang)
     QApplication.setApplicationDisplayName(QCoreApplication.translate("App", "Reviewer workstation"))
+    worker = local_worker(settings)
     try:
         window = create_main_window(default_service_factory(settings), settings)
         window.show()
+        if worker is not None:
+            worker.start()
         # What start-up made lives as long as the window: full collections need not walk it again (a
         # collection with the interpreter lock held is a stall of the GUI thread: 40-80 ms -> 3-6 ms).
         gc.freeze()
@@ -122,5 +136,7 @@ def run_gui(settings: Any, *, argv: Sequence[str] | None = None, lang: str | Non
             window.shutdown()  # a no-op when the window was closed; joins both threads otherwise
             window.deleteLater()
     finally:
+        if worker is not None:
+            worker.stop()  # a scan in flight is given back, to be taken again at the next start
         remove_translators(app, translators)
         QLocale.setDefault(previous_locale)

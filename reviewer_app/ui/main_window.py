@@ -40,6 +40,7 @@ from reviewer_app.ui.layout import reset_layout as reset_window_layout
 from reviewer_app.ui.live import LiveUpdates
 from reviewer_app.ui.queue_model import SubmissionQueueModel
 from reviewer_app.ui.queue_view import QueuePane
+from reviewer_app.ui.recall_cases import RecallCasesController
 from reviewer_app.ui.session import SessionController
 from reviewer_app.ui.status_bar import StatusBarParts
 from reviewer_app.ui.submission_view import SubmissionView
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
     sig_undone = Signal(int)  # a decision on this submission was taken back
 
     DETAIL_DELAY_MS = 80  # J/K held down does not load every row it passes
+    SCAN_POLL_MS = 1500  # while the submission on show waits for its scan, it is read again this often
 
     def __init__(
         self,
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.decisions = DecisionController(jobs, self.claims, self.queue_pane, self.loader, self, undo_seconds=undo)
         self.imports = ImportController(jobs, parser, self, app_settings())
         self.window_actions = WindowActions(self)
+        self.recall_cases = RecallCasesController(jobs, self)
         self.live = LiveUpdates(self.model, self.claims, lambda: not self._closed and self.session.connected,
                                 self._after_live_reload, self, interval=watch_interval,
                                 throttle_ms=reload_throttle_ms)  # fmt: skip
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         self.imports.sig_progress.connect(self.status.set_import_progress)
         self.imports.sig_finished.connect(self._on_import_finished)
         self.loader.sig_loaded.connect(self._on_detail_loaded)
+        self.recall_cases.sig_log.connect(self.log)
         self.submission_view.sig_run.connect(self._run_for_panel)
         self.loader.sig_released.connect(self.model.invalidate)
         self.loader.sig_lapsed.connect(self._on_lapsed)
@@ -196,6 +200,7 @@ class MainWindow(QMainWindow):
         self._renew_timer = self._timer(renew, lambda: self.loader.renew(self.session.online))
         self._stats_timer = self._timer(stats_ms, self._tick)
         self._refresh_timer = self._timer(refresh_ms, self._auto_refresh)
+        self._scan_timer = self._timer(self.SCAN_POLL_MS, self._poll_scan, single=True)
 
     def _timer(self, ms: int, slot: Callable[[], Any], single: bool = False) -> QTimer:
         timer = QTimer(self)
@@ -254,6 +259,7 @@ class MainWindow(QMainWindow):
     def _on_connected(self, session: Session) -> None:
         self._reviewer = session.reviewer
         self.status.set_reviewer(session.reviewer, session.role)
+        self.recall_cases.set_role(session.role)
         self._update_title()
         if session.watch is not None and self._live:
             self.watcher.start(session.watch)
@@ -357,6 +363,13 @@ class MainWindow(QMainWindow):
         self.decision_panel.subject_label.setText(self.queue_pane.caption(detail.submission_id))
         self._update_time_left()
         self.sig_detail_loaded.emit(detail.submission_id)
+        stored = detail.view.detail
+        if stored.scan_job is not None or (stored.scans and stored.scans[0].state == "running"):
+            self._scan_timer.start()  # verdicts arrive engine by engine: show them as they come
+
+    def _poll_scan(self) -> None:
+        if not self._closed and self.loader.shown_id is not None and self.session.online:
+            self.loader.reload()
 
     def _run_for_panel(self, fn: Callable[[Any], Any], label: str) -> None:
         """What an evidence panel asked for, on the database worker; then the submission as it is now."""
@@ -435,7 +448,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
-        for timer in (self._detail_timer, self._renew_timer, self._stats_timer, self._refresh_timer):
+        for timer in (self._detail_timer, self._renew_timer, self._stats_timer, self._refresh_timer, self._scan_timer):
             timer.stop()
         self.live.stop()
         self.decisions.shutdown()
