@@ -5,10 +5,11 @@ For each APK: the wall time of the whole scan against the sum and the maximum of
 Then the medians, the p95, how many files met the target, and each engine's median time.
 
 Engines: the settings' list (config.toml [scanning]), or --engines; those not installed are skipped with a
-warning (android_rules and reputation run where they are registered). ClamAV needs signatures: the
-official database where freshclam put it, --clamav-db DIR, or else a small signature folder written here
-(two signatures, so that clamscan has something to load); --clamd SOCKET uses a running clamd instead
-(clamd remembers the hashes of files it found clean: a second run over the same files measures that cache).
+warning (reputation is not in the default list: with --engines and no blocklists it finds nothing). ClamAV
+needs signatures: the official database where freshclam put it, --clamav-db DIR, or else a small signature
+folder written here (two signatures, so that clamscan has something to load); --clamd SOCKET uses a running
+clamd instead (clamd remembers the hashes of files it found clean: a second run over the same files measures
+that cache).
 
     python bench/scan_engines.py [FOLDER ...] [--engines NAME,...] [--clamav-db DIR] [--clamd SOCKET] [--limit N]
 """

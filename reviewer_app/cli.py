@@ -347,9 +347,11 @@ def _print_scan(report) -> None:
     for r in report.results:
         found = ", ".join(r.detections) if r.detections else "-"
         versions = "; ".join(v for v in (r.engine_version, r.signatures_version) if v)
+        aside = "  (a lookup that found nothing: does not vouch)" if str(r.verdict) == "clean" and not r.vouches else ""
         print(
             f"  {r.engine:<{width}}  {r.verdict:<10} {r.seconds:6.2f} s  {found}"
             + (f"  [{versions}]" if versions else "")
+            + aside
         )
         if r.error:
             _error(f"{report.file}: {r.engine}: {r.verdict}: {r.error}")

@@ -81,7 +81,9 @@ class YaraSettings:
     rules_dir: str | None = None
 
 
-DEFAULT_SCAN_ENGINES = ("clamav", "yara", "android_rules", "reputation")
+# The reputation engine is not among them: its blocklists live in the database, and the worker that reads
+# them adds its spec with the lists (`--engines reputation` runs it with empty lists: clean, not vouching).
+DEFAULT_SCAN_ENGINES = ("clamav", "yara", "android_rules")
 
 
 @dataclass(frozen=True)

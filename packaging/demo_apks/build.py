@@ -566,7 +566,7 @@ SPECS: tuple[Spec, ...] = (
         kind="new",
         notes="aapt output never signed: no META-INF and no APK Signing Block.",
     ),
-    # ---- tests only, with code: the Android risk rules (reviewer_app/scanning/android_rules.py)
+    # ---- tests only, with code: the Android risk rules (reviewer_app/scanning/android_rules/)
     Spec(
         file="sms-premium.apk",
         dest="tests",

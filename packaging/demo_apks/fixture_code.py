@@ -1,4 +1,4 @@
-"""The code of the test APKs that exercise the Android risk rules (reviewer_app/scanning/android_rules.py).
+"""The code of the test APKs that exercise the Android risk rules (reviewer_app/scanning/android_rules/).
 
 Each fixture is a few classes written with dexwriter's small assembler, doing what the Java comment above
 it says: the DEX files really invoke the framework methods, load the strings and name the classes that the

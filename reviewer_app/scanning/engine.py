@@ -56,6 +56,9 @@ class EngineResult:
     seconds: float = 0.0
     evidence: tuple[Evidence, ...] = ()
     error: str | None = None  # one line, for error / timeout / unsupported
+    # Whether a `clean` verdict speaks for the file. A lookup that found nothing (a blocklist) says nothing
+    # about the package: its clean does not vouch, and the gate counts it as nothing (gate.py).
+    vouches: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +70,7 @@ class EngineResult:
             "seconds": round(self.seconds, 3),
             "evidence": [e.to_json() for e in self.evidence],
             "error": self.error,
+            "vouches": self.vouches,
         }
 
     @classmethod
@@ -80,6 +84,7 @@ class EngineResult:
             seconds=float(data.get("seconds") or 0.0),
             evidence=tuple(Evidence.from_json(e) for e in data.get("evidence") or ()),
             error=data.get("error"),
+            vouches=bool(data.get("vouches", True)),
         )
 
     @classmethod

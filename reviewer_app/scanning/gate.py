@@ -13,10 +13,16 @@ or a re-scan must settle it). Policies:
   - A malicious verdict that arrives after the gate passed leaves the gate as it was (the submission went
     on) but is reported as `malware_after_pass`: the submission gets a critical red flag while it is under
     review, and an approved (live) app is recalled.
-`all_clean` — passes only when every engine reports clean; any malicious verdict blocks; anything else
-  holds.
-`quorum:N` — passes when at least N engines report clean and none reports malicious; any malicious verdict
-  blocks; fewer than N clean holds.
+`all_clean` — passes only when every engine reports clean (a clean that does not vouch, see below, is
+  set aside) and at least one vouching engine does; any malicious verdict blocks; anything else holds
+  (an error of any engine, a blocklist's included, holds: all_clean is the strict policy).
+`quorum:N` — passes when at least N engines report clean (vouching cleans only) and none reports
+  malicious; any malicious verdict blocks; fewer than N clean holds.
+
+A clean verdict that does not vouch (`EngineResult.vouches` False) counts as nothing under every policy,
+like an error: a lookup that found nothing (the reputation engine's blocklists) says nothing about the
+package, and were it to count, the fastest engine would wave every submission through under any_clean.
+Its malicious verdicts (a blocklist hit) count as any other.
 
 A blocked gate is a red flag (critical), a held one too (serious): the reviewer is asked before approving.
 """
@@ -82,32 +88,48 @@ def decide(policy: GatePolicy, results: Iterable[EngineResult], expected: int | 
     (None: the results are all there will be)."""
     results = list(results)
     complete = expected is None or len(results) >= expected
-    clean = [r.engine for r in results if r.verdict == Verdict.CLEAN]
+    clean = [r.engine for r in results if _vouches_clean(r)]
     malicious = [r.engine for r in results if r.verdict == Verdict.MALICIOUS]
     if policy.kind == "any_clean":
         for position, result in enumerate(results):
             if result.verdict == Verdict.MALICIOUS:
                 return GateDecision(Gate.BLOCK, f"{result.engine} found malware", result.engine, complete)
-            if result.verdict == Verdict.CLEAN:
+            if _vouches_clean(result):
                 later = tuple(r.engine for r in results[position + 1 :] if r.verdict == Verdict.MALICIOUS)
                 return GateDecision(Gate.PASS, f"{result.engine} found it clean", result.engine, complete, later)
         return GateDecision(Gate.HOLD, _hold_reason(results, complete), None, complete)
     if malicious:
         return GateDecision(Gate.BLOCK, f"{malicious[0]} found malware", malicious[0], complete)
-    needed = expected if policy.kind == "all_clean" else policy.quorum
-    if policy.kind == "all_clean" and (not complete or len(clean) < len(results)):
-        return GateDecision(Gate.HOLD, _hold_reason(results, complete, "every engine must find it clean"), None,
-                            complete)  # fmt: skip
-    if needed is not None and len(clean) >= needed and clean:
+    if policy.kind == "all_clean":
+        counted = [r for r in results if not _set_aside(r)]
+        if not complete or not clean or len(clean) < len(counted):
+            return GateDecision(Gate.HOLD, _hold_reason(results, complete, "every engine must find it clean"),
+                                None, complete)  # fmt: skip
+        return GateDecision(Gate.PASS, f"{len(clean)} engines found it clean", clean[-1], complete)
+    needed = policy.quorum
+    if len(clean) >= needed and clean:
         return GateDecision(Gate.PASS, f"{len(clean)} engines found it clean", clean[min(needed, len(clean)) - 1],
                             complete)  # fmt: skip
     return GateDecision(Gate.HOLD, _hold_reason(results, complete, f"{len(clean)} of {needed} clean verdicts"),
                         None, complete)  # fmt: skip
 
 
+def _vouches_clean(result: EngineResult) -> bool:
+    return result.verdict == Verdict.CLEAN and result.vouches
+
+
+def _set_aside(result: EngineResult) -> bool:
+    """A clean verdict that does not vouch: it counts as nothing."""
+    return result.verdict == Verdict.CLEAN and not result.vouches
+
+
 def _hold_reason(results: list[EngineResult], complete: bool, why: str = "") -> str:
     if not complete:
         return "waiting for the engines" + (f" ({why})" if why else "")
-    undecided = [f"{r.engine}: {r.verdict}" for r in results if r.verdict != Verdict.CLEAN]
+    undecided = [
+        f"{r.engine}: clean, does not vouch" if _set_aside(r) else f"{r.engine}: {r.verdict}"
+        for r in results
+        if not _vouches_clean(r)
+    ]
     text = why or "no engine found it clean"
     return text + (f" ({', '.join(undecided)})" if undecided else "")

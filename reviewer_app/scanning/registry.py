@@ -19,6 +19,7 @@ BUILT_IN: dict[str, str] = {
     "clamav": "reviewer_app.scanning.clamav:ClamavEngine",
     "yara": "reviewer_app.scanning.yara_engine:YaraEngine",
     "android_rules": "reviewer_app.scanning.android_rules:AndroidRules",
+    "reputation": "reviewer_app.scanning.reputation:ReputationEngine",
 }
 
 _registered: dict[str, type[Engine]] = {}

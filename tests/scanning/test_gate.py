@@ -66,3 +66,45 @@ def test_policies_read_back_as_written():
         "all_clean",
         "quorum:3",
     ]
+
+
+def lookup(verdict: str = "clean") -> EngineResult:
+    """The reputation engine: a blocklist lookup; its clean (no hit) does not vouch for the package."""
+    return EngineResult("reputation", "1", "1", Verdict(verdict), vouches=verdict != "clean")
+
+
+@pytest.mark.parametrize(
+    ("policy", "verdicts", "expected", "gate", "decided_by"),
+    [
+        # any_clean: the lookup's clean is nothing; the gate waits for an engine that looked at the package
+        (ANY, [], 3, Gate.HOLD, None),
+        (ANY, [("yara", "clean")], 3, Gate.PASS, "yara"),
+        (ANY, [("clamav", "error"), ("yara", "suspicious")], 3, Gate.HOLD, None),
+        # all_clean: every vouching engine clean, and at least one; the lookup's clean is set aside
+        (ALL, [("clamav", "clean"), ("yara", "clean")], 3, Gate.PASS, "yara"),
+        (ALL, [("clamav", "clean")], 3, Gate.HOLD, None),  # yara has not answered
+        (ALL, [("clamav", "clean"), ("yara", "error")], 3, Gate.HOLD, None),
+        (ALL, [], 1, Gate.HOLD, None),  # the lookup alone vouches for nothing
+        # quorum:2 counts vouching cleans only
+        (QUORUM2, [("clamav", "clean")], 2, Gate.HOLD, None),
+        (QUORUM2, [("clamav", "clean"), ("yara", "clean")], 3, Gate.PASS, "yara"),
+    ],
+)
+def test_a_clean_that_does_not_vouch_counts_as_nothing(policy, verdicts, expected, gate, decided_by):
+    arrived = [lookup(), *results(*verdicts)]  # the lookup is the fastest engine: it answers first
+    decision = decide(policy, arrived, expected)
+    assert (decision.gate, decision.decided_by) == (gate, decided_by)
+    if gate == Gate.HOLD and decision.complete:
+        assert "reputation: clean, does not vouch" in decision.reason
+
+
+@pytest.mark.parametrize("policy", [ANY, ALL, QUORUM2])
+def test_a_blocklist_hit_blocks_under_every_policy(policy):
+    decision = decide(policy, [lookup("malicious"), *results(("clamav", "clean"), ("yara", "clean"))], 3)
+    assert (decision.gate, decision.decided_by) == (Gate.BLOCK, "reputation")
+
+
+def test_all_clean_passes_on_every_result_when_no_count_is_given():
+    assert decide(ALL, results(("clamav", "clean"), ("yara", "clean"))).gate == Gate.PASS
+    assert decide(ALL, [lookup(), *results(("yara", "clean"))]).gate == Gate.PASS
+    assert decide(ALL, [lookup()]).gate == Gate.HOLD

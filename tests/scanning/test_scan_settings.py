@@ -17,16 +17,16 @@ def settings_from(tmp_path: Path, text: str) -> Settings:
     return load_settings(config_file=path, env={})
 
 
-def test_the_defaults_name_four_engines_and_the_stores_policy(caplog):
+def test_the_defaults_name_three_engines_and_the_stores_policy(caplog):
     settings = Settings()
-    assert settings.scanning.engines == ("clamav", "yara", "android_rules", "reputation")
+    assert settings.scanning.engines == ("clamav", "yara", "android_rules")  # reputation: added by the worker
     assert settings.scanning.policy == "any_clean"
     with caplog.at_level(logging.WARNING, logger="reviewer_app.config"):
         specs = settings.scan_specs()
     names = [spec.name for spec in specs]
     assert names[:2] == ["clamav", "yara"]  # built in; the others only where they are installed
     skipped = {r.getMessage().split()[2] for r in caplog.records}
-    assert set(names) | skipped == {"clamav", "yara", "android_rules", "reputation"}
+    assert set(names) | skipped == {"clamav", "yara", "android_rules"}
     assert all("skipped" in r.getMessage() for r in caplog.records)
 
 
