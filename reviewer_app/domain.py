@@ -164,6 +164,7 @@ class ScanEngineRow:
     seconds: float = 0.0
     evidence: tuple[dict[str, str], ...] = ()  # {"rule", "kind", "value", "detail"}
     error: str | None = None
+    vouches: bool = True  # False: a clean that says nothing of the package (no blocklist lists it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -175,6 +176,7 @@ class ScanEngineRow:
             "seconds": self.seconds,
             "evidence": [dict(e) for e in self.evidence],
             "error": self.error,
+            "vouches": self.vouches,
         }
 
     @classmethod
@@ -188,6 +190,7 @@ class ScanEngineRow:
             seconds=float(data.get("seconds") or 0.0),
             evidence=tuple({str(k): str(v) for k, v in e.items()} for e in data.get("evidence") or ()),
             error=data.get("error"),
+            vouches=bool(data.get("vouches", True)),
         )
 
 

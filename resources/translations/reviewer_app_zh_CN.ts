@@ -1118,6 +1118,14 @@
         <translation>各扫描引擎的结论</translation>
     </message>
     <message>
+        <source>not listed</source>
+        <translation>未列入</translation>
+    </message>
+    <message>
+        <source>A lookup that found nothing: it says nothing about the package and does not pass the gate.</source>
+        <translation>名单查询没有命中：这不能说明安装包是否安全，也不会让关卡放行。</translation>
+    </message>
+    <message>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -1453,6 +1461,10 @@
     <message>
         <source>Version %1</source>
         <translation>版本 %1</translation>
+    </message>
+    <message>
+        <source>This app was recalled on %1: %2</source>
+        <translation>此应用已于 %1 被召回：%2</translation>
     </message>
     <message>
         <source>Overdue by %1</source>

@@ -46,7 +46,12 @@ def worker_name(store: Any) -> str:
 
 def make_scan_job(store: Any, settings: Settings) -> ScanJob:
     def specs_for(entries: Any) -> list[Any]:
-        return settings.scan_specs(overrides={"reputation": reputation_options(entries)})
+        """The configured engines, and the reputation engine with the database's blocklist once leads have
+        put something on it (an empty list has nothing to say about a package)."""
+        names = list(settings.scanning.engines)
+        if entries and "reputation" not in names:
+            names.append("reputation")
+        return settings.scan_specs(names, overrides={"reputation": reputation_options(entries)})
 
     return ScanJob(store, specs_for, settings.scanning.policy)
 

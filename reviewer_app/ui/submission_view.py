@@ -129,6 +129,11 @@ class SubmissionHeader(QWidget):
         self.summary_label.setText("  ·  ".join(s for s in (kind_name(row.kind), row.developer, tier) if s))
         self.show_time_left(row.deadline, now)
         status = self._status_text(row, detail)
+        stored = detail.view.detail
+        if stored.withdrawn_at is not None:  # the app was recalled: say so above anything else
+            recalled = self.tr("This app was recalled on %1: %2").replace("%1", local_time_text(stored.withdrawn_at))
+            recalled = recalled.replace("%2", stored.withdrawn_reason or "")
+            status = f"{recalled}\n{status}" if status else recalled
         if status:
             self.set_status(status, ERROR_BANNER_STYLE)
 

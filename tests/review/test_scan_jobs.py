@@ -333,3 +333,29 @@ def test_roles_of_the_scan_tables(pg_team):
             conn.close()
     with pytest.raises(PermissionDenied):
         pg_team["alice"].block("sha256", "cd" * 32, "a reviewer may not")
+
+
+def test_a_blocklisted_certificate_found_by_a_rescan_opens_a_recall_case(team):
+    """A lead blocks a signing certificate: the workers add the reputation engine with the new list, re-scan
+    the live apps, and the one signed with it gets a recall case with the certificate as evidence."""
+    ids = submit(team, "plain.apk", "sms-compose.apk")
+    worker = worker_settings(team)
+    run_once(worker)
+    alice = team["alice"]
+    for name in ids:
+        alice.claim(ids[name])
+        assert alice.decide(ids[name], "approve").ok
+    signers = alice.view(ids["plain.apk"]).facts.signers
+    certificate = signers[0].sha256
+    assert team["lena"].block("certificate", certificate, "the key of a known malware author")
+    stats = run_worker(worker, threading.Event(), once=True, poll_seconds=0.1)
+    assert stats.rescans_queued == 2  # every live app: the engines' lists changed
+    cases = team["lena"].recall_cases()
+    signed_with_it = {name for name in ids if alice.view(ids[name]).facts.signers[0].sha256 == certificate}
+    assert {case.submission_id for case in cases} == {ids[name] for name in signed_with_it}
+    evidence = cases[0].evidence
+    assert [row.engine for row in evidence] == ["reputation"]
+    assert evidence[0].detections == ("Blocklist.Certificate",)
+    assert any(e["value"] == certificate for e in evidence[0].evidence)
+    scans = alice.view(ids["plain.apk"]).detail.scans
+    assert scans[0].reason == "rescan" and "reputation" in {row.engine for row in scans[0].engines}

@@ -101,14 +101,19 @@ class ScanEngineTree(QTreeWidget):
         texts = [""] * 6
         texts[COL_ENGINE] = row.engine
         texts[COL_VERDICT] = scan_verdict_name(row.verdict)
+        if row.verdict == "clean" and not row.vouches:
+            texts[COL_VERDICT] = self.tr("not listed")
         texts[COL_DETECTIONS] = ", ".join(row.detections)
         texts[COL_SECONDS] = seconds_text(row.seconds)
         texts[COL_ENGINE_VERSION] = row.engine_version
         texts[COL_SIGNATURES] = row.signatures_version
         item = QTreeWidgetItem(texts)
         item.setData(COL_ENGINE, EngineRole, row.engine)
-        color = QBrush(verdict_color(row.verdict))
+        color = QBrush(verdict_color(row.verdict) if row.vouches else MUTED_COLOR)
         item.setForeground(COL_VERDICT, color)
+        if not row.vouches:
+            item.setToolTip(COL_VERDICT, self.tr("A lookup that found nothing: it says nothing about the package "
+                                                 "and does not pass the gate."))  # fmt: skip
         if row.verdict in ("malicious", "suspicious"):
             item.setFont(COL_VERDICT, self._bold)
             item.setFont(COL_DETECTIONS, self._bold)
