@@ -256,6 +256,18 @@ def test_demo_workspace_without_gui(tmp_path):
         assert view.previous is not None and view.previous.package == update["package"]
         assert view.previous.version_code < view.facts.version_code
         assert view.changes.signer_changed is False and view.changes.dangerous_permissions_added
+        # Every package is scanned already, by every engine; ClamAV with the demo's store signatures
+        # finds the counterfeit, and today's signatures report an app approved yesterday: a recall case.
+        (counterfeit,) = [r for r in queue if r["package"] == "com.exampel.notes"]
+        scan = service.view(counterfeit["submission_id"]).detail.scans[0]
+        assert {row.engine for row in scan.engines} >= {"clamav", "yara", "android_rules"}
+        clamav = next(row for row in scan.engines if row.engine == "clamav")
+        assert clamav.verdict == "malicious" and "Counterfeit" in clamav.detections[0]
+        flags = lines(run("queue", "--json", data_dir=data, check_rc=0))
+        (listed,) = [r for r in flags if r["package"] == "com.exampel.notes"]
+        assert {"malware_after_pass", "scan_blocked"} & set(listed["red_flags"])  # the risk column counts it
+        (case,) = service.recall_cases()
+        assert case.package == "com.example.smshelper" and case.evidence[0].engine == "clamav"
     finally:
         service.close()
 

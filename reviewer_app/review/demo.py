@@ -16,8 +16,9 @@ from reviewer_app.review.service import ReviewService
 # nearly due and comfortable rows for both SLA classes.
 SCHEDULE_MINUTES_AGO = (150, 20, 1500, 100, 30, 1300, 60, 700, 10, 300)
 
-# Approved the day before by a lead, so that the update of the same package is reviewed against it.
-APPROVED_EARLIER = {"com.example.notes_1.apk"}
+# Approved the day before by a lead: the notes app, so that its update is reviewed against it; the SMS
+# helper, which today's store signatures report (its re-scan opens a recall case for the leads).
+APPROVED_EARLIER = {"com.example.notes_1.apk", "com.example.smshelper_23.apk"}
 DEMO_LEAD = "lena"
 
 METADATA_CHANGES = (
@@ -32,10 +33,22 @@ def demo_apk_dir() -> Path:
 
 
 def demo_settings(settings: Settings, explicit_data_dir: bool, explicit_db: bool) -> Settings:
-    """The demo lives in its own folder unless the caller named one, so it never mixes with real work."""
+    """The demo lives in its own folder unless the caller named one, so it never mixes with real work; its
+    ClamAV uses the demo's store signatures unless the settings name a folder of their own."""
+    settings = with_demo_signatures(settings)
     if explicit_data_dir or explicit_db:
         return settings
     return replace(settings, data_dir=settings.data_dir / "demo", db_url=None)
+
+
+def with_demo_signatures(settings: Settings, folder: str = "clamav") -> Settings:
+    """The store's own ClamAV signature files of the demo (SHA-256 hash signatures of two demo APKs): the
+    engine gives real verdicts on a machine without ClamAV's official database."""
+    clamav = settings.scanning.clamav
+    if clamav.signatures_dir is not None and folder == "clamav":
+        return settings
+    clamav = replace(clamav, signatures_dir=str(resource_path("demo", folder)))
+    return replace(settings, scanning=replace(settings.scanning, clamav=clamav))
 
 
 def create_demo_workspace(settings: Settings, reset: bool = False) -> str:
@@ -88,7 +101,26 @@ def _fill(service: ReviewService) -> str:
             note=note,
         )
         filed += 1
+    notes += _scan(service.settings)
     return "; ".join([f"{filed} submissions filed", *notes])
+
+
+def _scan(settings: Settings) -> list[str]:
+    """Run the scan jobs now, so the Scans panel has verdicts at once: first with yesterday's signatures
+    (as when the packages were filed), then with today's, which report an app approved yesterday — the
+    workers' re-scan of live apps opens a recall case. On a shared database the connecting user may not
+    run jobs (workers do): the scans then wait for `reviewer-app worker`."""
+    import threading
+
+    from reviewer_app.domain import StoreError
+    from reviewer_app.review.worker import run_worker
+
+    try:
+        run_worker(with_demo_signatures(settings, "clamav-yesterday"), threading.Event(), once=True, poll_seconds=0.1)
+        run_worker(with_demo_signatures(settings), threading.Event(), once=True, poll_seconds=0.1)
+    except StoreError as exc:
+        return [f"scans wait for a worker ({str(exc).splitlines()[0]})"]
+    return []
 
 
 def _approve_as_lead(service: ReviewService, submission_id: int, when) -> str | None:

@@ -132,6 +132,13 @@ def signature_files(dirs: list[str]) -> list[Path]:
     return files
 
 
+def _signatures_text(official: list[Any], store_files: list[Path]) -> str:
+    parts = [f"{db.name} {db.version if db.version is not None else '?'}" for db in official]
+    if store_files:
+        parts.append(f"store sigs {len(store_files)} files sha256:{_digest(store_files)}")
+    return ", ".join(parts)
+
+
 def _digest(files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
@@ -183,10 +190,27 @@ class ClamavEngine(Engine):
         self._signatures_version = ""
 
     def engine_version(self) -> str:
+        if not self._engine_version:
+            self._describe()
         return self._engine_version
 
     def signatures_version(self) -> str:
+        if not self._signatures_version:
+            self._describe()
         return self._signatures_version
+
+    def _describe(self) -> None:
+        """The versions before any scan: workers compare them with those of earlier scans to know when live
+        apps must be scanned again (new official database, new store signature files)."""
+        try:
+            store_files = signature_files(self.signatures_dirs)
+            if self.address is not None:
+                self._clamd_versions(self._clamd_command(b"zVERSION\0", time.perf_counter() + 10), store_files)
+            elif self.clamscan:
+                self._engine_version = self._clamscan_version()
+                self._signatures_version = _signatures_text(official_databases(self.database_dirs), store_files)
+        except (ScanProblem, OSError):
+            pass  # said by the scan itself
 
     # -- scanning ----------------------------------------------------------------------------------
 
@@ -209,8 +233,8 @@ class ClamavEngine(Engine):
             return self._result(Verdict.ERROR, [], started, str(exc))
         return self._judge(names, started)
 
-    def _scan_clamd(self, path: str, size: int, store_files: list[Path], deadline: float) -> list[tuple[str, str]]:
-        version = self._clamd_command(b"zVERSION\0", deadline).strip()
+    def _clamd_versions(self, answer: str, store_files: list[Path]) -> None:
+        version = answer.strip()
         product, _, rest = version.partition("/")
         self._engine_version = product or version
         daily = rest.split("/", 1)[0]
@@ -218,6 +242,9 @@ class ClamavEngine(Engine):
         if store_files:
             parts.append(f"store sigs {len(store_files)} files sha256:{_digest(store_files)}")
         self._signatures_version = ", ".join(parts)
+
+    def _scan_clamd(self, path: str, size: int, store_files: list[Path], deadline: float) -> list[tuple[str, str]]:
+        self._clamd_versions(self._clamd_command(b"zVERSION\0", deadline), store_files)
         names = [(name, f"clamd at {self.address}") for name in self._instream(path, size, deadline)]
         if store_files:
             if not self.clamscan:
@@ -244,10 +271,7 @@ class ClamavEngine(Engine):
             )
         if not self._engine_version:
             self._engine_version = self._clamscan_version()
-        parts = [f"{db.name} {db.version if db.version is not None else '?'}" for db in official]
-        if store_files:
-            parts.append(f"store sigs {len(store_files)} files sha256:{_digest(store_files)}")
-        self._signatures_version = ", ".join(parts)
+        self._signatures_version = _signatures_text(official, store_files)
         databases = [str(db.path) for db in official] + [str(p) for p in store_files]
         return self._run_clamscan(path, databases, deadline)
 
