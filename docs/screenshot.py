@@ -24,6 +24,9 @@ def main() -> int:
     parser.add_argument("--row", type=int, default=None,
                         help="queue row to select (default: the update, reviewed against its approved version)")
     parser.add_argument("--kind", default="update", help="select the first row of this kind (default: update)")
+    parser.add_argument("--package", default=None, help="select the first row of this package instead")
+    parser.add_argument("--tab", default=None, help="show this evidence panel (facts, scan, history...)")
+    parser.add_argument("--recalls", action="store_true", help="open the leads' recall cases too")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
     args = parser.parse_args()
 
@@ -54,6 +57,8 @@ def main() -> int:
     wait(lambda: window.model.loaded and window.model.rowCount() > (args.row or 0))
     wait(lambda: all(window.model.queue_row(r) is not None for r in range(window.model.rowCount())))
     row = args.row
+    if row is None and args.package:
+        row = next(r for r in range(window.model.rowCount()) if window.model.queue_row(r).package == args.package)
     if row is None:
         row = next(r for r in range(window.model.rowCount()) if window.model.queue_row(r).kind == args.kind)
     window.queue_view.setFocus()
@@ -61,6 +66,12 @@ def main() -> int:
     sid = window.current_submission_id()
     wait(lambda: window.submission_view.data is not None and window.submission_view.submission_id == sid)
     wait(lambda: window.jobs.idle and not window.parser.busy)  # the code comparison of an update too
+    if args.tab:
+        window.submission_view.tabs.setCurrentWidget(window.submission_view.panel(args.tab))
+    if args.recalls:
+        window.recall_cases.show()
+        wait(lambda: window.recall_cases.view.table.topLevelItemCount() > 0)
+        window.recall_cases.view.table.setCurrentItem(window.recall_cases.view.table.topLevelItem(0))
     for _ in range(20):
         app.processEvents()
     out = Path(args.out)

@@ -21,6 +21,9 @@ SCHEDULE_MINUTES_AGO = (150, 20, 1500, 100, 30, 1300, 60, 700, 10, 300)
 APPROVED_EARLIER = {"com.example.notes_1.apk", "com.example.smshelper_23.apk"}
 DEMO_LEAD = "lena"
 
+# A lead has blocked the key of a known counterfeiter: the reputation engine names it on its package.
+BLOCKED_SIGNER = {"com.exampel.notes_1.apk": "signing key of Shady Labs, who copied Acme's Notes before"}
+
 METADATA_CHANGES = (
     ("com.example.notes", "Acme Apps", 5, "New screenshots and a shorter description for the listing.", 125),
     ("com.example.weather", "Sky Soft", 4, "Developer changed the app's display name to '天气预报 Pro'.", 5),
@@ -85,6 +88,8 @@ def _fill(service: ReviewService) -> str:
             submitted_at=now - (timedelta(days=2) if earlier else timedelta(minutes=minutes)),
         )
         filed += outcome.ok
+        if entry["file"] in BLOCKED_SIGNER and facts.signers:
+            notes += _block_signer(service, facts.signers[0].sha256, BLOCKED_SIGNER[entry["file"]])
         if earlier and outcome.ok and outcome.submission_id is not None:
             refused = _approve_as_lead(service, outcome.submission_id, now - timedelta(days=1))
             if refused:
@@ -103,6 +108,19 @@ def _fill(service: ReviewService) -> str:
         filed += 1
     notes += _scan(service.settings)
     return "; ".join([f"{filed} submissions filed", *notes])
+
+
+def _block_signer(service: ReviewService, certificate: str, reason: str) -> list[str]:
+    from reviewer_app.domain import StoreError
+
+    lead = ReviewService(replace(service.settings, reviewer=DEMO_LEAD))
+    try:
+        lead.block("certificate", certificate, reason)
+    except StoreError as exc:  # on a shared database the connecting user may not be a lead
+        return [f"blocklist left empty ({str(exc).splitlines()[0]})"]
+    finally:
+        lead.close()
+    return []
 
 
 def _scan(settings: Settings) -> list[str]:

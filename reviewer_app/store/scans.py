@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from reviewer_app.domain import (
     BLOCKLIST_KINDS,
+    OPEN_STATUSES,
     BlocklistEntry,
     NotFound,
     PermissionDenied,
@@ -41,7 +42,8 @@ from reviewer_app.store.schema import (
     Submission,
 )
 
-SCANS_SHOWN = 10  # the newest scans of an artifact that a detail carries
+SCANS_SHOWN = 10
+BUSY = ("queued", "running")  # the newest scans of an artifact that a detail carries
 
 
 class ScanWrites(JobWrites, StoreBase):
@@ -191,8 +193,10 @@ class ScanWrites(JobWrites, StoreBase):
             return scans_of(s, artifact_id, artifact_sha256, limit) if artifact_id is not None else ()
 
     def enqueue_rescans(self, signatures: str, now: datetime, created_by: str | None = None) -> int:
-        """Queue a re-scan of every live artifact (approved, its app not withdrawn) whose last finished scan
-        used other signatures, rules or blocklists than `signatures`; how many were queued."""
+        """Queue a re-scan of every live artifact (approved, its app not withdrawn) and of every artifact
+        still under review (pending, escalated) whose last finished scan used other signatures, rules or
+        blocklists than `signatures`, or that was never scanned (filed before scanning existed) and has no
+        scan waiting or running; how many were queued."""
         with self._writing() as s:
             latest = (
                 select(Scan.signatures)
@@ -202,12 +206,14 @@ class ScanWrites(JobWrites, StoreBase):
                 .correlate(Artifact)
                 .scalar_subquery()
             )
+            live = and_(Submission.status == "approved", App.withdrawn_at.is_(None))
             candidates = s.execute(
                 select(Artifact.id, func.max(Submission.id))
                 .join(Submission, Submission.artifact_id == Artifact.id)
                 .join(App, App.id == Submission.app_id)
-                .where(Submission.status == "approved", App.withdrawn_at.is_(None))
-                .where((latest.is_(None)) | (latest != signatures))
+                .where(or_(live, Submission.status.in_(OPEN_STATUSES)))
+                .where(latest.is_(None) | (latest != signatures))
+                .where(~exists().where(Job.artifact_id == Artifact.id, Job.kind == "scan", Job.state.in_(BUSY)))
                 .group_by(Artifact.id)
             ).all()
             queued = 0

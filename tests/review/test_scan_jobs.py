@@ -111,7 +111,7 @@ def test_a_rescan_with_new_rules_that_finds_malware_opens_a_recall_case(team, tm
     )
     newer = replace(worker, scanning=replace(FAST_ENGINES, yara=replace(FAST_ENGINES.yara, rules_dir=str(rules))))
     stats = run_worker(newer, threading.Event(), once=True, poll_seconds=0.1)
-    assert stats.rescans_queued == 1  # the live app only; the pending one is not re-scanned by the sweep
+    assert stats.rescans_queued == 2  # the live app, and the one under review (its flags must be current)
     lead = team["lena"]
     cases = lead.recall_cases()
     assert len(cases) == 1
@@ -137,7 +137,8 @@ def test_a_rescan_with_new_rules_that_finds_malware_opens_a_recall_case(team, tm
     assert lead.recall_cases() == [] and len(lead.recall_cases(include_closed=True)) == 1
     # a withdrawn app is no longer live: later rule changes do not re-scan it
     rules.joinpath("more.yar").write_text("rule Another { condition: false }\n")
-    assert run_worker(newer, threading.Event(), once=True, poll_seconds=0.1).rescans_queued == 0
+    assert run_worker(newer, threading.Event(), once=True, poll_seconds=0.1).rescans_queued == 1  # pending only
+    assert alice.view(ids["plain.apk"]).detail.scans[0].reason == "requested"  # no re-scan since
 
 
 def test_a_dismissed_case_keeps_the_app_live(team, tmp_path):

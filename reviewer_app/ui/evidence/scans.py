@@ -275,7 +275,7 @@ class ScansPanel(EvidencePanel):
         parts = [self.tr("started %1").replace("%1", local_time_text(scan.started_at))]
         if scan.finished_at is not None:
             seconds = (scan.finished_at - scan.started_at).total_seconds()
-            parts.append(self.tr("took %1 s").replace("%1", f"{seconds:.0f}"))
+            parts.append(self.tr("took %1 s").replace("%1", f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"))
         if scan.worker:
             parts.append(self.tr("by %1").replace("%1", scan.worker))
         return ", ".join(parts)
