@@ -360,3 +360,27 @@ def test_a_blocklisted_certificate_found_by_a_rescan_opens_a_recall_case(team):
     assert any(e["value"] == certificate for e in evidence[0].evidence)
     scans = alice.view(ids["plain.apk"]).detail.scans
     assert scans[0].reason == "rescan" and "reputation" in {row.engine for row in scans[0].engines}
+
+
+def test_every_workstation_hears_of_a_finished_scan(pg_team):
+    """The live updates that exist: a scan's rows and its red flags notify the submission's channel."""
+    from reviewer_app.store.watch import watch_changes
+
+    ids = submit(pg_team, "sms-premium.apk")
+    heard: list[set[int] | None] = []
+    stop = threading.Event()
+    url = pg_team.url("alice")
+    watcher = threading.Thread(target=watch_changes, args=(url, heard.append, stop, 0.2), daemon=True)
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not heard and time.monotonic() < deadline:  # the first call says "connected, reload"
+            time.sleep(0.05)
+        run_once(worker_settings(pg_team))
+        deadline = time.monotonic() + 10
+        while not any(ids["sms-premium.apk"] in (change or ()) for change in heard):
+            assert time.monotonic() < deadline, heard
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        watcher.join(10)
