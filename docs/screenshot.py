@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("REVIEWER_APP_LANG", "en")
+# The window as a new user first sees it: no layout saved by an earlier run (QSettings live here on Linux).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="screenshot-config-")
 
 
 def main() -> int:
