@@ -250,6 +250,70 @@ class RecallCase:
     note: str | None = None
 
 
+# -- the catalog of live apps and the clone comparison ------------------------------------------
+
+CLONE_VERDICTS = ("counterfeit_suspected", "same_developer_family", "no_match")
+CATALOG_SOURCES = ("add", "import", "approved")
+
+
+@dataclass(frozen=True)
+class CatalogApp:
+    """A live app as the clone search knows it: who made it, what it is called, its fingerprints (as
+    stored: each similarity module's `to_json`)."""
+
+    catalog_id: int
+    package: str
+    labels: dict[str, str]  # locale ("" for the default) -> label
+    developer: str
+    certificates: tuple[str, ...]  # SHA-256 of the signing certificates (the v3 lineage included)
+    source: str  # CATALOG_SOURCES
+    added_at: datetime
+    icon: dict[str, Any] | None = None
+    code: dict[str, Any] | None = None
+    resources: tuple[str, ...] | None = None
+    cert_subjects: tuple[str, ...] = ()
+    permissions: tuple[str, ...] = ()
+    submission_id: int | None = None
+    withdrawn: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.labels.get("") or next(iter(self.labels.values()), "")
+
+
+@dataclass(frozen=True)
+class CloneCandidate:
+    """A catalog app close to a submission, with every signal (`signals`: CLI.md's names) and what matched."""
+
+    catalog_id: int
+    package: str
+    label: str
+    developer: str
+    score: float
+    signals: dict[str, Any]  # name, icon, package: 0..1; certificate: same/different/unknown; code, resources
+    matched: dict[str, Any] = field(default_factory=dict)  # name diff, shared classes and resources...
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "catalog_id": self.catalog_id,
+            "package": self.package,
+            "label": self.label,
+            "developer": self.developer,
+            "score": round(self.score, 4),
+            "signals": dict(self.signals),
+        }
+
+
+@dataclass(frozen=True)
+class CloneResult:
+    """The clone comparison of one artifact: the verdict and the candidates, best first."""
+
+    verdict: str  # CLONE_VERDICTS
+    candidates: tuple[CloneCandidate, ...]
+    computed_at: datetime
+    catalog_size: int = 0
+
+
 @dataclass(frozen=True)
 class SubmissionDetail:
     """Everything the store keeps about one submission."""
@@ -268,6 +332,8 @@ class SubmissionDetail:
     scan_job: str | None = None  # "queued" or "running" while a scan of it waits or runs
     withdrawn_at: datetime | None = None  # the app was recalled
     withdrawn_reason: str | None = None
+    clones: CloneResult | None = None  # the comparison with the catalog, once a worker has made it
+    clone_job: str | None = None  # "queued" or "running" while it waits or runs
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from reviewer_app.domain import (
     VersionRecord,
 )
 from reviewer_app.store.base import StoreBase, decision_record
+from reviewer_app.store.catalog import clone_job_state, latest_clone_result
 from reviewer_app.store.scans import scan_job_state, scans_of
 from reviewer_app.store.schema import (
     OPEN_STATUSES,
@@ -204,6 +205,8 @@ class QueueReads(StoreBase):
             icon_blob = art.icon_blob if art else None
             scans = scans_of(s, art.id, art.sha256) if art else ()
             scan_job = scan_job_state(s, art.id) if art else None
+            clones = latest_clone_result(s, art.id) if art else None
+            clone_job = clone_job_state(s, art.id) if art else None
             app = s.get(App, sub.app_id) if sub.app_id else None
         icon = None
         if icon_blob:
@@ -226,6 +229,8 @@ class QueueReads(StoreBase):
             scan_job=scan_job,
             withdrawn_at=app.withdrawn_at if app else None,
             withdrawn_reason=app.withdrawn_reason if app else None,
+            clones=clones,
+            clone_job=clone_job,
         )
 
     def approved_facts(self, package: str) -> dict[str, Any] | None:

@@ -2,7 +2,7 @@
 
 Its parts live beside it: base.py (engines, transactions, the shared rules), queue.py (reading the queue
 and a submission), claims.py (leases), decisions.py, jobs.py (background work), scans.py (scans, the
-blocklist, recall cases); this module files submissions and keeps users."""
+blocklist, recall cases), catalog.py (live apps and clone results); this module files submissions and keeps users."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from reviewer_app.domain import (
     RedFlag,
 )
+from reviewer_app.store.catalog import CatalogWrites
 from reviewer_app.store.claims import ClaimWrites
 from reviewer_app.store.decisions import DecisionWrites
 from reviewer_app.store.errors import IntegrityViolation, translate_errors
@@ -40,7 +41,7 @@ ANALYZE_AFTER = 1000  # rows added in one bulk import
 __all__ = ["Store", "translate_errors"]
 
 
-class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites):
+class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites):
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""
 
     # -- submissions -----------------------------------------------------------------------------

@@ -70,6 +70,10 @@ SETUP = [
     "GRANT USAGE ON SEQUENCE blocklist_id_seq, recall_cases_id_seq TO reviewer_app_lead",
     "GRANT INSERT, UPDATE (state, closed_by, closed_at, note) ON recall_cases TO reviewer_app_lead",
     "GRANT UPDATE (withdrawn_at, withdrawn_reason) ON apps TO reviewer_app_lead",
+    # the catalog and the clone search (migration 0009)
+    "GRANT INSERT ON catalog_apps TO reviewer_app_admin, reviewer_app_worker",
+    "GRANT INSERT ON clone_results TO reviewer_app_worker",
+    "GRANT USAGE ON SEQUENCE catalog_apps_id_seq, clone_results_id_seq TO reviewer_app_worker",
     # row-level security
     "ALTER TABLE submissions ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE decisions ENABLE ROW LEVEL SECURITY",

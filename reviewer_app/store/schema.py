@@ -308,3 +308,50 @@ class RecallCaseRow(Base):
         Index("ix_recall_cases_state", "state", "opened_at"),
         Index("ux_recall_cases_open", "artifact_id", unique=True, postgresql_where=OPEN_CASE, sqlite_where=OPEN_CASE),
     )
+
+
+class CatalogEntry(Base):
+    """A live app in the catalog the clone search compares submissions with (filled by `catalog add`,
+    `catalog import` and approvals). Fingerprints are stored as each similarity module writes them."""
+
+    __tablename__ = "catalog_apps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package: Mapped[str] = mapped_column(String(255))
+    labels: Mapped[dict] = mapped_column(JSON)  # locale ("" default) -> label
+    developer: Mapped[str] = mapped_column(String(200))
+    certificates: Mapped[list] = mapped_column(JSON)
+    cert_subjects: Mapped[list | None] = mapped_column(JSON)
+    permissions: Mapped[list | None] = mapped_column(JSON)
+    icon: Mapped[dict | None] = mapped_column(JSON)
+    code: Mapped[dict | None] = mapped_column(JSON)
+    resources: Mapped[list | None] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(16))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("source IN ('add', 'import', 'approved')", name="source_valid"),
+        Index("ix_catalog_apps_package", "package"),
+        Index("ux_catalog_apps_submission", "submission_id", unique=True),
+    )
+
+
+class CloneComparison(Base):
+    """The clone search's answer for an artifact: the verdict and the candidates with every signal."""
+
+    __tablename__ = "clone_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    artifact_id: Mapped[int] = mapped_column(ForeignKey("artifacts.id"))
+    verdict: Mapped[str] = mapped_column(String(32))
+    candidates: Mapped[list] = mapped_column(JSON)
+    catalog_size: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(
+            "verdict IN ('counterfeit_suspected', 'same_developer_family', 'no_match')", name="verdict_valid"
+        ),
+        Index("ix_clone_results_artifact", "artifact_id", "id"),
+    )
