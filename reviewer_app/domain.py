@@ -269,6 +269,7 @@ class CatalogApp:
     source: str  # CATALOG_SOURCES
     added_at: datetime
     icon: dict[str, Any] | None = None
+    icon_blob: str | None = None  # the icon as PNG in the blob store
     code: dict[str, Any] | None = None
     resources: tuple[str, ...] | None = None
     cert_subjects: tuple[str, ...] = ()

@@ -18,7 +18,7 @@ from reviewer_app.store.base import StoreBase
 from reviewer_app.store.schema import App, Artifact, CatalogEntry, CloneComparison, Developer, Job, Submission
 
 CATALOG_FIELDS = ("package", "labels", "developer", "certificates", "cert_subjects", "permissions", "icon",
-                  "code", "resources", "source", "submission_id", "added_at")  # fmt: skip
+                  "icon_blob", "code", "resources", "source", "submission_id", "added_at")  # fmt: skip
 
 
 class CatalogWrites(StoreBase):
@@ -63,6 +63,36 @@ class CatalogWrites(StoreBase):
             if row is None:
                 raise NotFound(f"no catalog app {catalog_id}")
             return _catalog_app(row[0], row[1] is not None)
+
+    def catalog_apps_by_id(self, ids: Sequence[int]) -> dict[int, CatalogApp]:
+        """The rows of these ids (the search's candidates), by id."""
+        if not ids:
+            return {}
+        with self._reading() as s:
+            rows = s.execute(
+                select(CatalogEntry, App.withdrawn_at)
+                .outerjoin(App, App.package == CatalogEntry.package)
+                .where(CatalogEntry.id.in_(list(ids)))
+            ).all()
+            return {entry.id: _catalog_app(entry, withdrawn is not None) for entry, withdrawn in rows}
+
+    def catalog_icons(self, ids: Sequence[int]) -> dict[int, bytes]:
+        """The PNG icons of these catalog apps that have one in the blob store."""
+        if not ids:
+            return {}
+        with self._reading() as s:
+            rows = s.execute(
+                select(CatalogEntry.id, CatalogEntry.icon_blob).where(
+                    CatalogEntry.id.in_(list(ids)), CatalogEntry.icon_blob.is_not(None)
+                )
+            ).all()
+        icons = {}
+        for catalog_id, blob in rows:
+            try:
+                icons[int(catalog_id)] = self.blobs.read(str(blob))
+            except OSError:
+                continue
+        return icons
 
     def catalog_stats(self) -> dict[str, Any]:
         with self._reading() as s:
@@ -167,6 +197,7 @@ def _catalog_app(entry: CatalogEntry, withdrawn: bool) -> CatalogApp:
         source=entry.source,
         added_at=entry.added_at,
         icon=dict(entry.icon) if entry.icon else None,
+        icon_blob=entry.icon_blob,
         code=dict(entry.code) if entry.code else None,
         resources=tuple(entry.resources) if entry.resources is not None else None,
         cert_subjects=tuple(entry.cert_subjects or ()),

@@ -324,6 +324,7 @@ class CatalogEntry(Base):
     cert_subjects: Mapped[list | None] = mapped_column(JSON)
     permissions: Mapped[list | None] = mapped_column(JSON)
     icon: Mapped[dict | None] = mapped_column(JSON)
+    icon_blob: Mapped[str | None] = mapped_column(String(64))  # the icon as PNG in the blob store, for the panel
     code: Mapped[dict | None] = mapped_column(JSON)
     resources: Mapped[list | None] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(16))

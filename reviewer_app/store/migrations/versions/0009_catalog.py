@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("cert_subjects", sa.JSON(), nullable=True),
         sa.Column("permissions", sa.JSON(), nullable=True),
         sa.Column("icon", sa.JSON(), nullable=True),
+        sa.Column("icon_blob", sa.String(length=64), nullable=True),
         sa.Column("code", sa.JSON(), nullable=True),
         sa.Column("resources", sa.JSON(), nullable=True),
         sa.Column("source", sa.String(length=16), nullable=False),
