@@ -184,6 +184,11 @@ class SubmissionQueueModel(QAbstractTableModel):
         """Every id of the last load is in place (rows still come as they are looked at)."""
         return self._load is None and self._complete
 
+    @property
+    def reload_pending(self) -> bool:
+        """Another load follows the one that just ended (a reload was asked for while it ran)."""
+        return self._reload_again
+
     def set_withheld(self, submission_ids: Iterable[int]) -> None:
         """Keep these submissions out of the ids that loads bring, whatever the database says: they were
         decided here and the decisions still wait in the offline journal (a load that reaches the database

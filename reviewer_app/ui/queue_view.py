@@ -238,8 +238,10 @@ class QueuePane(QWidget):
                 self.select_after_load = None
                 self.focus()
                 return
-            if complete:
-                self.select_after_load = None  # not in the queue after all
+            if complete and not self.model.reload_pending:
+                # Not in the queue after all. (A load that began before the request, say before an undo
+                # brought the submission back, does not decide that: the load asked for since follows.)
+                self.select_after_load = None
         if shown is not None:
             # A reset loses the selection; a selection that survived the reload is the reviewer's.
             wanted = self.selected_id if self.selected_id is not None else shown
