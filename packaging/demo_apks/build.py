@@ -123,6 +123,12 @@ KEY_SPECS = (
     KeySpec("oldcorp", "/C=US/O=Old Corp/OU=Public demo key - not for production/CN=Old Corp"),
     KeySpec("fixture-a", "/O=reviewer_app tests/OU=Public test key - not for production/CN=Fixture Key A"),
     KeySpec("fixture-b", "/O=reviewer_app tests/OU=Public test key - not for production/CN=Fixture Key B"),
+    # The clone fixtures (tests/data/clones/): three original developers and two counterfeiters.
+    KeySpec("penguin", "/C=CN/O=Penguin Chat/OU=Public test key - not for production/CN=Penguin Chat"),
+    KeySpec("kangaroo", "/C=CN/O=Kangaroo Life/OU=Public test key - not for production/CN=Kangaroo Life"),
+    KeySpec("birdie", "/C=US/O=Birdie Social/OU=Public test key - not for production/CN=Birdie Social"),
+    KeySpec("copycat", "/C=CN/O=Copycat Studio/OU=Public test key - not for production/CN=Copycat Studio"),
+    KeySpec("knockoff", "/C=CN/O=Knockoff Apps/OU=Public test key - not for production/CN=Knockoff Apps"),
 )
 
 
