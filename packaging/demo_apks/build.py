@@ -57,6 +57,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -93,17 +94,28 @@ class BuildError(RuntimeError):
     pass
 
 
+_FIXTURE_CODE_LOCK = threading.Lock()
+
+
 def _fixture_code() -> Any:
-    """fixture_code.py beside this script (a folder of scripts, not a package: loaded by its path)."""
+    """fixture_code.py beside this script (a folder of scripts, not a package: loaded by its path).
+
+    The build threads call this at once: the lock keeps the others from seeing the module in sys.modules
+    before it has finished running."""
     import importlib.util
 
-    if "fixture_code" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("fixture_code", HERE / "fixture_code.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["fixture_code"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["fixture_code"]
+    with _FIXTURE_CODE_LOCK:
+        if "fixture_code" not in sys.modules:
+            spec = importlib.util.spec_from_file_location("fixture_code", HERE / "fixture_code.py")
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules["fixture_code"] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules["fixture_code"]
+                raise
+        return sys.modules["fixture_code"]
 
 
 # --------------------------------------------------------------------------------------------- keys
