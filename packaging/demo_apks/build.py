@@ -22,12 +22,22 @@ Every APK is made with Debian's Android tools, so that the files are what a real
   which verifies each DEX file (checksum, signature, sorted tables, map) before it disassembles it, and
   compares its classes and invoked methods with the index's ``dex`` entry.
 
+* the clone fixtures (tests/data/clones/, specs CLONE_SPECS): three originals by distinct developers,
+  counterfeits of them as counterfeiters make them (look-alike, Cyrillic, full-width or traditional-Chinese
+  labels, marketing suffixes, package typos, recoloured/cropped/badged icons drawn from the original's
+  PNG, the original's code repackaged with one class more), each signed by a counterfeiter's key, and
+  relatives that are not counterfeits (an update and a sibling by the same key, an unrelated app with a
+  similar name). Manifests come from manifests/clone-app.xml, assets from assets/; their index.json adds
+  `signer`, `original`, `tricks` (CLONE_TRICKS) and, for an unrelated app, `resembles`, and the check
+  verifies that the signers and tricks it states hold in the files.
+
 At the end every file is checked with ``apksigner verify --print-certs`` and ``aapt dump badging`` against
 the index.json written beside it; any difference stops the build with a non-zero exit status.
 
 Outputs (committed):
     resources/demo/apks/<package>_<versionCode>.apk + index.json   demo workspace (shipped in the package)
     tests/data/apks/*.apk + index.json       edge cases for tests only
+    tests/data/clones/*.apk + index.json     clone fixtures: originals, counterfeits, legitimate relatives
 
 Usage (from anywhere; paths are relative to the repository):
     python packaging/demo_apks/build.py               build, verify, write the outputs
@@ -57,6 +67,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -66,11 +77,13 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 MANIFESTS = HERE / "manifests"
 RES = HERE / "res"
+ASSETS = HERE / "assets"
 KEYS = HERE / "keys"
 
 OUTPUT_DIRS = {
     "demo": REPO / "resources" / "demo" / "apks",
     "tests": REPO / "tests" / "data" / "apks",
+    "clones": REPO / "tests" / "data" / "clones",
 }
 
 AAPT = os.environ.get("AAPT", "/usr/bin/aapt")
@@ -93,17 +106,28 @@ class BuildError(RuntimeError):
     pass
 
 
+_FIXTURE_CODE_LOCK = threading.Lock()
+
+
 def _fixture_code() -> Any:
-    """fixture_code.py beside this script (a folder of scripts, not a package: loaded by its path)."""
+    """fixture_code.py beside this script (a folder of scripts, not a package: loaded by its path).
+
+    The build threads call this at once: the lock keeps the others from seeing the module in sys.modules
+    before it has finished running."""
     import importlib.util
 
-    if "fixture_code" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("fixture_code", HERE / "fixture_code.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["fixture_code"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["fixture_code"]
+    with _FIXTURE_CODE_LOCK:
+        if "fixture_code" not in sys.modules:
+            spec = importlib.util.spec_from_file_location("fixture_code", HERE / "fixture_code.py")
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules["fixture_code"] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules["fixture_code"]
+                raise
+        return sys.modules["fixture_code"]
 
 
 # --------------------------------------------------------------------------------------------- keys
@@ -123,6 +147,12 @@ KEY_SPECS = (
     KeySpec("oldcorp", "/C=US/O=Old Corp/OU=Public demo key - not for production/CN=Old Corp"),
     KeySpec("fixture-a", "/O=reviewer_app tests/OU=Public test key - not for production/CN=Fixture Key A"),
     KeySpec("fixture-b", "/O=reviewer_app tests/OU=Public test key - not for production/CN=Fixture Key B"),
+    # The clone fixtures (tests/data/clones/): three original developers and two counterfeiters.
+    KeySpec("penguin", "/C=CN/O=Penguin Chat/OU=Public test key - not for production/CN=Penguin Chat"),
+    KeySpec("kangaroo", "/C=CN/O=Kangaroo Life/OU=Public test key - not for production/CN=Kangaroo Life"),
+    KeySpec("birdie", "/C=US/O=Birdie Social/OU=Public test key - not for production/CN=Birdie Social"),
+    KeySpec("copycat", "/C=CN/O=Copycat Studio/OU=Public test key - not for production/CN=Copycat Studio"),
+    KeySpec("knockoff", "/C=CN/O=Knockoff Apps/OU=Public test key - not for production/CN=Knockoff Apps"),
 )
 
 
@@ -207,6 +237,42 @@ class Perm:
 
 
 @dataclasses.dataclass(frozen=True)
+class Clone:
+    """What a clone fixture (tests/data/clones/) is to the original it copies or resembles.
+
+    Its manifest is manifests/clone-app.xml filled in from the spec, its label the string resource app_name
+    written from spec.label; spec.kind is one of CLONE_KINDS."""
+
+    original: str | None  # file name of the original it copies (counterfeit) or belongs with (update, sibling)
+    tricks: tuple[str, ...] = ()  # keys of CLONE_TRICKS
+    resembles: str | None = None  # an unrelated app: the original whose name it looks like
+    assets: str | None = None  # folder in assets/, added with aapt -A
+    icon_variant: str | None = None  # "recolor", "crop-pad" or "badge": spec.icon drawn, then changed so
+
+
+CLONE_KINDS = ("original", "counterfeit", "update", "sibling", "unrelated")
+CLONE_TRICKS = {
+    "lookalike-char": "a CJK character of the label replaced by one that looks like it (团 stays, 美 -> 羙)",
+    "homoglyph-cyrillic": "a Latin letter of the label replaced by the Cyrillic letter that looks the same",
+    "fullwidth": "the label in full-width Latin letters (NFKC folds them back)",
+    "label-suffix": "the original's label with a marketing suffix (Lite, 极速版)",
+    "traditional-chinese": "the simplified-Chinese label written in traditional characters",
+    "same-label": "exactly the original's label",
+    "package-typo": "the original's package with one letter changed",
+    "package-suffix": "the original's package with a segment appended",
+    "same-package": "exactly the original's package",
+    "icon-copied": "the original's launcher PNGs, byte for byte",
+    "icon-recolor": "the original's icon with its hue turned",
+    "icon-crop-pad": "the original's icon cropped and padded back to size",
+    "icon-badge": "the original's icon with a LITE badge in a corner",
+    "code-copied": "the original's classes.dex, byte for byte",
+    "repackaged": "the original's classes plus one class added",
+    "assets-copied": "the original's assets/ files, byte for byte",
+    "res-copied": "the original's resources (strings, colours, raw files)",
+}
+
+
+@dataclasses.dataclass(frozen=True)
 class Spec:
     file: str
     dest: str  # key of OUTPUT_DIRS
@@ -234,6 +300,7 @@ class Spec:
     activities: tuple[str, ...] = ()
     receivers: tuple[str, ...] = ()
     code: str | None = None  # key of fixture_code.FIXTURES: the APK gets that classes.dex (and files)
+    clone: Clone | None = None  # a clone fixture: see Clone
 
     @property
     def verifies(self) -> bool:
@@ -246,6 +313,275 @@ FOREIGN_NAMESPACE = "http://schemas.example.org/apk/res/android"
 
 NOTES_ICON = Icon("mipmap", "ic_launcher", "#F9A825", "N")
 INTERNET = Perm("android.permission.INTERNET")
+
+# --------------------------------------------------------------------------------------------- clone fixtures
+# tests/data/clones/: three originals by distinct developers, counterfeits of them made the way counterfeiters
+# make them (signed by other keys), and relatives that are not counterfeits. See Clone and CLONE_TRICKS.
+
+CHAT_ICON = Icon("mipmap", "ic_launcher", "#07C160", "bubbles")
+SHOP_ICON = Icon("mipmap", "ic_launcher", "#FFC300", "bag", glyph_color="#222222")
+SOCIAL_ICON = Icon("mipmap", "ic_launcher", "#1DA1F2", "bird")
+PHONE_STATE = Perm("android.permission.READ_PHONE_STATE")
+
+
+def _clone_spec(
+    file: str,
+    *,
+    package: str,
+    label: str,
+    key: str,
+    kind: str,
+    developer: str,
+    tier: int,
+    icon: Icon,
+    code: str,
+    clone: Clone,
+    notes: str,
+    version_code: int = 1,
+    version_name: str = "1.0",
+    res: str | None = None,
+    activities: tuple[str, ...] = (),
+    permissions: tuple[Perm, ...] = (INTERNET, PHONE_STATE),
+) -> Spec:
+    return Spec(
+        file=file,
+        dest="clones",
+        manifest="clone-app.xml",
+        res=res,
+        icon=icon,
+        signing={"v1": key, "v2": key},
+        package=package,
+        label=label,
+        localized_labels={},
+        version_code=version_code,
+        version_name=version_name,
+        min_sdk=21,
+        target_sdk=34,
+        permissions=permissions,
+        activities=activities or (f"{package}.MainActivity",),
+        developer=developer,
+        tier=tier,
+        kind=kind,
+        notes=notes,
+        code=code,
+        clone=clone,
+    )
+
+
+CHAT = {
+    "package": "com.example.chat",
+    "label": "微信",
+    "version_code": 800,
+    "version_name": "8.0.0",
+    "res": "clone-chat",
+    "icon": CHAT_ICON,
+    "activities": ("com.example.chat.MainActivity", "com.example.chat.ChatActivity"),
+    "permissions": (INTERNET, Perm("android.permission.CAMERA")),
+}
+SHOP = {
+    "package": "com.example.shop",
+    "label": "美团",
+    "version_code": 500,
+    "version_name": "5.0.0",
+    "res": "clone-shop",
+    "icon": SHOP_ICON,
+    "activities": ("com.example.shop.MainActivity", "com.example.shop.OrderActivity"),
+    "permissions": (INTERNET, Perm("android.permission.ACCESS_FINE_LOCATION")),
+}
+SOCIAL = {
+    "package": "com.example.social",
+    "label": "Birdie",
+    "version_code": 42,
+    "version_name": "4.2",
+    "res": "clone-social",
+    "icon": SOCIAL_ICON,
+    "activities": ("com.example.social.MainActivity", "com.example.social.ComposeActivity"),
+    "permissions": (INTERNET,),
+}
+COPYCAT = {"key": "copycat", "kind": "counterfeit", "developer": "Copycat Studio", "tier": 1}
+KNOCKOFF = {"key": "knockoff", "kind": "counterfeit", "developer": "Knockoff Apps", "tier": 1}
+
+CLONE_SPECS: tuple[Spec, ...] = (
+    # ---- originals
+    _clone_spec(
+        "chat.apk",
+        **CHAT,
+        key="penguin",
+        kind="original",
+        developer="Penguin Chat",
+        tier=5,
+        code="clone-chat",
+        clone=Clone(None, assets="clone-chat"),
+        notes="Original: a popular messenger (label 微信), green icon with two speech bubbles, four classes, assets.",
+    ),
+    _clone_spec(
+        "shop.apk",
+        **SHOP,
+        key="kangaroo",
+        kind="original",
+        developer="Kangaroo Life",
+        tier=5,
+        code="clone-shop",
+        clone=Clone(None, assets="clone-shop"),
+        notes="Original: a popular shopping app (label 美团), yellow icon with a bag, four classes, assets.",
+    ),
+    _clone_spec(
+        "social.apk",
+        **SOCIAL,
+        key="birdie",
+        kind="original",
+        developer="Birdie Social",
+        tier=5,
+        code="clone-social",
+        clone=Clone(None, assets="clone-social"),
+        notes="Original: a popular English-language social app (label Birdie), blue icon with a bird, four classes.",
+    ),
+    # ---- counterfeits
+    _clone_spec(
+        "shop-lookalike-char.apk",
+        package="com.copycat.shop",
+        label="羙团",
+        **COPYCAT,
+        icon=SHOP_ICON,
+        code="shell-copycat-shop",
+        clone=Clone("shop.apk", ("lookalike-char", "icon-copied")),
+        notes="Counterfeit of shop.apk: 美 replaced by the look-alike 羙, the original's icon byte for byte, own code.",
+    ),
+    _clone_spec(
+        "shop-suffix.apk",
+        package="com.example.shop.lite",
+        label="美团 极速版",
+        **COPYCAT,
+        icon=SHOP_ICON,
+        code="shell-shop-lite",
+        clone=Clone("shop.apk", ("label-suffix", "package-suffix", "icon-badge"), icon_variant="badge"),
+        notes=(
+            "Counterfeit of shop.apk: the label with the suffix 极速版 (express edition), the package with .lite "
+            "appended, the original's icon with a LITE badge; own code."
+        ),
+    ),
+    _clone_spec(
+        "shop-package-typo.apk",
+        **{**SHOP, "package": "com.exampie.shop"},
+        **COPYCAT,
+        code="clone-shop",
+        clone=Clone(
+            "shop.apk",
+            ("package-typo", "same-label", "icon-copied", "code-copied", "res-copied", "assets-copied"),
+            assets="clone-shop",
+        ),
+        notes=(
+            "Counterfeit of shop.apk: package com.exampie.shop (l -> i), everything else the original's: label, "
+            "icon, classes.dex, resources and assets, version; another key."
+        ),
+    ),
+    _clone_spec(
+        "shop-traditional.apk",
+        package="com.copycat.shoptw",
+        label="美團",
+        **COPYCAT,
+        icon=SHOP_ICON,
+        code="shell-copycat-shoptw",
+        clone=Clone("shop.apk", ("traditional-chinese", "icon-copied")),
+        notes="Counterfeit of shop.apk: the label in traditional characters (美团 -> 美團), the original's icon.",
+    ),
+    _clone_spec(
+        "chat-repack.apk",
+        **CHAT,
+        **COPYCAT,
+        code="clone-chat-repack",
+        clone=Clone(
+            "chat.apk",
+            ("repackaged", "same-package", "same-label", "icon-copied", "res-copied", "assets-copied"),
+            assets="clone-chat",
+        ),
+        notes=(
+            "Repackaged chat.apk: the same package, label, icon, resources, assets and classes, plus one class "
+            "(com.adsdk.core.Payload reads the device id), re-signed with another key."
+        ),
+    ),
+    _clone_spec(
+        "social-cyrillic.apk",
+        package="com.knockoff.social",
+        label="\u0412irdie",
+        **KNOCKOFF,
+        icon=SOCIAL_ICON,
+        code="shell-knockoff-social",
+        clone=Clone("social.apk", ("homoglyph-cyrillic", "icon-copied")),
+        notes="Counterfeit of social.apk: label Вirdie with CYRILLIC CAPITAL LETTER VE (U+0412) for B, same icon.",
+    ),
+    _clone_spec(
+        "social-fullwidth.apk",
+        package="com.knockoff.birdie",
+        label="\uff22\uff49\uff52\uff44\uff49\uff45",
+        **KNOCKOFF,
+        icon=SOCIAL_ICON,
+        code="shell-knockoff-birdie",
+        clone=Clone("social.apk", ("fullwidth", "icon-recolor"), icon_variant="recolor"),
+        notes="Counterfeit of social.apk: label Ｂｉｒｄｉｅ in full-width letters, the original's icon with its hue turned.",
+    ),
+    _clone_spec(
+        "social-suffix.apk",
+        package="com.knockoff.birdielite",
+        label="Birdie Lite",
+        **KNOCKOFF,
+        icon=SOCIAL_ICON,
+        code="shell-knockoff-birdielite",
+        clone=Clone("social.apk", ("label-suffix", "icon-crop-pad"), icon_variant="crop-pad"),
+        notes="Counterfeit of social.apk: label Birdie Lite, the original's icon cropped and padded back to size.",
+    ),
+    # ---- not counterfeits
+    _clone_spec(
+        "shop-update.apk",
+        **{**SHOP, "version_code": 501, "version_name": "5.0.1"},
+        key="kangaroo",
+        kind="update",
+        developer="Kangaroo Life",
+        tier=5,
+        code="clone-shop-update",
+        clone=Clone("shop.apk", assets="clone-shop"),
+        notes=(
+            "Update of shop.apk (5.0.0 -> 5.0.1) by the same key: same package, label, icon and assets; its "
+            "classes plus one (Coupons). Not a counterfeit."
+        ),
+    ),
+    _clone_spec(
+        "shop-sibling.apk",
+        package="com.example.shop.waimai",
+        label="美团外卖",
+        key="kangaroo",
+        kind="sibling",
+        developer="Kangaroo Life",
+        tier=5,
+        icon=Icon("mipmap", "ic_launcher", "#FFC300", "bowl", glyph_color="#222222"),
+        code="clone-waimai",
+        version_code=100,
+        version_name="1.0.0",
+        clone=Clone("shop.apk"),
+        notes=(
+            "The shop developer's food-delivery app, same key: label 美团外卖 contains the original's, the package "
+            "extends it, the icon has the brand colour but another glyph; own code. Not a counterfeit."
+        ),
+    ),
+    _clone_spec(
+        "birdwatch.apk",
+        package="com.example.birdwatch",
+        label="Birdwatch",
+        key="skysoft",
+        kind="unrelated",
+        developer="Sky Soft",
+        tier=4,
+        icon=Icon("mipmap", "ic_launcher", "#558B2F", "binoculars"),
+        code="clone-birdwatch",
+        permissions=(INTERNET, Perm("android.permission.ACCESS_COARSE_LOCATION")),
+        clone=Clone(None, resembles="social.apk"),
+        notes=(
+            "A bird-watching field guide by another developer: its label shares the word Bird with Birdie, "
+            "nothing else (own icon, package and code). Not a counterfeit."
+        ),
+    ),
+)
+
 
 SPECS: tuple[Spec, ...] = (
     Spec(
@@ -719,6 +1055,7 @@ SPECS: tuple[Spec, ...] = (
         kind="new",
         notes="An ordinary app with code (logs a line, shows a toast) and nothing for the risk rules to report.",
     ),
+    *CLONE_SPECS,
 )
 
 
@@ -754,6 +1091,24 @@ GLYPHS: dict[str, list[tuple[str, Any]]] = {
         )
         for a in range(0, 360, 45)
     ],
+    # The clone fixtures' originals and relatives.
+    "bubbles": [("disc", (0.42, 0.44, 0.20)), ("disc", (0.63, 0.60, 0.15)), ("line", [(0.30, 0.66), (0.27, 0.74)])],
+    "bag": [
+        ("line", [(0.29, 0.40), (0.71, 0.40), (0.67, 0.75), (0.33, 0.75), (0.29, 0.40)]),
+        ("line", _arc(0.5, 0.40, 0.11, 0, 180)),
+    ],
+    "bird": [("disc", (0.45, 0.56, 0.17)), ("disc", (0.63, 0.38, 0.10)), ("line", [(0.72, 0.37), (0.81, 0.34)])],
+    "bowl": [
+        ("line", [(0.26, 0.50), (0.74, 0.50), *_arc(0.5, 0.50, 0.24, 0, -180)[1:]]),
+        ("line", [(0.55, 0.44), (0.74, 0.24)]),
+    ],
+    "binoculars": [
+        ("disc", (0.35, 0.60, 0.13)),
+        ("disc", (0.65, 0.60, 0.13)),
+        ("line", [(0.35, 0.32), (0.35, 0.55)]),
+        ("line", [(0.65, 0.32), (0.65, 0.55)]),
+        ("line", [(0.35, 0.42), (0.65, 0.42)]),
+    ],
 }
 
 
@@ -784,11 +1139,67 @@ def draw_icon(size: int, icon: Icon) -> bytes:
         elif kind == "disc":
             cx, cy, rr = data
             d.ellipse(((cx - rr) * s, (cy - rr) * s, (cx + rr) * s, (cy + rr) * s), fill=ink)
-    im = im.resize((size, size), Image.Resampling.BOX)
+    return _png(im.resize((size, size), Image.Resampling.BOX))
+
+
+def _png(im: Any) -> bytes:
+    """An RGBA image as PNG bytes: 64-colour palette, no dithering, optimized (reproducible)."""
+    from PIL import Image
+
     im = im.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buf = io.BytesIO()
     im.save(buf, "PNG", optimize=True)
     return buf.getvalue()
+
+
+# Strokes of the letters of a LITE badge, each in a unit cell (x right, y down).
+BADGE_LETTERS: dict[str, list[list[tuple[float, float]]]] = {
+    "L": [[(0.25, 0.0), (0.25, 1.0), (0.85, 1.0)]],
+    "I": [[(0.5, 0.0), (0.5, 1.0)]],
+    "T": [[(0.1, 0.0), (0.9, 0.0)], [(0.5, 0.0), (0.5, 1.0)]],
+    "E": [[(0.8, 0.0), (0.2, 0.0), (0.2, 1.0), (0.8, 1.0)], [(0.2, 0.5), (0.7, 0.5)]],
+}
+
+
+def vary_icon(png: bytes, variant: str) -> bytes:
+    """What a counterfeiter does to the original's launcher PNG: "recolor" turns its hue, "crop-pad" cuts a
+    tenth off every side and pads the rest back to size (a little smaller, transparent border), "badge" puts
+    a red LITE badge in the bottom-right corner."""
+    from PIL import Image, ImageDraw
+
+    im = Image.open(io.BytesIO(png)).convert("RGBA")
+    size = im.width
+    if variant == "recolor":
+        alpha = im.getchannel("A")
+        h, sat, v = im.convert("RGB").convert("HSV").split()
+        h = h.point(lambda x: (x + 40) % 256)
+        im = Image.merge("HSV", (h, sat, v)).convert("RGB")
+        im.putalpha(alpha)
+    elif variant == "crop-pad":
+        cut = round(size / 10)
+        inner = im.crop((cut, cut, size - cut, size - cut))
+        pad = round(size / 16)
+        canvas = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+        canvas.paste(inner.resize((size - 2 * pad, size - 2 * pad), Image.Resampling.BOX), (pad, pad))
+        im = canvas
+    elif variant == "badge":
+        ss = 4
+        s = size * ss
+        layer = Image.new("RGBA", (s, s), (0, 0, 0, 0))
+        d = ImageDraw.Draw(layer)
+        x0, y0, x1, y1 = 0.40 * s, 0.68 * s, 0.98 * s, 0.96 * s
+        d.rounded_rectangle((x0, y0, x1, y1), radius=round(s * 0.06), fill=_rgb("#E53935"))
+        cell_w, pad_x, pad_y = (x1 - x0 - 0.08 * s) / 4, 0.04 * s, 0.06 * s
+        width = max(ss, round(s * 0.035))
+        for i, letter in enumerate("LITE"):
+            left = x0 + pad_x + i * cell_w
+            for stroke in BADGE_LETTERS[letter]:
+                pts = [(left + (0.15 + 0.7 * x) * cell_w, y0 + pad_y + y * (y1 - y0 - 2 * pad_y)) for x, y in stroke]
+                d.line(pts, fill=_rgb("#FFFFFF"), width=width, joint="curve")
+        im = Image.alpha_composite(im, layer.resize((size, size), Image.Resampling.BOX))
+    else:
+        raise BuildError(f"unknown icon variant {variant!r}")
+    return _png(im)
 
 
 # --------------------------------------------------------------------------------------------- native libs
@@ -1006,6 +1417,48 @@ def check_v2_signer_against_apksigner(work: Path, base: Path, key: Key) -> None:
         )
 
 
+def clone_manifest(spec: Spec) -> str:
+    """manifests/clone-app.xml filled in: the first activity is the launcher's, the others are not exported."""
+    import string
+
+    if any(p.source != "uses-permission" or p.max_sdk for p in spec.permissions):
+        raise BuildError(f"{spec.file}: the clone manifest takes plain uses-permission elements only")
+    permissions = "".join(f'    <uses-permission android:name="{p.name}" />\n' for p in spec.permissions)
+    launcher = (
+        "            <intent-filter>\n"
+        '                <action android:name="android.intent.action.MAIN" />\n'
+        '                <category android:name="android.intent.category.LAUNCHER" />\n'
+        "            </intent-filter>\n"
+    )
+    activities = "\n".join(
+        f'        <activity android:name="{name}" android:exported="true">\n{launcher}        </activity>'
+        if i == 0
+        else f'        <activity android:name="{name}" android:exported="false" />'
+        for i, name in enumerate(spec.activities)
+    )
+    template = string.Template((MANIFESTS / spec.manifest).read_text(encoding="utf-8"))
+    return template.substitute(
+        package=spec.package,
+        version_code=spec.version_code,
+        version_name=spec.version_name,
+        min_sdk=spec.min_sdk,
+        target_sdk=spec.target_sdk,
+        permissions=permissions,
+        activities=activities,
+    )
+
+
+def app_name_resource(label: str) -> str:
+    """res/values/app_name.xml: the string resource app_name, the label of a clone fixture."""
+    from xml.sax.saxutils import escape
+
+    if any(c in label for c in "'\"\\@?\n") or label != label.strip():
+        raise BuildError(
+            f"label {label!r}: quotes, backslashes, @, ? and outer spaces need escaping in a string resource"
+        )
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<resources>\n    <string name="app_name">{escape(label)}</string>\n</resources>\n'
+
+
 def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) -> Path:
     work = work_root / spec.file.removesuffix(".apk")
     stage = work / "stage"
@@ -1013,18 +1466,29 @@ def build_one(spec: Spec, work_root: Path, out_dir: Path, keys: dict[str, Key]) 
     res.mkdir(parents=True)
     if spec.res:
         shutil.copytree(RES / spec.res, res, dirs_exist_ok=True)
-    shutil.copyfile(MANIFESTS / spec.manifest, stage / "AndroidManifest.xml")
+    if spec.clone:
+        (stage / "AndroidManifest.xml").write_text(clone_manifest(spec), encoding="utf-8")
+        (res / "values").mkdir(exist_ok=True)
+        (res / "values" / "app_name.xml").write_text(app_name_resource(spec.label), encoding="utf-8")
+        if spec.clone.assets:
+            shutil.copytree(ASSETS / spec.clone.assets, stage / "assets")
+    else:
+        shutil.copyfile(MANIFESTS / spec.manifest, stage / "AndroidManifest.xml")
     if spec.icon:
+        variant = spec.clone.icon_variant if spec.clone else None
         for density, px in DENSITIES:
             folder = res / f"{spec.icon.folder}-{density}"
             folder.mkdir(exist_ok=True)
-            (folder / f"{spec.icon.name}.png").write_bytes(draw_icon(px, spec.icon))
+            png = draw_icon(px, spec.icon)
+            (folder / f"{spec.icon.name}.png").write_bytes(vary_icon(png, variant) if variant else png)
     fix_mtimes(stage)
 
     base = work / "base.apk"
     cmd = [AAPT, "package", "-f", "-M", str(stage / "AndroidManifest.xml")]
     if any(res.iterdir()):
         cmd += ["-S", str(res)]
+    if (stage / "assets").is_dir():
+        cmd += ["-A", str(stage / "assets")]
     run([*cmd, "-I", FRAMEWORK_RES, "-F", str(base)])
     if spec.native_abis:
         add_zip_entries(
@@ -1099,6 +1563,14 @@ def index_entry(spec: Spec, apk: Path, keys: dict[str, Key], subjects: dict[str,
     }
     if spec.manifest_namespace:  # only where set: the other entries keep the shape they had
         entry["manifest_namespace"] = spec.manifest_namespace
+    if spec.clone:  # after "kind": what the fixture is to its original
+        (key,) = set(spec.signing.values())
+        clone: dict[str, Any] = {"signer": key, "original": spec.clone.original, "tricks": list(spec.clone.tricks)}
+        if spec.clone.resembles:
+            clone["resembles"] = spec.clone.resembles
+        items = list(entry.items())
+        at = [k for k, _ in items].index("kind") + 1
+        entry = dict(items[:at] + list(clone.items()) + items[at:])
     if spec.code:
         code = _fixture_code().FIXTURES[spec.code]()
         entry["dex"] = {
@@ -1336,6 +1808,76 @@ def verify_outputs(dirs: dict[str, Path]) -> list[str]:
             a, b = dirs[spec.dest] / spec.file, dirs[other.dest] / other.file
             if a.exists() and b.exists() and _icon_bytes(a) != _icon_bytes(b):
                 problems.append(f"{spec.file}: icon is not byte-identical to {other.file}'s")
+    if "clones" in dirs:
+        problems.extend(check_clone_premises(dirs["clones"]))
+    return problems
+
+
+def _same_entries(za: zipfile.ZipFile, zb: zipfile.ZipFile, names: Iterable[str]) -> bool:
+    """Every named entry of zb is in za with the same bytes."""
+    mine = set(za.namelist())
+    return all(n in mine and za.read(n) == zb.read(n) for n in names)
+
+
+def check_clone_premises(folder: Path) -> list[str]:
+    """What the clone fixtures' index.json says of each file and its original holds in the files: a
+    counterfeit or unrelated app has another signer, an update or a sibling the same; each trick is there."""
+    index = {e["file"]: e for e in json.loads((folder / "index.json").read_text(encoding="utf-8"))}
+    problems: list[str] = []
+    for name, entry in index.items():
+        if any(not (folder / f).exists() for f in (name, entry["original"] or name)):
+            continue  # reported as missing already
+        kind, tricks = entry.get("kind"), set(entry.get("tricks", ()))
+        if kind not in CLONE_KINDS or not tricks <= set(CLONE_TRICKS):
+            problems.append(f"{name}: kind {kind!r} or tricks {sorted(tricks)} unknown")
+            continue
+        if (kind == "counterfeit") != bool(tricks):
+            problems.append(f"{name}: a counterfeit needs tricks, and only a counterfeit has them")
+        if (kind == "original") != (entry["original"] is None and "resembles" not in entry):
+            problems.append(f"{name}: an original names no original; every other fixture names one or resembles one")
+        other = entry["original"] or entry.get("resembles")
+        if not other:
+            continue
+        orig = index.get(other)
+        if orig is None or orig["kind"] != "original":
+            problems.append(f"{name}: {other} is not an original of this index")
+            continue
+        same_key = [s["sha256"] for s in entry["signers"]] == [s["sha256"] for s in orig["signers"]]
+        if same_key != (kind in ("update", "sibling")):
+            problems.append(f"{name}: signer {'equals' if same_key else 'differs from'} {other}'s, but kind is {kind}")
+        if kind == "update" and not (
+            entry["package"] == orig["package"] and entry["version_code"] > orig["version_code"]
+        ):
+            problems.append(f"{name}: an update has the package of {other} and a higher versionCode")
+
+        a, b = folder / name, folder / other
+        with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+            theirs = set(zb.namelist())
+
+            def same(names: Iterable[str]) -> bool:
+                return _same_entries(za, zb, names)
+
+            icons = sorted(n for n in theirs if re.fullmatch(r"res/mipmap-\w+(-v\d+)?/ic_launcher\.png", n))
+            assets = sorted(n for n in theirs if n.startswith("assets/"))
+            facts = {
+                "same-label": entry["label"] == orig["label"],
+                "same-package": entry["package"] == orig["package"],
+                "icon-copied": bool(icons) and same(icons),
+                "code-copied": same(["classes.dex"]),
+                "assets-copied": bool(assets) and same(assets),
+                "res-copied": same(n for n in theirs if n.startswith("res/raw/")),
+                "repackaged": set(orig["dex"]["classes"]) < set(entry["dex"]["classes"])
+                and len(entry["dex"]["classes"]) == len(orig["dex"]["classes"]) + 1,
+            }
+            variants = {"icon-recolor", "icon-crop-pad", "icon-badge"}
+            if tricks & variants:  # every density redrawn, none the original's
+                facts.update(dict.fromkeys(tricks & variants, bool(icons) and not any(same([n]) for n in icons)))
+        for trick, holds in facts.items():
+            if kind == "counterfeit" and (trick in tricks) != holds:
+                problems.append(f"{name}: {trick} is {'' if holds else 'not '}true of it and {other}")
+        for trick, holds in facts.items():
+            if trick in tricks & variants and not holds:
+                problems.append(f"{name}: {trick}: an icon PNG is still the original's")
     return problems
 
 

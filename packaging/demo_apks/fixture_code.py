@@ -425,6 +425,140 @@ def plain() -> FixtureCode:
     )
 
 
+# ------------------------------------------------------------------------------------------------ clone fixtures
+# The apps of tests/data/clones/: originals, their counterfeits and their legitimate relatives. Each is a few
+# ordinary classes; what matters to clone detection is which classes an APK shares with another.
+
+LOG_I = "Landroid/util/Log;.i:(Ljava/lang/String;Ljava/lang/String;)I"
+LOG_D = "Landroid/util/Log;.d:(Ljava/lang/String;Ljava/lang/String;)I"
+
+
+def _descriptor(package: str, name: str) -> str:
+    return f"L{package.replace('.', '/')}/{name};"
+
+
+def _logging_activity(package: str, name: str, tag: str) -> ClassDef:
+    """class NAME extends Activity { onCreate(b) { super.onCreate(b); Log.i(TAG, "NAME"); } }"""
+    return ClassDef(_descriptor(package, name), ACTIVITY, methods=[
+        Method(*ON_CREATE, code=[
+            *_super_on_create(ACTIVITY),
+            ("const-string", 0, tag),
+            ("const-string", 1, name),
+            ("invoke-static", [0, 1], LOG_I),
+            ("return-void",),
+        ]),
+    ]).with_constructor()  # fmt: skip
+
+
+def _logging_helper(package: str, name: str, tag: str, method: str) -> ClassDef:
+    """class NAME { public static void METHOD(String s) { Log.d(TAG, s); } }"""
+    return ClassDef(_descriptor(package, name), methods=[
+        Method(method, "(Ljava/lang/String;)V", ACC_PUBLIC | ACC_STATIC, code=[
+            ("const-string", 0, tag),
+            ("invoke-static", [0, "p0"], LOG_D),
+            ("return-void",),
+        ]),
+    ]).with_constructor()  # fmt: skip
+
+
+def _app(package: str, tag: str, activities: list[str], helpers: list[tuple[str, str]]) -> FixtureCode:
+    classes = [_logging_activity(package, a, tag) for a in activities]
+    classes += [_logging_helper(package, name, tag, method) for name, method in helpers]
+    return FixtureCode(classes, calls=[LOG_I] + ([LOG_D] if helpers else []))
+
+
+def clone_chat() -> FixtureCode:
+    """The original chat app (com.example.chat)."""
+    return _app("com.example.chat", "Chat", ["MainActivity", "ChatActivity"],
+                [("MessageStore", "save"), ("ContactBook", "lookup")])  # fmt: skip
+
+
+def clone_shop() -> FixtureCode:
+    """The original shop app (com.example.shop)."""
+    return _app("com.example.shop", "Shop", ["MainActivity", "OrderActivity"], [("Cart", "add"), ("Payment", "pay")])
+
+
+def clone_shop_update() -> FixtureCode:
+    """The next version of the shop app: its classes and a new one, by the same developer."""
+    code = clone_shop()
+    code.classes.append(_logging_helper("com.example.shop", "Coupons", "Shop", "redeem"))
+    return code
+
+
+def clone_social() -> FixtureCode:
+    """The original social app (com.example.social)."""
+    return _app("com.example.social", "Birdie", ["MainActivity", "ComposeActivity"],
+                [("Timeline", "refresh"), ("Follows", "follow")])  # fmt: skip
+
+
+def clone_waimai() -> FixtureCode:
+    """The shop developer's food-delivery app (com.example.shop.waimai): its own classes."""
+    return _app("com.example.shop.waimai", "Waimai", ["MainActivity"], [("Menu", "choose")])
+
+
+def clone_birdwatch() -> FixtureCode:
+    """An unrelated bird-watching field guide (com.example.birdwatch)."""
+    return _app("com.example.birdwatch", "Birdwatch", ["MainActivity"], [("Sightings", "record")])
+
+
+PAYLOAD = "Lcom/adsdk/core/Payload;"
+GET_DEVICE_ID = "Landroid/telephony/TelephonyManager;.getDeviceId:()Ljava/lang/String;"
+
+
+def clone_chat_repack() -> FixtureCode:
+    """The chat app's classes, untouched, and one class a repackager added:
+
+    class com.adsdk.core.Payload {
+        public static String collect(Context c) { return ((TelephonyManager) c.getSystemService("phone")).getDeviceId(); }
+    }
+    """
+    code = clone_chat()
+    code.classes.append(ClassDef(PAYLOAD, methods=[
+        Method("collect", "(Landroid/content/Context;)Ljava/lang/String;", ACC_PUBLIC | ACC_STATIC, code=[
+            ("const-string", 0, "phone"),
+            ("invoke-virtual", ["p0", 0], "Landroid/content/Context;.getSystemService:(Ljava/lang/String;)Ljava/lang/Object;"),
+            ("move-result-object", 0),
+            ("check-cast", 0, "Landroid/telephony/TelephonyManager;"),
+            ("invoke-virtual", [0], GET_DEVICE_ID),
+            ("move-result-object", 0),
+            ("return-object", 0),
+        ]),
+    ]).with_constructor())  # fmt: skip
+    code.calls.append(GET_DEVICE_ID)
+    return code
+
+
+WEBVIEW_LOAD = "Landroid/webkit/WebView;.loadUrl:(Ljava/lang/String;)V"
+
+
+def counterfeit_shell(package: str, url: str) -> FixtureCode:
+    """A counterfeit's own code: a screen that shows a web page, under the copied name and icon.
+
+    class MainActivity extends Activity {
+        onCreate(b) { super.onCreate(b); WebView w = new WebView(this); w.loadUrl(URL); setContentView(w); }
+    }
+    """
+    activity = _descriptor(package, "MainActivity")
+    classes = [
+        ClassDef(activity, ACTIVITY, methods=[
+            Method(*ON_CREATE, code=[
+                *_super_on_create(ACTIVITY),
+                ("new-instance", 0, "Landroid/webkit/WebView;"),
+                ("invoke-direct", [0, "p0"], "Landroid/webkit/WebView;.<init>:(Landroid/content/Context;)V"),
+                ("const-string", 1, url),
+                ("invoke-virtual", [0, 1], WEBVIEW_LOAD),
+                ("invoke-virtual", ["p0", 0], f"{activity}.setContentView:(Landroid/view/View;)V"),
+                ("return-void",),
+            ]),
+        ]),
+    ]  # fmt: skip
+    return FixtureCode([c.with_constructor() for c in classes], calls=[WEBVIEW_LOAD])
+
+
+def _shell(package: str, url: str) -> Callable[[], FixtureCode]:
+    return lambda: counterfeit_shell(package, url)
+
+
 FIXTURES: dict[str, Callable[[], FixtureCode]] = {
     "sms-premium": sms_premium,
     "sms-compose": sms_compose,
@@ -432,4 +566,17 @@ FIXTURES: dict[str, Callable[[], FixtureCode]] = {
     "hidden-icon": hidden_icon,
     "admin-locker": admin_locker,
     "plain": plain,
+    "clone-chat": clone_chat,
+    "clone-chat-repack": clone_chat_repack,
+    "clone-shop": clone_shop,
+    "clone-shop-update": clone_shop_update,
+    "clone-social": clone_social,
+    "clone-waimai": clone_waimai,
+    "clone-birdwatch": clone_birdwatch,
+    "shell-copycat-shop": _shell("com.copycat.shop", "http://shop.copycat.example/"),
+    "shell-shop-lite": _shell("com.example.shop.lite", "http://lite.copycat.example/"),
+    "shell-copycat-shoptw": _shell("com.copycat.shoptw", "http://tw.copycat.example/"),
+    "shell-knockoff-social": _shell("com.knockoff.social", "http://social.knockoff.example/"),
+    "shell-knockoff-birdie": _shell("com.knockoff.birdie", "http://birdie.knockoff.example/"),
+    "shell-knockoff-birdielite": _shell("com.knockoff.birdielite", "http://lite.knockoff.example/"),
 }
