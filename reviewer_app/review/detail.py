@@ -109,6 +109,7 @@ class ReviewDetail:
     code_paths: tuple[str, str] | None = None  # (last approved APK, this APK) in the blob store, to compare code
     red_flags: tuple[RedFlag, ...] = ()  # worst first
     icon: Any = None  # the GUI's decoded icon, when the GUI's loader adds one
+    clone_icons: dict[int, bytes] = field(default_factory=dict)  # catalog id -> the candidate's icon (PNG)
 
     @property
     def row(self) -> Any:

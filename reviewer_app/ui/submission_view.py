@@ -199,6 +199,7 @@ class SubmissionView(QWidget):
 
     sig_attention = Signal(int)
     sig_run = Signal(object, str)  # a panel's `fn(service)` for the database worker, and its label
+    sig_reject = Signal(object)  # reason codes a panel suggests for a rejection (tuple[str, ...])
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,6 +223,7 @@ class SubmissionView(QWidget):
             self.tabs.addTab(panel, cls.title())
             panel.sig_attention_changed.connect(self._update_badges)
             panel.sig_run.connect(self.sig_run)
+            panel.sig_reject.connect(self.sig_reject)
         self.show_empty()
 
     @property

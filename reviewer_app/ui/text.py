@@ -56,6 +56,38 @@ JOB_REASON_NAMES = {
     "rescan": QT_TRANSLATE_NOOP("JobReasons", "re-scan"),
 }
 
+CLONE_VERDICT_NAMES = {
+    "counterfeit_suspected": QT_TRANSLATE_NOOP("CloneVerdicts", "counterfeit suspected"),
+    "same_developer_family": QT_TRANSLATE_NOOP("CloneVerdicts", "same developer family"),
+    "no_match": QT_TRANSLATE_NOOP("CloneVerdicts", "no match"),
+}
+
+# The signals of a clone comparison, in the order the panel shows them.
+CLONE_SIGNAL_NAMES = {
+    "name": QT_TRANSLATE_NOOP("CloneSignals", "Name"),
+    "icon": QT_TRANSLATE_NOOP("CloneSignals", "Icon"),
+    "package": QT_TRANSLATE_NOOP("CloneSignals", "Package"),
+    "certificate": QT_TRANSLATE_NOOP("CloneSignals", "Certificate"),
+    "code": QT_TRANSLATE_NOOP("CloneSignals", "Code"),
+    "resources": QT_TRANSLATE_NOOP("CloneSignals", "Resources"),
+}
+
+CERTIFICATE_MATCH_NAMES = {
+    "same": QT_TRANSLATE_NOOP("CloneSignals", "same key"),
+    "different": QT_TRANSLATE_NOOP("CloneSignals", "different key"),
+    "unknown": QT_TRANSLATE_NOOP("CloneSignals", "unknown"),
+}
+
+# Why two names count as alike (the clone search's `name_reasons`).
+NAME_REASON_TEXTS = {
+    "same_skeleton": QT_TRANSLATE_NOOP("NameReasons", "the same letters once case, spaces and symbols are ignored"),
+    "homophone": QT_TRANSLATE_NOOP("NameReasons", "they sound the same"),
+    "look_alike_chars": QT_TRANSLATE_NOOP("NameReasons", "characters that look alike"),
+    "marketing_words": QT_TRANSLATE_NOOP("NameReasons", "the same name with marketing words added"),
+    "traditional_simplified": QT_TRANSLATE_NOOP("NameReasons", "the same name in traditional and simplified Chinese"),
+    "edit": QT_TRANSLATE_NOOP("NameReasons", "a few characters changed"),
+}
+
 RECALL_STATE_NAMES = {
     "open": QT_TRANSLATE_NOOP("RecallStates", "open"),
     "recalled": QT_TRANSLATE_NOOP("RecallStates", "recalled"),
@@ -242,6 +274,24 @@ def gate_name(gate: str) -> str:
 def job_reason_name(reason: str) -> str:
     """Why a scan ran: filed with the package, asked for by a person, or new signatures."""
     return _tr("JobReasons", JOB_REASON_NAMES[reason]) if reason in JOB_REASON_NAMES else reason
+
+
+def clone_verdict_name(verdict: str) -> str:
+    return _tr("CloneVerdicts", CLONE_VERDICT_NAMES[verdict]) if verdict in CLONE_VERDICT_NAMES else verdict
+
+
+def clone_signal_name(signal: str) -> str:
+    return _tr("CloneSignals", CLONE_SIGNAL_NAMES[signal]) if signal in CLONE_SIGNAL_NAMES else signal
+
+
+def certificate_match_name(value: str) -> str:
+    """Whether a candidate is signed with the submission's key: "same", "different" or "unknown"."""
+    return _tr("CloneSignals", CERTIFICATE_MATCH_NAMES[value]) if value in CERTIFICATE_MATCH_NAMES else value
+
+
+def name_reason_text(code: str) -> str:
+    """Why the clone search finds two names alike; a code this GUI does not know shows as it is."""
+    return _tr("NameReasons", NAME_REASON_TEXTS[code]) if code in NAME_REASON_TEXTS else code
 
 
 def recall_state_name(state: str) -> str:

@@ -11,11 +11,13 @@ from reviewer_app.ui.evidence.base import (
     register_panel,
     unregister_panel,
 )
+from reviewer_app.ui.evidence.clones import ClonesPanel
 from reviewer_app.ui.evidence.facts import FactsPanel
 from reviewer_app.ui.evidence.history import HistoryPanel
 from reviewer_app.ui.evidence.scans import ScansPanel
 
 __all__ = [
+    "ClonesPanel",
     "EvidencePanel",
     "FactsPanel",
     "HistoryPanel",

@@ -39,6 +39,9 @@ class EvidencePanel(QWidget):
     # Work a panel asks for (a re-scan, say): `fn(service)` run on the database worker, then the
     # submission is loaded again. The function is review's; the panel never touches the database.
     sig_run = Signal(object, str)  # fn, label
+    # A rejection a panel suggests (the Clones panel's "Reject as counterfeit…"): its reason codes, which
+    # the window preselects in the decision form. The reviewer still writes the message and sends it.
+    sig_reject = Signal(object)  # reason codes a panel suggests for a rejection (tuple[str, ...])
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +66,10 @@ class EvidencePanel(QWidget):
     def run_in_background(self, fn: Any, label: str) -> None:
         """Ask the window to run `fn(service)` on the database worker and show the submission again."""
         self.sig_run.emit(fn, label)
+
+    def suggest_rejection(self, reasons: tuple[str, ...] | list[str]) -> None:
+        """Ask the window to open the reject form with these reason codes chosen."""
+        self.sig_reject.emit(tuple(reasons))
 
     def attention(self) -> tuple[RedFlag, ...]:
         """What in this panel needs a look before approving: its part of the submission's red flags."""
