@@ -1,0 +1,326 @@
+"""The catalog's clone index: which live apps share name keys, package keys, an icon or a signing certificate
+with a submission, fast enough to ask over a catalog of a million apps.
+
+It only finds candidates, each with a cheap score per layer; the name, package and icon comparisons proper
+(similarity/names.py, packages.py, icons.py) then judge the few hundred it returns.
+
+Layers and how each is searched:
+
+- name, package: an inverted index, key -> the apps holding it. A layer score is the share of keys in common,
+  weighted by rarity: Dice over the keys with weight idf(k) = ln(1 + N / df(k)) (N live apps, df(k) apps
+  holding key k), 2 * w(common) / (w(query) + w(app)). A key no app holds weighs as one held by one app.
+  Posting cap: a key held by more than `max_postings` apps ("app", "com", a common bigram) is not used to
+  find candidates (reading its postings would cost more than it tells), but it still counts in the weights,
+  so it cannot raise a score by much. A query made only of such keys finds nothing in that layer.
+- icon: one 64-bit perceptual hash per variant (phash, dhash, ...), compared variant with variant. Every
+  query computes the Hamming distance to every live app with numpy (xor and bitwise_count over a uint64 array:
+  a few milliseconds per variant at a million apps, whatever the radius and however the hashes cluster), and
+  keeps those within `icon_radius` bits. Multi-index hashing (chunked exact lookups) was the alternative: for a
+  radius of 12 it needs 13 chunks or many bit-flip probes per chunk, and clustered real-world icon hashes
+  fill its buckets unevenly; the linear scan is simpler and fast enough. Score: 1 - d/32 (0 bits -> 1.0,
+  12 bits -> 0.625; unrelated hashes lie about 32 bits apart).
+- certificate: exact match of a certificate digest -> 1.0.
+
+Adding or removing an app costs O(its keys) (removing also scans the posting lists of its keys, at C speed).
+Slots of removed apps are reused. Key ids are never freed: a key that no app holds any more keeps a few dozen
+bytes until the index is rebuilt (it is rebuilt from the database at start-up).
+
+Thread safety: every public method holds one lock, so a background search may run while another thread adds.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from array import array
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+LAYERS = ("name", "package", "icon", "certificate")
+
+HASH_BITS = 64
+_MASK64 = (1 << HASH_BITS) - 1
+_ABSENT = np.uint8(0x80)  # or-ed onto a distance (at most 64): no hash for that variant, or a free slot
+
+Candidates = list[tuple[int, float]]
+
+
+class _KeyLayer:
+    """Inverted index for one layer: key -> slots. A posting is None (no app), an int (one slot) or an
+    array('i') of slots: most keys (a whole name, a whole package) belong to one app, and an int costs far
+    less than an array. Each slot's key ids are kept (as bytes of int32) to remove it and to weigh it."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._postings: list[int | array | None] = []
+        self._df = np.zeros(1024, dtype=np.int32)
+        self._records: list[bytes | None] = []
+
+    def _key_id(self, key: str) -> int:
+        kid = self._ids.get(key)
+        if kid is None:
+            kid = len(self._postings)
+            self._ids[key] = kid
+            self._postings.append(None)
+            if kid >= len(self._df):
+                self._df = np.concatenate([self._df, np.zeros(len(self._df), dtype=np.int32)])
+        return kid
+
+    def add(self, slot: int, keys: Iterable[str]) -> None:
+        kids = [self._key_id(key) for key in dict.fromkeys(keys)]
+        postings = self._postings
+        for kid in kids:
+            posting = postings[kid]
+            if posting is None:
+                postings[kid] = slot
+            elif isinstance(posting, int):
+                postings[kid] = array("i", (posting, slot))
+            else:
+                posting.append(slot)
+        if kids:
+            self._df[kids] += 1
+        while len(self._records) <= slot:
+            self._records.append(None)
+        self._records[slot] = array("i", kids).tobytes() if kids else None
+
+    def remove(self, slot: int) -> None:
+        record = self._records[slot] if slot < len(self._records) else None
+        if record is None:
+            return
+        self._records[slot] = None
+        kids = array("i")
+        kids.frombytes(record)
+        postings = self._postings
+        for kid in kids:
+            posting = postings[kid]
+            if isinstance(posting, int):
+                postings[kid] = None
+            elif posting is not None:
+                posting.remove(slot)
+                if len(posting) == 1:
+                    postings[kid] = posting[0]
+        self._df[list(kids)] -= 1
+
+    def _slots(self, kid: int) -> np.ndarray:
+        posting = self._postings[kid]
+        if posting is None:
+            return np.empty(0, dtype=np.int32)
+        if isinstance(posting, int):
+            return np.array([posting], dtype=np.int32)
+        return np.array(posting, dtype=np.int32)  # a copy: a view would stop the array from growing
+
+    def exact(self, keys: Iterable[str], limit: int) -> np.ndarray:
+        """Slots holding any of the keys, in slot order (they all match exactly)."""
+        kids = [kid for kid in (self._ids.get(key) for key in dict.fromkeys(keys)) if kid is not None]
+        if not kids:
+            return np.empty(0, dtype=np.int64)
+        slots = np.unique(np.concatenate([self._slots(kid) for kid in kids]))
+        return slots[:limit].astype(np.int64)
+
+    def search(self, keys: Iterable[str], live: int, limit: int, max_postings: int) -> tuple[np.ndarray, np.ndarray]:
+        """(slots, scores) of the best `limit` apps by idf-weighted Dice, best first."""
+        empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+        if live <= 0 or limit <= 0:
+            return empty
+        query = list(dict.fromkeys(keys))
+        if not query:
+            return empty
+        known = [kid for kid in (self._ids.get(key) for key in query) if kid is not None]
+        unknown = len(query) - len(known)
+        known_ids = np.array(known, dtype=np.int64)
+        df = self._df[known_ids].astype(np.float64)
+        idf = np.log1p(live / np.maximum(df, 1.0))
+        query_weight = float(idf.sum()) + unknown * math.log1p(live)
+        usable = [(kid, w) for kid, d, w in zip(known, df, idf, strict=True) if 0 < d <= max_postings]
+        if not usable:
+            return empty
+        parts = [self._slots(kid) for kid, _ in usable]
+        slots = np.concatenate(parts)
+        weights = np.repeat(np.array([w for _, w in usable]), [len(p) for p in parts])
+        raw = np.bincount(slots, weights=weights)
+        hit = np.flatnonzero(raw)
+        # Rank by the raw weight in common first, then score the best few exactly.
+        shortlist = max(4 * limit, 64)
+        if len(hit) > shortlist:
+            hit = hit[np.argpartition(-raw[hit], shortlist - 1)[:shortlist]]
+        records = [self._records[slot] or b"" for slot in hit]
+        lengths = np.array([len(r) // 4 for r in records], dtype=np.int64)
+        kids = np.frombuffer(b"".join(records), dtype=np.int32)
+        weight = np.log1p(live / np.maximum(self._df[kids], 1).astype(np.float64))
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        app_weight = np.add.reduceat(weight, starts)
+        common = np.add.reduceat(np.where(np.isin(kids, known_ids), weight, 0.0), starts)
+        scores = 2.0 * common / (query_weight + app_weight)
+        order = np.lexsort((hit, -scores))[:limit]
+        return hit[order].astype(np.int64), scores[order]
+
+
+class CloneIndex:
+    """Candidate search over the catalog. App ids are the caller's (the database's); the index numbers
+    them internally with dense slots."""
+
+    def __init__(self, *, icon_variants: int = 3, icon_radius: int = 12, max_postings: int = 50_000) -> None:
+        if icon_variants < 1:
+            raise ValueError("icon_variants must be at least 1")
+        self.icon_variants = icon_variants
+        self.icon_radius = icon_radius
+        self.max_postings = max_postings
+        self._lock = threading.RLock()
+        self._slot_of: dict[int, int] = {}
+        self._free: list[int] = []
+        self._high = 0  # slots in use or freed: [0, _high)
+        capacity = 1024
+        self._app_of = np.full(capacity, -1, dtype=np.int64)
+        self._hashes = np.zeros((icon_variants, capacity), dtype=np.uint64)
+        self._absent = np.full((icon_variants, capacity), _ABSENT, dtype=np.uint8)
+        self._developer: list[str | None] = []
+        self._names = _KeyLayer()
+        self._packages = _KeyLayer()
+        self._certificates = _KeyLayer()
+
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def __contains__(self, app_id: object) -> bool:
+        return app_id in self._slot_of
+
+    def developer_of(self, app_id: int) -> str | None:
+        with self._lock:
+            slot = self._slot_of.get(app_id)
+            return None if slot is None else self._developer[slot]
+
+    def _grow(self) -> None:
+        extra = len(self._app_of)
+        self._app_of = np.concatenate([self._app_of, np.full(extra, -1, dtype=np.int64)])
+        self._hashes = np.concatenate([self._hashes, np.zeros((self.icon_variants, extra), dtype=np.uint64)], axis=1)
+        self._absent = np.concatenate(
+            [self._absent, np.full((self.icon_variants, extra), _ABSENT, dtype=np.uint8)], axis=1
+        )
+
+    def add(
+        self,
+        app_id: int,
+        *,
+        name_keys: Iterable[str],
+        package_keys: Iterable[str],
+        icon_hashes: Sequence[int | None],
+        certificates: Iterable[str],
+        developer: str,
+    ) -> None:
+        """Index one app; an app id already indexed is replaced (an update of its listing)."""
+        if len(icon_hashes) > self.icon_variants:
+            raise ValueError(f"{len(icon_hashes)} icon hashes for an index of {self.icon_variants} variants")
+        with self._lock:
+            if app_id in self._slot_of:
+                self._remove(app_id)
+            if self._free:
+                slot = self._free.pop()
+            else:
+                if self._high == len(self._app_of):
+                    self._grow()
+                slot = self._high
+                self._high += 1
+            self._slot_of[app_id] = slot
+            self._app_of[slot] = app_id
+            for variant, value in enumerate(icon_hashes):
+                if value is not None:
+                    self._hashes[variant, slot] = value & _MASK64
+                    self._absent[variant, slot] = 0
+            if slot == len(self._developer):
+                self._developer.append(developer)
+            else:
+                self._developer[slot] = developer
+            self._names.add(slot, name_keys)
+            self._packages.add(slot, package_keys)
+            self._certificates.add(slot, certificates)
+
+    def remove(self, app_id: int) -> bool:
+        """Forget an app (withdrawn, or about to be re-added). False when it was not indexed."""
+        with self._lock:
+            return self._remove(app_id)
+
+    def _remove(self, app_id: int) -> bool:
+        slot = self._slot_of.pop(app_id, None)
+        if slot is None:
+            return False
+        self._app_of[slot] = -1
+        self._absent[:, slot] = _ABSENT
+        self._developer[slot] = None
+        self._names.remove(slot)
+        self._packages.remove(slot)
+        self._certificates.remove(slot)
+        self._free.append(slot)
+        return True
+
+    def candidates(
+        self,
+        *,
+        name_keys: Iterable[str] = (),
+        package_keys: Iterable[str] = (),
+        icon_hashes: Sequence[int | None] = (),
+        certificates: Iterable[str] = (),
+        limit_per_layer: int = 200,
+        icon_radius: int | None = None,
+    ) -> dict[str, Candidates]:
+        """Per layer ("name", "package", "icon", "certificate"): (app id, layer score in 0..1), best first, at
+        most `limit_per_layer` each. Every layer is present; one the query gives nothing for is empty."""
+        with self._lock:
+            return {
+                "name": self._layer(self._names, name_keys, limit_per_layer),
+                "package": self._layer(self._packages, package_keys, limit_per_layer),
+                "icon": self._icon(
+                    icon_hashes, limit_per_layer, self.icon_radius if icon_radius is None else icon_radius
+                ),
+                "certificate": self._certificate(certificates, limit_per_layer),
+            }
+
+    def layer_candidates(self, layer: str, **query) -> Candidates:
+        """One layer's candidates alone (for timing one layer, or a panel that needs only one)."""
+        limit = query.pop("limit_per_layer", 200)
+        with self._lock:
+            if layer == "name":
+                return self._layer(self._names, query.get("name_keys", ()), limit)
+            if layer == "package":
+                return self._layer(self._packages, query.get("package_keys", ()), limit)
+            if layer == "icon":
+                radius = query.get("icon_radius")
+                return self._icon(query.get("icon_hashes", ()), limit, self.icon_radius if radius is None else radius)
+            if layer == "certificate":
+                return self._certificate(query.get("certificates", ()), limit)
+        raise ValueError(f"unknown layer {layer!r}; one of {LAYERS}")
+
+    def _pairs(self, slots: np.ndarray, scores: np.ndarray) -> Candidates:
+        return list(zip(self._app_of[slots].tolist(), scores.tolist(), strict=True))
+
+    def _layer(self, layer: _KeyLayer, keys: Iterable[str], limit: int) -> Candidates:
+        slots, scores = layer.search(keys, len(self._slot_of), limit, self.max_postings)
+        return self._pairs(slots, scores)
+
+    def _certificate(self, certificates: Iterable[str], limit: int) -> Candidates:
+        if limit <= 0:
+            return []
+        slots = self._certificates.exact(certificates, limit)
+        return self._pairs(slots, np.ones(len(slots)))
+
+    def _icon(self, icon_hashes: Sequence[int | None], limit: int, radius: int) -> Candidates:
+        if len(icon_hashes) > self.icon_variants:
+            raise ValueError(f"{len(icon_hashes)} icon hashes for an index of {self.icon_variants} variants")
+        high = self._high
+        if limit <= 0 or high == 0 or radius < 0:
+            return []
+        best: np.ndarray | None = None
+        for variant, value in enumerate(icon_hashes):
+            if value is None:
+                continue
+            distance = np.bitwise_count(self._hashes[variant, :high] ^ np.uint64(value & _MASK64))
+            distance |= self._absent[variant, :high]
+            best = distance if best is None else np.minimum(best, distance, out=best)
+        if best is None:
+            return []
+        hit = np.flatnonzero(best <= radius)
+        if len(hit) > limit:
+            hit = hit[np.argpartition(best[hit], limit - 1)[:limit]]
+        hit = hit[np.lexsort((hit, best[hit]))]
+        scores = np.maximum(0.0, 1.0 - best[hit].astype(np.float64) / (HASH_BITS / 2))
+        return self._pairs(hit, scores)
