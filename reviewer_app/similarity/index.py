@@ -22,15 +22,13 @@ Layers and how each is searched:
 - certificate: exact match of a certificate digest -> 1.0.
 
 Adding or removing an app costs O(its keys) (removing also scans the posting lists of its keys, at C speed).
-Slots of removed apps are reused. Key ids are never freed: a key that no app holds any more keeps a few dozen
-bytes until the index is rebuilt (it is rebuilt from the database at start-up).
+Slots of removed apps are reused.
 
 Thread safety: every public method holds one lock, so a background search may run while another thread adds.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from array import array
 from collections.abc import Iterable, Sequence
@@ -46,64 +44,68 @@ _ABSENT = np.uint8(0x80)  # or-ed onto a distance (at most 64): no hash for that
 Candidates = list[tuple[int, float]]
 
 
+_KEY_BITS = (1 << 60) - 1  # a key is held as 60 bits of its hash: an int of two digits, no string
+
+
+def _key_hashes(keys: Iterable[str]) -> list[int]:
+    return list(dict.fromkeys(hash(key) & _KEY_BITS for key in keys))
+
+
 class _KeyLayer:
-    """Inverted index for one layer: key -> slots. A posting is None (no app), an int (one slot) or an
-    array('i') of slots: most keys (a whole name, a whole package) belong to one app, and an int costs far
-    less than an array. Each slot's key ids are kept (as bytes of int32) to remove it and to weigh it."""
+    """Inverted index for one layer: key -> slots.
+
+    A key is held as 60 bits of Python's hash of it (two keys of the same 60 bits, about one pair in 10^5 at
+    five million keys, would share their postings; the hash differs between processes, so it is never
+    stored). A posting is an int (one slot) or an array('i') of slots: most keys (a whole name, a whole
+    package) belong to one app, and an int costs far less than an array. The number of apps holding a key
+    is the length of its posting. Each slot's key hashes are kept (bytes of int64) to remove it and to
+    weigh it."""
 
     def __init__(self) -> None:
-        self._ids: dict[str, int] = {}
-        self._postings: list[int | array | None] = []
-        self._df = np.zeros(1024, dtype=np.int32)
+        self._postings: dict[int, int | array] = {}
         self._records: list[bytes | None] = []
+        self._scratch = np.zeros(0, dtype=np.float64)  # per-slot sums of one search; all zero between searches
 
-    def _key_id(self, key: str) -> int:
-        kid = self._ids.get(key)
-        if kid is None:
-            kid = len(self._postings)
-            self._ids[key] = kid
-            self._postings.append(None)
-            if kid >= len(self._df):
-                self._df = np.concatenate([self._df, np.zeros(len(self._df), dtype=np.int32)])
-        return kid
+    def df(self, key: int) -> int:
+        posting = self._postings.get(key)
+        if posting is None:
+            return 0
+        return 1 if isinstance(posting, int) else len(posting)
 
     def add(self, slot: int, keys: Iterable[str]) -> None:
-        kids = [self._key_id(key) for key in dict.fromkeys(keys)]
+        hashes = _key_hashes(keys)
         postings = self._postings
-        for kid in kids:
-            posting = postings[kid]
+        for key in hashes:
+            posting = postings.get(key)
             if posting is None:
-                postings[kid] = slot
+                postings[key] = slot
             elif isinstance(posting, int):
-                postings[kid] = array("i", (posting, slot))
+                postings[key] = array("i", (posting, slot))
             else:
                 posting.append(slot)
-        if kids:
-            self._df[kids] += 1
         while len(self._records) <= slot:
             self._records.append(None)
-        self._records[slot] = array("i", kids).tobytes() if kids else None
+        self._records[slot] = array("q", hashes).tobytes() if hashes else None
 
     def remove(self, slot: int) -> None:
         record = self._records[slot] if slot < len(self._records) else None
         if record is None:
             return
         self._records[slot] = None
-        kids = array("i")
-        kids.frombytes(record)
+        hashes = array("q")
+        hashes.frombytes(record)
         postings = self._postings
-        for kid in kids:
-            posting = postings[kid]
+        for key in hashes:
+            posting = postings[key]
             if isinstance(posting, int):
-                postings[kid] = None
-            elif posting is not None:
+                del postings[key]
+            else:
                 posting.remove(slot)
                 if len(posting) == 1:
-                    postings[kid] = posting[0]
-        self._df[list(kids)] -= 1
+                    postings[key] = posting[0]
 
-    def _slots(self, kid: int) -> np.ndarray:
-        posting = self._postings[kid]
+    def _slots(self, key: int) -> np.ndarray:
+        posting = self._postings.get(key)
         if posting is None:
             return np.empty(0, dtype=np.int32)
         if isinstance(posting, int):
@@ -112,45 +114,56 @@ class _KeyLayer:
 
     def exact(self, keys: Iterable[str], limit: int) -> np.ndarray:
         """Slots holding any of the keys, in slot order (they all match exactly)."""
-        kids = [kid for kid in (self._ids.get(key) for key in dict.fromkeys(keys)) if kid is not None]
-        if not kids:
+        hashes = [key for key in _key_hashes(keys) if key in self._postings]
+        if not hashes:
             return np.empty(0, dtype=np.int64)
-        slots = np.unique(np.concatenate([self._slots(kid) for kid in kids]))
+        slots = np.unique(np.concatenate([self._slots(key) for key in hashes]))
         return slots[:limit].astype(np.int64)
 
-    def search(self, keys: Iterable[str], live: int, limit: int, max_postings: int) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, keys: Iterable[str], live: int, slots_in_use: int, limit: int, max_postings: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(slots, scores) of the best `limit` apps by idf-weighted Dice, best first."""
         empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
         if live <= 0 or limit <= 0:
             return empty
-        query = list(dict.fromkeys(keys))
+        query = _key_hashes(keys)
         if not query:
             return empty
-        known = [kid for kid in (self._ids.get(key) for key in query) if kid is not None]
-        unknown = len(query) - len(known)
-        known_ids = np.array(known, dtype=np.int64)
-        df = self._df[known_ids].astype(np.float64)
+        df = np.array([self.df(key) for key in query], dtype=np.float64)
         idf = np.log1p(live / np.maximum(df, 1.0))
-        query_weight = float(idf.sum()) + unknown * math.log1p(live)
-        usable = [(kid, w) for kid, d, w in zip(known, df, idf, strict=True) if 0 < d <= max_postings]
+        query_weight = float(idf.sum())
+        usable = [(key, w) for key, d, w in zip(query, df, idf, strict=True) if 0 < d <= max_postings]
         if not usable:
             return empty
-        parts = [self._slots(kid) for kid, _ in usable]
+        parts = [self._slots(key) for key, _ in usable]
         slots = np.concatenate(parts)
         weights = np.repeat(np.array([w for _, w in usable]), [len(p) for p in parts])
-        raw = np.bincount(slots, weights=weights)
-        hit = np.flatnonzero(raw)
-        # Rank by the raw weight in common first, then score the best few exactly.
-        shortlist = max(4 * limit, 64)
+        # Sum the weights per slot in a scratch array (no array of the catalog's size per search), read the
+        # sums back at the postings, and clear what was touched.
+        if len(self._scratch) < slots_in_use:
+            self._scratch = np.zeros(max(slots_in_use, 2 * len(self._scratch)), dtype=np.float64)
+        np.add.at(self._scratch, slots, weights)
+        sums = self._scratch[slots]
+        self._scratch[slots] = 0.0
+        # Rank by the weight in common first, then score the best few exactly. A slot appears once per key it
+        # shares, so the best `shortlist * len(usable)` postings hold the best `shortlist` slots.
+        shortlist = max(2 * limit, 64)
+        if len(slots) > shortlist * len(usable):
+            best = np.argpartition(-sums, shortlist * len(usable) - 1)[: shortlist * len(usable)]
+            slots, sums = slots[best], sums[best]
+        hit, first = np.unique(slots, return_index=True)
         if len(hit) > shortlist:
-            hit = hit[np.argpartition(-raw[hit], shortlist - 1)[:shortlist]]
+            hit = hit[np.argpartition(-sums[first], shortlist - 1)[:shortlist]]
         records = [self._records[slot] or b"" for slot in hit]
-        lengths = np.array([len(r) // 4 for r in records], dtype=np.int64)
-        kids = np.frombuffer(b"".join(records), dtype=np.int32)
-        weight = np.log1p(live / np.maximum(self._df[kids], 1).astype(np.float64))
+        held = np.frombuffer(b"".join(records), dtype=np.int64)
+        lengths = np.array([len(r) // 8 for r in records], dtype=np.int64)
+        # Every key of a live app has a posting: an int (one app) or an array.
+        held_df = [1 if isinstance(p, int) else len(p) for p in map(self._postings.__getitem__, held.tolist())]
+        weight = np.log1p(live / np.array(held_df, dtype=np.float64))
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         app_weight = np.add.reduceat(weight, starts)
-        common = np.add.reduceat(np.where(np.isin(kids, known_ids), weight, 0.0), starts)
+        common = np.add.reduceat(np.where(np.isin(held, np.array(query, dtype=np.int64)), weight, 0.0), starts)
         scores = 2.0 * common / (query_weight + app_weight)
         order = np.lexsort((hit, -scores))[:limit]
         return hit[order].astype(np.int64), scores[order]
@@ -175,6 +188,7 @@ class CloneIndex:
         self._hashes = np.zeros((icon_variants, capacity), dtype=np.uint64)
         self._absent = np.full((icon_variants, capacity), _ABSENT, dtype=np.uint8)
         self._developer: list[str | None] = []
+        self._developer_names: dict[str, str] = {}
         self._names = _KeyLayer()
         self._packages = _KeyLayer()
         self._certificates = _KeyLayer()
@@ -227,6 +241,7 @@ class CloneIndex:
                 if value is not None:
                     self._hashes[variant, slot] = value & _MASK64
                     self._absent[variant, slot] = 0
+            developer = self._developer_names.setdefault(developer, developer)  # one string per developer
             if slot == len(self._developer):
                 self._developer.append(developer)
             else:
@@ -294,7 +309,7 @@ class CloneIndex:
         return list(zip(self._app_of[slots].tolist(), scores.tolist(), strict=True))
 
     def _layer(self, layer: _KeyLayer, keys: Iterable[str], limit: int) -> Candidates:
-        slots, scores = layer.search(keys, len(self._slot_of), limit, self.max_postings)
+        slots, scores = layer.search(keys, len(self._slot_of), self._high, limit, self.max_postings)
         return self._pairs(slots, scores)
 
     def _certificate(self, certificates: Iterable[str], limit: int) -> Candidates:

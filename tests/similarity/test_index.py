@@ -227,3 +227,45 @@ def test_removing_every_app_leaves_an_empty_index_that_still_works():
 def test_layer_candidates_names_an_unknown_layer():
     with pytest.raises(ValueError, match="unknown layer"):
         CloneIndex().layer_candidates("code")
+
+
+def test_a_key_shared_by_apps_removed_one_by_one_finds_the_rest():
+    index = CloneIndex()
+    for app_id in (1, 2, 3):
+        index.add(
+            app_id,
+            name_keys=["共享", f"own{app_id}"],
+            package_keys=[],
+            icon_hashes=[],
+            certificates=["k"],
+            developer="",
+        )
+    assert sorted(ids(index.candidates(name_keys=["共享"])["name"])) == [1, 2, 3]
+    index.remove(2)
+    assert sorted(ids(index.candidates(name_keys=["共享"])["name"])) == [1, 3]
+    index.remove(1)
+    assert index.candidates(certificates=["k"])["certificate"] == [(3, 1.0)]
+    assert ids(index.candidates(name_keys=["共享"])["name"]) == [3]
+    index.remove(3)
+    assert index.candidates(name_keys=["共享"], certificates=["k"]) == {layer: [] for layer in LAYERS}
+    # The same app id comes back with the same keys.
+    index.add(3, name_keys=["共享"], package_keys=[], icon_hashes=[], certificates=["k"], developer="")
+    assert index.candidates(name_keys=["共享"])["name"] == [(3, pytest.approx(1.0))]
+
+
+def test_a_query_key_no_app_holds_lowers_the_score():
+    index = CloneIndex()
+    for app_id in range(1, 101):
+        index.add(
+            app_id,
+            name_keys=[f"n{app_id}", f"m{app_id}"],
+            package_keys=[],
+            icon_hashes=[],
+            certificates=[],
+            developer="",
+        )
+    same = index.candidates(name_keys=["n5", "m5"])["name"][0]
+    more = index.candidates(name_keys=["n5", "m5", "never-seen"])["name"][0]
+    assert same == (5, pytest.approx(1.0))
+    assert more[0] == 5
+    assert more[1] == pytest.approx(2 * 2 / (3 + 2))  # every key here is held by one app or none: equal weights
