@@ -11,14 +11,15 @@ Layers and how each is searched:
   holding key k), 2 * w(common) / (w(query) + w(app)). A key no app holds weighs as one held by one app.
   Posting cap: a key held by more than `max_postings` apps ("app", "com", a common bigram) is not used to
   find candidates (reading its postings would cost more than it tells), but it still counts in the weights,
-  so it cannot raise a score by much. A query made only of such keys finds nothing in that layer.
+  so it cannot raise a score by much. A query made only of such keys finds nothing in that layer. The apps
+  are first ranked by the weight of the keys in common; the best 2 * limit of them are then scored exactly.
 - icon: one 64-bit perceptual hash per variant (phash, dhash, ...), compared variant with variant. Every
-  query computes the Hamming distance to every live app with numpy (xor and bitwise_count over a uint64 array:
-  a few milliseconds per variant at a million apps, whatever the radius and however the hashes cluster), and
-  keeps those within `icon_radius` bits. Multi-index hashing (chunked exact lookups) was the alternative: for a
-  radius of 12 it needs 13 chunks or many bit-flip probes per chunk, and clustered real-world icon hashes
-  fill its buckets unevenly; the linear scan is simpler and fast enough. Score: 1 - d/32 (0 bits -> 1.0,
-  12 bits -> 0.625; unrelated hashes lie about 32 bits apart).
+  query computes the Hamming distance to every live app with numpy (xor and bitwise_count over a uint64
+  array: about a millisecond of CPU per variant at a million apps, whatever the radius and however the
+  hashes cluster), and keeps those within `icon_radius` bits. Multi-index hashing (chunked exact lookups)
+  was the alternative: for a radius of 12 it needs 13 chunks or many bit-flip probes per chunk, and
+  clustered real-world icon hashes fill its buckets unevenly; the linear scan is simpler and fast enough.
+  Score: 1 - d/32 (0 bits -> 1.0, 12 bits -> 0.625; unrelated hashes lie about 32 bits apart).
 - certificate: exact match of a certificate digest -> 1.0.
 
 Adding or removing an app costs O(its keys) (removing also scans the posting lists of its keys, at C speed).
