@@ -52,6 +52,41 @@ def _key_hashes(keys: Iterable[str]) -> list[int]:
     return list(dict.fromkeys(hash(key) & _KEY_BITS for key in keys))
 
 
+class _Records:
+    """Per slot, the key hashes of the three key layers (name, package, certificate) in one bytes object:
+    int64 counts of the first two layers' keys, then every layer's hashes in turn. One object per app, not
+    three: about 80 MB less at a million apps."""
+
+    def __init__(self) -> None:
+        self._rows: list[bytes | None] = []
+
+    def put(self, slot: int, layers: Sequence[list[int]]) -> None:
+        row = array("q", (len(layers[0]), len(layers[1])))
+        for hashes in layers:
+            row.extend(hashes)
+        while len(self._rows) <= slot:
+            self._rows.append(None)
+        self._rows[slot] = row.tobytes()
+
+    def pop(self, slot: int) -> bytes | None:
+        row = self._rows[slot] if slot < len(self._rows) else None
+        if row is not None:
+            self._rows[slot] = None
+        return row
+
+    @staticmethod
+    def part(row: bytes | None, position: int) -> bytes:
+        """The hashes (bytes of int64) of layer `position` (0, 1, 2) in a row."""
+        if row is None:
+            return b""
+        counts = memoryview(row)[:16].cast("q")
+        bounds = (2, 2 + counts[0], 2 + counts[0] + counts[1], len(row) // 8)
+        return row[8 * bounds[position] : 8 * bounds[position + 1]]
+
+    def get(self, slot: int, position: int) -> bytes:
+        return self.part(self._rows[slot] if slot < len(self._rows) else None, position)
+
+
 class _KeyLayer:
     """Inverted index for one layer: key -> slots.
 
@@ -62,9 +97,10 @@ class _KeyLayer:
     is the length of its posting. Each slot's key hashes are kept (bytes of int64) to remove it and to
     weigh it."""
 
-    def __init__(self) -> None:
+    def __init__(self, records: _Records, position: int) -> None:
         self._postings: dict[int, int | array] = {}
-        self._records: list[bytes | None] = []
+        self._records = records
+        self._position = position
         self._scratch = np.zeros(0, dtype=np.float64)  # per-slot sums of one search; all zero between searches
 
     def df(self, key: int) -> int:
@@ -73,7 +109,8 @@ class _KeyLayer:
             return 0
         return 1 if isinstance(posting, int) else len(posting)
 
-    def add(self, slot: int, keys: Iterable[str]) -> None:
+    def add(self, slot: int, keys: Iterable[str]) -> list[int]:
+        """Index the slot's keys; their hashes, for its record."""
         hashes = _key_hashes(keys)
         postings = self._postings
         for key in hashes:
@@ -84,17 +121,11 @@ class _KeyLayer:
                 postings[key] = array("i", (posting, slot))
             else:
                 posting.append(slot)
-        while len(self._records) <= slot:
-            self._records.append(None)
-        self._records[slot] = array("q", hashes).tobytes() if hashes else None
+        return hashes
 
-    def remove(self, slot: int) -> None:
-        record = self._records[slot] if slot < len(self._records) else None
-        if record is None:
-            return
-        self._records[slot] = None
+    def remove(self, slot: int, record: bytes | None) -> None:
         hashes = array("q")
-        hashes.frombytes(record)
+        hashes.frombytes(self._records.part(record, self._position))
         postings = self._postings
         for key in hashes:
             posting = postings[key]
@@ -156,7 +187,7 @@ class _KeyLayer:
         hit, first = np.unique(slots, return_index=True)
         if len(hit) > shortlist:
             hit = hit[np.argpartition(-sums[first], shortlist - 1)[:shortlist]]
-        records = [self._records[slot] or b"" for slot in hit]
+        records = [self._records.get(slot, self._position) for slot in hit.tolist()]
         held = np.frombuffer(b"".join(records), dtype=np.int64)
         lengths = np.array([len(r) // 8 for r in records], dtype=np.int64)
         # Every key of a live app has a posting: an int (one app) or an array.
@@ -190,9 +221,10 @@ class CloneIndex:
         self._absent = np.full((icon_variants, capacity), _ABSENT, dtype=np.uint8)
         self._developer: list[str | None] = []
         self._developer_names: dict[str, str] = {}
-        self._names = _KeyLayer()
-        self._packages = _KeyLayer()
-        self._certificates = _KeyLayer()
+        self._records = _Records()
+        self._names = _KeyLayer(self._records, 0)
+        self._packages = _KeyLayer(self._records, 1)
+        self._certificates = _KeyLayer(self._records, 2)
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -247,9 +279,14 @@ class CloneIndex:
                 self._developer.append(developer)
             else:
                 self._developer[slot] = developer
-            self._names.add(slot, name_keys)
-            self._packages.add(slot, package_keys)
-            self._certificates.add(slot, certificates)
+            self._records.put(
+                slot,
+                (
+                    self._names.add(slot, name_keys),
+                    self._packages.add(slot, package_keys),
+                    self._certificates.add(slot, certificates),
+                ),
+            )
 
     def remove(self, app_id: int) -> bool:
         """Forget an app (withdrawn, or about to be re-added). False when it was not indexed."""
@@ -263,9 +300,10 @@ class CloneIndex:
         self._app_of[slot] = -1
         self._absent[:, slot] = _ABSENT
         self._developer[slot] = None
-        self._names.remove(slot)
-        self._packages.remove(slot)
-        self._certificates.remove(slot)
+        record = self._records.pop(slot)
+        self._names.remove(slot, record)
+        self._packages.remove(slot, record)
+        self._certificates.remove(slot, record)
         self._free.append(slot)
         return True
 
