@@ -13,6 +13,8 @@ Layers and how each is searched:
   find candidates (reading its postings would cost more than it tells), but it still counts in the weights,
   so it cannot raise a score by much. A query made only of such keys finds nothing in that layer. The apps
   are first ranked by the weight of the keys in common; the best 2 * limit of them are then scored exactly.
+  (Which of several apps tied at that cut make the shortlist may differ from one process to the next: keys
+  are held by Python's hash, which each process seeds anew.)
 - icon: one 64-bit perceptual hash per variant (phash, dhash, ...), compared variant with variant. Every
   query computes the Hamming distance to every live app with numpy (xor and bitwise_count over a uint64
   array: about a millisecond of CPU per variant at a million apps, whatever the radius and however the
