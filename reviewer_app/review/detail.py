@@ -15,6 +15,7 @@ from typing import Any
 from reviewer_app.apk.diff import VersionDiff, diff_versions
 from reviewer_app.apk.permissions import is_dangerous as _is_dangerous
 from reviewer_app.domain import RedFlag, StoreError, worst_first
+from reviewer_app.review.clones import clone_flags
 from reviewer_app.review.flags import red_flags
 from reviewer_app.review.scans import scan_flags
 
@@ -142,4 +143,11 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> ReviewD
     finished = [scan for scan in view.detail.scans if scan.state == "done"]
     if finished:
         flags = worst_first([*flags, *scan_flags(finished[0])])
-    return ReviewDetail(view, claim_error, requested, implied, removed, changes, code_paths, flags)
+    clones = view.detail.clones
+    icons: dict[int, bytes] = {}
+    if clones is not None:
+        flags = worst_first([*flags, *clone_flags(clones)])
+        icons = service.catalog_icons([c.catalog_id for c in clones.candidates])
+    detail = ReviewDetail(view, claim_error, requested, implied, removed, changes, code_paths, flags)
+    detail.clone_icons = icons
+    return detail

@@ -51,6 +51,8 @@ TEXTS = {
     "scan_held": "the scan gate holds it: {reason}",
     "malware_after_pass": "{engines} found malware after the scan gate had passed it ({detections})",
     "fee_deduction": "fee deduction: {rules}",
+    # the clone search's (review/clones.py)
+    "counterfeit_suspected": "looks like {label} ({package}) by {developer}, signed by someone else",
 }
 
 

@@ -11,25 +11,22 @@ A scan is kept with its artifact; what follows from it depends on where the arti
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from reviewer_app.domain import (
     OPEN_STATUSES,
     BlocklistEntry,
     JobRecord,
-    NotFound,
     RedFlag,
     ScanEngineRow,
     ScanRecord,
-    StoreError,
     worst_first,
 )
 
@@ -216,40 +213,3 @@ def consequences(
     if approved and scan.state == "done" and scan.malicious:
         recall = {"submission_id": approved[-1], "evidence": scan.malicious}
     return per_submission, recall
-
-
-def run_jobs_once(
-    store: Any,
-    scan_job: ScanJob,
-    worker: str,
-    clock: Callable[[], datetime],
-    lease: timedelta,
-    cancel: threading.Event | None = None,
-) -> JobRecord | None:
-    """Take one due job and run it; the job taken (None when there was none)."""
-    job = store.take_job(worker, clock(), lease, kinds=("scan",))
-    if job is None:
-        return None
-
-    def renew() -> bool:
-        return bool(store.renew_job(job.job_id, worker, clock(), lease))
-
-    done = threading.Event()
-
-    def heartbeat() -> None:
-        """Renew the lease a few times per lease while the job runs: a job is lost only with its worker."""
-        while not done.wait(max(lease.total_seconds() / 3, 0.2)):
-            with contextlib.suppress(StoreError):  # the database went away for a moment: the next beat tries
-                renew()
-
-    beat = threading.Thread(target=heartbeat, name=f"lease-{job.job_id}", daemon=True)
-    beat.start()
-    try:
-        if not scan_job.run(job, worker, clock, renew, cancel) and not (cancel and cancel.is_set()):
-            log.warning("job %s was taken over by another worker; its result was dropped", job.job_id)
-    except NotFound as exc:
-        store.finish_job(job.job_id, worker, clock(), str(exc))
-    finally:
-        done.set()
-        beat.join()
-    return job

@@ -265,7 +265,7 @@ class ReviewService:
                 deadline=deadline,
                 facts=facts.to_json(),
                 red_flags=flags,
-                scan=bool(self.settings.scanning.engines),
+                jobs=("scan", "clones") if self.settings.scanning.engines else ("clones",),
                 apk_path=apk_path,
                 icon_png=facts.icon_png,
                 note=note,
@@ -371,6 +371,10 @@ class ReviewService:
             "scan", "requested", artifact_sha256=detail.artifact_sha256, submission_id=submission_id,
             created_by=self.reviewer, now=self.clock(),
         )  # fmt: skip
+
+    def catalog_icons(self, catalog_ids: Sequence[int]) -> dict[int, bytes]:
+        """The icons of catalog apps (the Clones panel's candidates), as PNG."""
+        return self.store.catalog_icons(catalog_ids)
 
     def scan_job_counts(self) -> dict[str, int]:
         return self.store.job_counts(("scan",))

@@ -9,6 +9,7 @@ live app scanned with something else; a re-scan that finds malware opens a recal
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -20,8 +21,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reviewer_app.config import Settings
-from reviewer_app.domain import DatabaseUnavailable, JobRecord, StoreError
-from reviewer_app.review.scans import ScanJob, reputation_options, run_jobs_once
+from reviewer_app.domain import DatabaseUnavailable, JobRecord, NotFound, StoreError
+from reviewer_app.review.clone_job import CloneJob, sync_catalog
+from reviewer_app.review.scans import ScanJob, reputation_options
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,7 @@ RESCAN_CHECK_SECONDS = 60.0
 class WorkerStats:
     jobs: int = 0
     rescans_queued: int = 0
+    catalog_added: int = 0
     errors: int = 0
 
 
@@ -54,6 +57,51 @@ def make_scan_job(store: Any, settings: Settings) -> ScanJob:
         return settings.scan_specs(names, overrides={"reputation": reputation_options(entries)})
 
     return ScanJob(store, specs_for, settings.scanning.policy)
+
+
+def make_handlers(store: Any, settings: Settings) -> dict[str, Any]:
+    """Who runs each kind of job (`run(job, worker, clock, renew, cancel) -> bool`), one set per thread."""
+    handlers: dict[str, Any] = {"clones": CloneJob(store, settings.limits)}
+    if settings.scanning.engines:  # a worker without engines leaves scans to the workers that have them
+        handlers["scan"] = make_scan_job(store, settings)
+    return handlers
+
+
+def run_jobs_once(
+    store: Any,
+    handlers: dict[str, Any],
+    worker: str,
+    clock: Callable[[], datetime],
+    lease: timedelta,
+    cancel: threading.Event | None = None,
+) -> JobRecord | None:
+    """Take one due job of the kinds in `handlers` and run it, renewing its lease meanwhile (a job is lost
+    only with its worker); the job taken, or None when none was due."""
+    job = store.take_job(worker, clock(), lease, kinds=tuple(handlers))
+    if job is None:
+        return None
+
+    def renew() -> bool:
+        return bool(store.renew_job(job.job_id, worker, clock(), lease))
+
+    done = threading.Event()
+
+    def heartbeat() -> None:
+        while not done.wait(max(lease.total_seconds() / 3, 0.2)):
+            with contextlib.suppress(StoreError):  # the database went away for a moment: the next beat tries
+                renew()
+
+    beat = threading.Thread(target=heartbeat, name=f"lease-{job.job_id}", daemon=True)
+    beat.start()
+    try:
+        if not handlers[job.kind].run(job, worker, clock, renew, cancel) and not (cancel and cancel.is_set()):
+            log.warning("job %s was taken over by another worker; its result was dropped", job.job_id)
+    except NotFound as exc:
+        store.finish_job(job.job_id, worker, clock(), str(exc))
+    finally:
+        done.set()
+        beat.join()
+    return job
 
 
 JOB_LEASE = timedelta(seconds=30)  # renewed every 10 s while the job runs; a killed worker's job is retaken after it
@@ -82,8 +130,8 @@ def run_worker(
     name = worker_name(store)
     lock = threading.Lock()
     try:
-        jobs = [make_scan_job(store, settings) for _ in range(max(1, concurrency))]
-        _queue_rescans(store, jobs[0], stats)
+        jobs = [make_handlers(store, settings) for _ in range(max(1, concurrency))]
+        _housekeeping(store, jobs[0], settings, stats)
         threads = [
             threading.Thread(
                 target=_loop,
@@ -101,29 +149,35 @@ def run_worker(
                 thread.join(timeout=0.2)
             if not once and time.monotonic() - last_check > RESCAN_CHECK_SECONDS:
                 last_check = time.monotonic()
-                _queue_rescans(store, jobs[0], stats)
-        for job in jobs:
-            job.close()
+                _housekeeping(store, jobs[0], settings, stats)
+        for handlers in jobs:
+            for handler in handlers.values():
+                handler.close()
     finally:
         if own_store:
             store.close()
     return stats
 
 
-def _queue_rescans(store: Any, scan_job: ScanJob, stats: WorkerStats) -> None:
+def _housekeeping(store: Any, handlers: dict[str, Any], settings: Settings, stats: WorkerStats) -> None:
+    """Now and then: re-scans when the engines' signatures changed; approved packages into the catalog."""
     try:
-        queued = store.enqueue_rescans(scan_job.signatures(), _utc_now())
+        queued = store.enqueue_rescans(handlers["scan"].signatures(), _utc_now()) if "scan" in handlers else 0
+        added = sync_catalog(store, settings.limits, _utc_now())
     except StoreError as exc:
-        log.warning("could not queue re-scans: %s", exc)
+        log.warning("could not queue re-scans or fill the catalog: %s", exc)
         return
     if queued:
         log.info("signatures changed: %d live apps queued for a re-scan", queued)
         stats.rescans_queued += queued
+    if added:
+        log.info("%d approved packages added to the catalog", added)
+        stats.catalog_added += added
 
 
 def _loop(
     store: Any,
-    scan_job: ScanJob,
+    handlers: dict[str, Any],
     name: str,
     stop: threading.Event,
     once: bool,
@@ -135,7 +189,7 @@ def _loop(
 ) -> None:
     while not stop.is_set():
         try:
-            job = run_jobs_once(store, scan_job, name, _utc_now, lease, stop)
+            job = run_jobs_once(store, handlers, name, _utc_now, lease, stop)
         except DatabaseUnavailable as exc:
             log.warning("database unavailable (%s); trying again", exc)
             stop.wait(max(poll_seconds, 2.0))

@@ -7,21 +7,24 @@ incremental, never a rebuild per insert.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from reviewer_app.domain import CatalogApp, CloneCandidate, CloneResult, NotFound
+from reviewer_app.domain import CatalogApp, CloneCandidate, CloneResult, NotFound, RedFlag
 from reviewer_app.store.base import StoreBase
+from reviewer_app.store.jobs import JobWrites
+from reviewer_app.store.scans import replace_flags
 from reviewer_app.store.schema import App, Artifact, CatalogEntry, CloneComparison, Developer, Job, Submission
 
 CATALOG_FIELDS = ("package", "labels", "developer", "certificates", "cert_subjects", "permissions", "icon",
                   "icon_blob", "code", "resources", "source", "submission_id", "added_at")  # fmt: skip
 
 
-class CatalogWrites(StoreBase):
+class CatalogWrites(JobWrites, StoreBase):
     def add_catalog_apps(self, items: Sequence[dict[str, Any]]) -> int:
         """Many catalog rows in one transaction (each: CATALOG_FIELDS); how many were added. An approved
         submission already in the catalog is left as it is."""
@@ -109,12 +112,12 @@ class CatalogWrites(StoreBase):
             "by_source": {source: int(by_source.get(source, 0)) for source in ("add", "import", "approved")},
         }
 
-    def approved_outside_catalog(self, limit: int = 100) -> list[tuple[int, str, str, dict[str, Any]]]:
-        """(submission id, artifact SHA-256, developer, facts) of approved submissions with a package that the
-        catalog does not hold yet, oldest first: workers add them."""
+    def approved_outside_catalog(self, limit: int = 100) -> list[tuple[int, str, str, dict[str, Any], str | None]]:
+        """(submission id, artifact SHA-256, developer, facts, icon blob) of approved submissions with a package
+        that the catalog does not hold yet, oldest first: workers add them."""
         with self._reading() as s:
             rows = s.execute(
-                select(Submission.id, Artifact.sha256, Developer.name, Artifact.facts)
+                select(Submission.id, Artifact.sha256, Developer.name, Artifact.facts, Artifact.icon_blob)
                 .join(Artifact, Artifact.id == Submission.artifact_id)
                 .join(Developer, Developer.id == Submission.developer_id)
                 .where(Submission.status == "approved")
@@ -122,22 +125,45 @@ class CatalogWrites(StoreBase):
                 .order_by(Submission.id)
                 .limit(limit)
             ).all()
-        return [(int(i), str(sha), str(dev), dict(facts or {})) for i, sha, dev, facts in rows]
+        return [(int(i), str(sha), str(dev), dict(facts or {}), icon) for i, sha, dev, facts, icon in rows]
 
     def save_clone_result(self, artifact_sha256: str, result: CloneResult) -> None:
         with self._writing() as s:
-            artifact_id = s.execute(select(Artifact.id).where(Artifact.sha256 == artifact_sha256)).scalar_one_or_none()
-            if artifact_id is None:
-                raise NotFound(f"no artifact {artifact_sha256}")
-            s.add(
-                CloneComparison(
-                    artifact_id=artifact_id,
-                    verdict=result.verdict,
-                    candidates=[_candidate_json(c) for c in result.candidates],
-                    catalog_size=result.catalog_size,
-                    computed_at=result.computed_at,
-                )
+            self._save_clone_result(s, artifact_sha256, result)
+
+    def finish_clone_job(
+        self,
+        job_id: int,
+        worker: str,
+        now: datetime,
+        artifact_sha256: str,
+        result: CloneResult,
+        flags: Mapping[int, Sequence[RedFlag]],
+    ) -> bool:
+        """The result, the red flags of the artifact's open submissions (source "clones", replacing earlier
+        ones) and the job's end, all at once; False when the job is no longer this worker's."""
+        with self._writing() as s:
+            if not self._finish(s, job_id, worker, self._now(now), None):
+                return False
+            self._save_clone_result(s, artifact_sha256, result)
+            for submission_id, submission_flags in flags.items():
+                replace_flags(s, submission_id, "clones", submission_flags)
+            return True
+
+    @staticmethod
+    def _save_clone_result(s: Session, artifact_sha256: str, result: CloneResult) -> None:
+        artifact_id = s.execute(select(Artifact.id).where(Artifact.sha256 == artifact_sha256)).scalar_one_or_none()
+        if artifact_id is None:
+            raise NotFound(f"no artifact {artifact_sha256}")
+        s.add(
+            CloneComparison(
+                artifact_id=artifact_id,
+                verdict=result.verdict,
+                candidates=[_candidate_json(c) for c in result.candidates],
+                catalog_size=result.catalog_size,
+                computed_at=result.computed_at,
             )
+        )
 
 
 def latest_clone_result(s: Session, artifact_id: int) -> CloneResult | None:

@@ -60,10 +60,10 @@ class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites):
         note: str | None = None,
         package: str | None = None,
         red_flags: Sequence[RedFlag] = (),
-        scan: bool = False,
+        jobs: Sequence[str] = (),
     ) -> int:
         """File the APK in the blob store, then write developer, app, artifact and submission in one transaction
-        (with `scan`, its scan job too: a worker picks it up as soon as this commits)."""
+        with the package's `jobs` ("scan", "clones": workers pick them up as soon as this commits)."""
         if kind not in KINDS:
             raise ValueError(f"unknown submission kind {kind!r}")
         artifact_sha = None
@@ -97,8 +97,9 @@ class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites):
                     )
                     s.add(sub)
                     s.flush()
-                    if scan and artifact is not None:
-                        self._enqueue(s, "scan", "submitted", artifact.id, sub.id, None, None, submitted_at)
+                    if artifact is not None:
+                        for kind in jobs:
+                            self._enqueue(s, kind, "submitted", artifact.id, sub.id, None, None, submitted_at)
                     return sub.id
             except IntegrityViolation:
                 # Another workstation created the same developer/app/artifact at the same moment.

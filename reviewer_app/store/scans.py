@@ -136,20 +136,10 @@ class ScanWrites(JobWrites, StoreBase):
             scan.error = error
             scan.finished_at = now
             for submission_id, submission_flags in (flags or {}).items():
-                self._replace_scan_flags(s, submission_id, submission_flags)
+                replace_flags(s, submission_id, "scan", submission_flags)
             if recall is not None:
                 self._open_recall_case(s, scan, recall, worker, now)
             return True
-
-    @staticmethod
-    def _replace_scan_flags(s: Session, submission_id: int, flags: Sequence[RedFlag]) -> None:
-        sub = s.get(Submission, submission_id)
-        if sub is None:
-            return
-        kept = [RedFlag.from_json(f) for f in sub.red_flags or () if f.get("source") != "scan"]
-        merged = [flag.to_json() for flag in worst_first([*kept, *flags])]
-        if merged != (sub.red_flags or []):
-            sub.red_flags = merged or None
 
     @staticmethod
     def _open_recall_case(s: Session, scan: Scan, recall: Mapping[str, Any], by: str, now: datetime) -> None:
@@ -308,6 +298,17 @@ class ScanWrites(JobWrites, StoreBase):
             s.flush()
             art = s.get(Artifact, case.artifact_id) if case.artifact_id else None
             return _recall_case(case, art.sha256 if art else None, art.version_name if art else None)
+
+
+def replace_flags(s: Session, submission_id: int, source: str, flags: Sequence[RedFlag]) -> None:
+    """A submission's red flags from `source` ("scan", "clones"...) become `flags`; the others stay."""
+    sub = s.get(Submission, submission_id)
+    if sub is None:
+        return
+    kept = [RedFlag.from_json(f) for f in sub.red_flags or () if f.get("source") != source]
+    merged = [flag.to_json() for flag in worst_first([*kept, *flags])]
+    if merged != (sub.red_flags or []):
+        sub.red_flags = merged or None
 
 
 def scans_of(s: Session, artifact_id: int, sha: str, limit: int = SCANS_SHOWN) -> tuple[ScanRecord, ...]:

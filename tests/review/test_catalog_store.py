@@ -43,7 +43,7 @@ def test_approved_packages_not_yet_in_the_catalog_are_listed_once(team):
     assert store.approved_outside_catalog() == []  # pending: not live
     team["alice"].claim(sid)
     assert team["alice"].decide(sid, "approve").ok
-    ((listed, sha, developer, facts),) = store.approved_outside_catalog()
+    ((listed, sha, developer, facts, _icon),) = store.approved_outside_catalog()
     assert (listed, developer, facts["package"]) == (sid, "Acme", outcome.facts.package)
     assert store.add_catalog_apps([row(facts["package"], source="approved", submission_id=sid)]) == 1
     assert store.add_catalog_apps([row(facts["package"], source="approved", submission_id=sid)]) == 0
