@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from reviewer_app import __version__, cli_work
+from reviewer_app import __version__, cli_catalog, cli_work
 from reviewer_app.domain import KINDS, VERDICTS  # the domain's words; a light module, so --help stays quick
 
 
@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("journal", parents=[common], help="decisions waiting in the offline journal")
     p.add_argument("--json", action="store_true")
     cli_work.add_parsers(sub, common)
+    cli_catalog.add_parsers(sub, common)
     return parser
 
 
@@ -641,6 +642,8 @@ COMMANDS = {
     "rescan": _with_service(cli_work.cmd_rescan),
     "blocklist": _with_service(cli_work.cmd_blocklist),
     "recalls": _with_service(cli_work.cmd_recalls),
+    "clones": _with_service(cli_catalog.cmd_clones),
+    "catalog": _with_service(cli_catalog.cmd_catalog),
 }
 
 
