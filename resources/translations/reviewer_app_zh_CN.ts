@@ -33,6 +33,271 @@
     </message>
 </context>
 <context>
+    <name>CloneSignals</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Icon</source>
+        <translation>图标</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>包名</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Resources</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>same key</source>
+        <translation>同一密钥</translation>
+    </message>
+    <message>
+        <source>different key</source>
+        <translation>不同密钥</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>CloneVerdicts</name>
+    <message>
+        <source>counterfeit suspected</source>
+        <translation>疑似山寨</translation>
+    </message>
+    <message>
+        <source>same developer family</source>
+        <translation>同一开发者的应用</translation>
+    </message>
+    <message>
+        <source>no match</source>
+        <translation>无相似应用</translation>
+    </message>
+</context>
+<context>
+    <name>ClonesPanel</name>
+    <message>
+        <source>Clones</source>
+        <translation>仿冒</translation>
+    </message>
+    <message>
+        <source>Reject as counterfeit…</source>
+        <translation>以仿冒为由驳回…</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>包名</translation>
+    </message>
+    <message>
+        <source>Developer</source>
+        <translation>开发者</translation>
+    </message>
+    <message>
+        <source>Catalog apps like this submission, best first</source>
+        <translation>与此提交相似的已上架应用，最相似的在前</translation>
+    </message>
+    <message>
+        <source>This submission</source>
+        <translation>此提交</translation>
+    </message>
+    <message>
+        <source>Icon</source>
+        <translation>图标</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>签名者</translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation>各项信号</translation>
+    </message>
+    <message>
+        <source>Permission</source>
+        <translation>权限</translation>
+    </message>
+    <message>
+        <source>Candidate</source>
+        <translation>候选应用</translation>
+    </message>
+    <message>
+        <source>Permissions of the submission and the candidate</source>
+        <translation>此提交与候选应用的权限</translation>
+    </message>
+    <message>
+        <source>Permissions</source>
+        <translation>权限</translation>
+    </message>
+    <message>
+        <source>Classes both apps contain</source>
+        <translation>两个应用都包含的类</translation>
+    </message>
+    <message>
+        <source>Shared classes</source>
+        <translation>相同的类</translation>
+    </message>
+    <message>
+        <source>Resources both apps contain</source>
+        <translation>两个应用都包含的资源</translation>
+    </message>
+    <message>
+        <source>Shared resources</source>
+        <translation>相同的资源</translation>
+    </message>
+    <message>
+        <source>Compared %1 with %2 catalog apps</source>
+        <translation>%1 与 %2 个已上架应用做了比对</translation>
+    </message>
+    <message>
+        <source>Open the reject form with the reason “%1” chosen.</source>
+        <translation>打开驳回表单，并预先勾选原因“%1”。</translation>
+    </message>
+    <message>
+        <source>Only when the clone search suspects a counterfeit.</source>
+        <translation>仅在仿冒检测怀疑是山寨应用时可用。</translation>
+    </message>
+    <message>
+        <source>No package to compare: this submission changes the listing or the account.</source>
+        <translation>没有可比对的安装包：此提交只修改商店信息或账号。</translation>
+    </message>
+    <message>
+        <source>Waiting for a worker to compare it with the catalog.</source>
+        <translation>正在等待后台进程与应用库比对。</translation>
+    </message>
+    <message>
+        <source>Comparing with the catalog…</source>
+        <translation>正在与应用库比对…</translation>
+    </message>
+    <message>
+        <source>Not compared with the catalog yet.</source>
+        <translation>尚未与应用库比对。</translation>
+    </message>
+    <message>
+        <source>A new comparison is waiting for a worker; below, the last one.</source>
+        <translation>新的比对正在等待后台进程；下面是上一次的结果。</translation>
+    </message>
+    <message>
+        <source>A new comparison is running; below, the last one.</source>
+        <translation>新的比对正在进行；下面是上一次的结果。</translation>
+    </message>
+    <message>
+        <source>Counterfeit suspected</source>
+        <translation>疑似山寨</translation>
+    </message>
+    <message>
+        <source>Looks like %1 (%2) by %3, signed by someone else.</source>
+        <translation>看起来像 %3 的 %1（%2），但由他人签名。</translation>
+    </message>
+    <message>
+        <source>Looks like %1 (%2) by %3, signed with the same key.</source>
+        <translation>看起来像 %3 的 %1（%2），使用同一密钥签名。</translation>
+    </message>
+    <message>
+        <source>Looks like %1 (%2) by %3; the signers could not be compared.</source>
+        <translation>看起来像 %3 的 %1（%2）；无法比较签名者。</translation>
+    </message>
+    <message>
+        <source>Same developer family</source>
+        <translation>同一开发者的应用</translation>
+    </message>
+    <message>
+        <source>Close to %1 (%2) by %3, from the same developer.</source>
+        <translation>与同一开发者 %3 的 %1（%2）相近。</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>无相似应用</translation>
+    </message>
+    <message>
+        <source>Compared with %1 catalog apps: none looks like this one.</source>
+        <translation>已与 %1 个已上架应用比对：没有相似的。</translation>
+    </message>
+    <message>
+        <source>Clone verdict: %1</source>
+        <translation>仿冒检测结论：%1</translation>
+    </message>
+    <message>
+        <source>%1 (withdrawn)</source>
+        <translation>%1（已下架）</translation>
+    </message>
+    <message>
+        <source>%1 — withdrawn from the store (recalled)</source>
+        <translation>%1 — 已从商店下架（召回）</translation>
+    </message>
+    <message>
+        <source>Candidate %1 of %2 — score %3</source>
+        <translation>候选 %1 / %2 — 得分 %3</translation>
+    </message>
+    <message>
+        <source>Withdrawn from the store (recalled)</source>
+        <translation>已从商店下架（召回）</translation>
+    </message>
+    <message>
+        <source>The names look alike: %1.</source>
+        <translation>名称相似：%1。</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>no icon</source>
+        <translation>无图标</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>not compared</source>
+        <translation>未比对</translation>
+    </message>
+    <message>
+        <source>%1 — only this submission asks for it</source>
+        <translation>%1 — 仅此提交申请</translation>
+    </message>
+    <message>
+        <source>%1 — only the candidate asks for it</source>
+        <translation>%1 — 仅候选应用申请</translation>
+    </message>
+    <message>
+        <source>Permissions (%1; the candidate&apos;s are not known)</source>
+        <translation>权限（%1；候选应用的权限未知）</translation>
+    </message>
+    <message>
+        <source>Permissions: %1 only here, %2 only in the candidate, %3 both</source>
+        <translation>权限：%1 个仅此提交有，%2 个仅候选应用有，%3 个两者都有</translation>
+    </message>
+    <message>
+        <source>Permissions: the same %1</source>
+        <translation>权限：相同的 %1 个</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>… 还有 %1 个</translation>
+    </message>
+</context>
+<context>
     <name>Conflicts</name>
     <message>
         <source>Already decided by %1 (%2) at %3.</source>
@@ -571,6 +836,10 @@
         <source>fee deduction: {rules}</source>
         <translation>恶意扣费：{rules}</translation>
     </message>
+    <message>
+        <source>looks like {label} ({package}) by {developer}, signed by someone else</source>
+        <translation>看起来像 {developer} 的 {label}（{package}），但由他人签名</translation>
+    </message>
 </context>
 <context>
     <name>Gates</name>
@@ -781,6 +1050,33 @@
     <message>
         <source>Reviewer workstation</source>
         <translation>审核工作台</translation>
+    </message>
+</context>
+<context>
+    <name>NameReasons</name>
+    <message>
+        <source>the same letters once case, spaces and symbols are ignored</source>
+        <translation>忽略大小写、空格和符号后字母相同</translation>
+    </message>
+    <message>
+        <source>they sound the same</source>
+        <translation>读音相同</translation>
+    </message>
+    <message>
+        <source>characters that look alike</source>
+        <translation>字形相近</translation>
+    </message>
+    <message>
+        <source>the same name with marketing words added</source>
+        <translation>同一名称加上了营销词</translation>
+    </message>
+    <message>
+        <source>the same name in traditional and simplified Chinese</source>
+        <translation>同一名称的繁体与简体</translation>
+    </message>
+    <message>
+        <source>a few characters changed</source>
+        <translation>改动了几个字符</translation>
     </message>
 </context>
 <context>

@@ -341,9 +341,12 @@ class DecisionPanel(QWidget):
         self._update_buttons()
         self.sig_decide.emit("approve", [], "")
 
-    def begin_reject(self) -> None:
+    def begin_reject(self, reasons: tuple[str, ...] = ()) -> None:
+        """Open the reject form; `reasons` are ticked already (an evidence panel suggests them)."""
         if self._submission_id is None:
             return
+        for code in reasons if isinstance(reasons, tuple) else ():
+            self.reason_model.set_checked(code, True)
         self._pending = "reject"
         self._update_buttons()
         self.show_status(self.tr("Tick the reasons (Space), write a message, then press Ctrl+Enter."))

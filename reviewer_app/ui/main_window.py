@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.loader.sig_loaded.connect(self._on_detail_loaded)
         self.recall_cases.sig_log.connect(self.log)
         self.submission_view.sig_run.connect(self._run_for_panel)
+        self.submission_view.sig_reject.connect(self.decision_panel.begin_reject)
         self.loader.sig_released.connect(self.model.invalidate)
         self.loader.sig_lapsed.connect(self._on_lapsed)
         self.loader.sig_claimed_next.connect(self._on_claimed_next)

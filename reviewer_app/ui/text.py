@@ -234,6 +234,9 @@ FLAG_TEXTS = {
         "Flags", "{engines} found malware after the scan gate had passed it ({detections})"
     ),
     "fee_deduction": QT_TRANSLATE_NOOP("Flags", "fee deduction: {rules}"),
+    "counterfeit_suspected": QT_TRANSLATE_NOOP(
+        "Flags", "looks like {label} ({package}) by {developer}, signed by someone else"
+    ),
 }
 
 # Why a decision cannot be sent (review/decisions.py), as the decision form says it.
