@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 CRITICAL = 2
 WEIGHTS = {"name": 0.8, "icon": 0.8, "code": 0.9, "resources": 0.7, "package": 0.5}
 SHOWN_SHARED = 50  # shared classes / resources kept with a candidate for the panel
+COMMON_ICON_SCORE = 0.9  # the index's icon score (1 - bits/32) of "the same icon"
+COMMON_ICON_DEVELOPERS = 3
+MIN_CLASSES = 5  # app classes on both sides before similar code makes a candidate close
+MIN_SHARED_RESOURCES = 8  # files in common before similar resources make a candidate close
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,11 @@ def signals(
         matched["name_diff"] = [list(step) for step in best_name.diff]
         matched["name_reasons"] = list(best_name.reasons)
     if query.resources is not None and app.resources is not None:
-        matched["shared_resources"] = sorted(query.resources.digests & app.resources.digests)[:SHOWN_SHARED]
+        shared = query.resources.digests & app.resources.digests
+        matched["shared_resources"] = sorted(shared)[:SHOWN_SHARED]
+        matched["shared_resource_count"] = len(shared)
+    if query.code is not None and app.code is not None:
+        matched["code_classes"] = min(query.code.classes, app.code.classes)
     return found, matched
 
 
@@ -245,17 +253,36 @@ def combined_score(found: dict[str, Any]) -> float:
     return 1.0 - miss
 
 
-def is_close(found: dict[str, Any], thresholds: CloneThresholds) -> bool:
+def is_close(
+    found: dict[str, Any], thresholds: CloneThresholds, common_icon: bool = False, matched: dict[str, Any] | None = None
+) -> bool:
+    """A signal at or above its threshold. An icon that many developers' apps share (a stock launcher icon)
+    does not count; nor does code or resources too small to tell a copy from a project template (fewer than
+    MIN_CLASSES app classes on either side, fewer than MIN_SHARED_RESOURCES files in common)."""
+    matched = matched or {}
     return (
         found["name"] >= thresholds.name
-        or found["icon"] >= thresholds.icon
-        or (found["code"] is not None and found["code"] >= thresholds.code)
-        or (found["resources"] is not None and found["resources"] >= thresholds.resources)
+        or (found["icon"] >= thresholds.icon and not common_icon)
+        or (
+            found["code"] is not None
+            and found["code"] >= thresholds.code
+            and matched.get("code_classes", MIN_CLASSES) >= MIN_CLASSES
+        )
+        or (
+            found["resources"] is not None
+            and found["resources"] >= thresholds.resources
+            and matched.get("shared_resource_count", MIN_SHARED_RESOURCES) >= MIN_SHARED_RESOURCES
+        )
     )
 
 
-def verdict(query: Prints, ranked: Sequence[tuple[CloneCandidate, Prints]], thresholds: CloneThresholds) -> str:
-    close = [(c, p) for c, p in ranked if is_close(c.signals, thresholds)]
+def verdict(
+    query: Prints,
+    ranked: Sequence[tuple[CloneCandidate, Prints]],
+    thresholds: CloneThresholds,
+    common_icon: bool = False,
+) -> str:
+    close = [(c, p) for c, p in ranked if is_close(c.signals, thresholds, common_icon, c.matched)]
     if any(c.signals["certificate"] != "same" and p.developer != query.developer for c, p in close):
         return "counterfeit_suspected"
     return "same_developer_family" if close else "no_match"
@@ -318,9 +345,20 @@ class CloneSearch:
             candidate = CloneCandidate(app.catalog_id, app.package, app.label, app.developer,
                                        combined_score(found), found, matched)  # fmt: skip
             scored.append((candidate, prints))
+        common_icon = self._common_icon(layers.get("icon", ()))
+        if common_icon:
+            for candidate, _prints in scored:
+                candidate.matched["icon_common"] = True
         scored.sort(key=lambda pair: (-pair[0].score, pair[0].catalog_id))
         best = scored[:top_k]
-        return CloneResult(verdict(query, best, self.thresholds), tuple(c for c, _ in best), now, self.size)
+        result = verdict(query, best, self.thresholds, common_icon)
+        return CloneResult(result, tuple(c for c, _ in best), now, self.size)
+
+    def _common_icon(self, icon_hits: Sequence[tuple[int, float]]) -> bool:
+        """The query's icon is (nearly) the same as the icons of apps by COMMON_ICON_DEVELOPERS or more
+        developers: a stock icon says nothing about who copied whom."""
+        developers = {self.index.developer_of(app_id) for app_id, score in icon_hits if score >= COMMON_ICON_SCORE}
+        return len(developers - {None}) >= COMMON_ICON_DEVELOPERS
 
     @staticmethod
     def _is_itself(query: Prints, app: CatalogApp) -> bool:
