@@ -266,6 +266,10 @@ def test_demo_workspace_without_gui(tmp_path):
         flags = lines(run("queue", "--json", data_dir=data, check_rc=0))
         (listed,) = [r for r in flags if r["package"] == "com.exampel.notes"]
         assert {"malware_after_pass", "scan_blocked"} & set(listed["red_flags"])  # the risk column counts it
+        # ...and compared with the catalog (well-known apps and the approved ones): the original is first.
+        clones = service.view(counterfeit["submission_id"]).detail.clones
+        assert clones.verdict == "counterfeit_suspected" and clones.candidates[0].package == "com.example.notes"
+        assert service.store.catalog_stats()["apps"] >= 38
         (case,) = service.recall_cases()
         assert case.package == "com.example.smshelper" and case.evidence[0].engine == "clamav"
     finally:

@@ -106,6 +106,7 @@ def _fill(service: ReviewService) -> str:
             note=note,
         )
         filed += 1
+    notes += _catalog(service)
     notes += _scan(service.settings)
     return "; ".join([f"{filed} submissions filed", *notes])
 
@@ -121,6 +122,19 @@ def _block_signer(service: ReviewService, certificate: str, reason: str) -> list
     finally:
         lead.close()
     return []
+
+
+def _catalog(service: ReviewService) -> list[str]:
+    """Well-known live apps (names, packages, developers; demo certificates), so the clone search has a
+    catalog to compare with; the apps approved above join it through the workers."""
+    from reviewer_app.domain import StoreError
+    from reviewer_app.review.catalog import import_jsonl
+
+    try:
+        outcome = import_jsonl(service, resource_path("demo", "catalog.jsonl"))
+    except StoreError as exc:
+        return [f"catalog left empty ({str(exc).splitlines()[0]})"]
+    return [f"{len(outcome.problems)} catalog lines refused"] if outcome.problems else []
 
 
 def _scan(settings: Settings) -> list[str]:
