@@ -43,9 +43,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_clones(args: argparse.Namespace, service: Any) -> int:
     from reviewer_app.apk.pool import FactsPool
-    from reviewer_app.review.clones import CloneSearch, package_prints
+    from reviewer_app.review.clones import CloneSearch, CloneThresholds, package_prints
 
-    search = CloneSearch(service.store)
+    search = CloneSearch(service.store, CloneThresholds.from_settings(service.settings))
     search.refresh()
     status = 0
     settings = service.settings

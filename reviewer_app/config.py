@@ -102,6 +102,21 @@ class ScanSettings:
 
 
 @dataclass(frozen=True)
+class CloneSettings:
+    """`[clones]`: what makes a catalog app *close* to a submission (review/clones.py), and how many
+    candidates a search keeps. The defaults are the measured thresholds: names 0.8 (every clone variant of
+    tests/similarity scores at least that, no unrelated pair of 250 app names does), icons 0.75 (every
+    counterfeiter's variant of the corpus icons above, 0.6% of unrelated pairs), code 0.6 (repackaged apps
+    0.85 and up, different apps near 0), resources 0.6 (a copy with one file changed 0.9 and up)."""
+
+    name: float = 0.8
+    icon: float = 0.8
+    code: float = 0.6
+    resources: float = 0.6
+    top_k: int = 10
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     db_url: str | None = None  # None: SQLite file in data_dir
@@ -112,6 +127,7 @@ class Settings:
     limits: ParseLimits = field(default_factory=ParseLimits)
     parse_workers: int | None = None
     scanning: ScanSettings = field(default_factory=ScanSettings)
+    clones: CloneSettings = field(default_factory=CloneSettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -286,6 +302,16 @@ def _scan_settings(raw: Any, base: Path) -> ScanSettings:
     )
 
 
+def _clone_settings(raw: Any) -> CloneSettings:
+    table = _table(raw, "clones")
+    _only(table, {"name", "icon", "code", "resources", "top_k"}, "clones")
+    defaults = CloneSettings()
+    values = {name: _number(table, name, getattr(defaults, name), 0.0, 1.0, f"clones.{name}")
+              for name in ("name", "icon", "code", "resources")}  # fmt: skip
+    top_k = int(_number(table, "top_k", defaults.top_k, 1, 100, "clones.top_k"))
+    return CloneSettings(**values, top_k=top_k)
+
+
 def _table(value: Any, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{key} must be a table ([{key}])")
@@ -361,6 +387,11 @@ def load_settings(
         if "scanning" in raw:
             try:
                 settings = replace(settings, scanning=_scan_settings(raw["scanning"], path.parent))
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: {exc}") from None
+        if "clones" in raw:
+            try:
+                settings = replace(settings, clones=_clone_settings(raw["clones"]))
             except ConfigError as exc:
                 raise ConfigError(f"{path}: {exc}") from None
         if "sla" in raw:

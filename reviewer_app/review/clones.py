@@ -34,19 +34,26 @@ WEIGHTS = {"name": 0.8, "icon": 0.8, "code": 0.9, "resources": 0.7, "package": 0
 SHOWN_SHARED = 50  # shared classes / resources kept with a candidate for the panel
 COMMON_ICON_SCORE = 0.9  # the index's icon score (1 - bits/32) of "the same icon"
 COMMON_ICON_DEVELOPERS = 3
+ICON_ALONE = 0.95  # an icon this close counts without a similar name (the same picture, recompressed)
+NAME_SUPPORT = 0.5  # a name this alike lets a similar icon count
 MIN_CLASSES = 5  # app classes on both sides before similar code makes a candidate close
 MIN_SHARED_RESOURCES = 8  # files in common before similar resources make a candidate close
 
 
 @dataclass(frozen=True)
 class CloneThresholds:
-    """What makes a candidate *close* (see the module docstring)."""
+    """What makes a candidate *close* (see the module docstring); `[clones]` in the settings."""
 
-    name: float = 0.86
-    icon: float = 0.88
+    name: float = 0.8
+    icon: float = 0.8
     code: float = 0.6
     resources: float = 0.6
     top_k: int = 10
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> CloneThresholds:
+        clones = settings.clones
+        return cls(clones.name, clones.icon, clones.code, clones.resources, clones.top_k)
 
 
 @dataclass(frozen=True)
@@ -256,13 +263,19 @@ def combined_score(found: dict[str, Any]) -> float:
 def is_close(
     found: dict[str, Any], thresholds: CloneThresholds, common_icon: bool = False, matched: dict[str, Any] | None = None
 ) -> bool:
-    """A signal at or above its threshold. An icon that many developers' apps share (a stock launcher icon)
-    does not count; nor does code or resources too small to tell a copy from a project template (fewer than
-    MIN_CLASSES app classes on either side, fewer than MIN_SHARED_RESOURCES files in common)."""
+    """A signal at or above its threshold. A similar icon counts with a name at least half alike, or alone
+    when it is nearly the same picture (ICON_ALONE): simple icons (a letter on a square) look alike without
+    being copies. An icon that many developers' apps share (a stock launcher icon) does not count; nor does
+    code or resources too small to tell a copy from a project template (fewer than MIN_CLASSES app classes
+    on either side, fewer than MIN_SHARED_RESOURCES files in common)."""
     matched = matched or {}
     return (
         found["name"] >= thresholds.name
-        or (found["icon"] >= thresholds.icon and not common_icon)
+        or (
+            not common_icon
+            and found["icon"] >= thresholds.icon
+            and (found["icon"] >= ICON_ALONE or found["name"] >= NAME_SUPPORT)
+        )
         or (
             found["code"] is not None
             and found["code"] >= thresholds.code

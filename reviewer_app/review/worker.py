@@ -23,6 +23,7 @@ from typing import Any
 from reviewer_app.config import Settings
 from reviewer_app.domain import DatabaseUnavailable, JobRecord, NotFound, StoreError
 from reviewer_app.review.clone_job import CloneJob, sync_catalog
+from reviewer_app.review.clones import CloneThresholds
 from reviewer_app.review.scans import ScanJob, reputation_options
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def make_scan_job(store: Any, settings: Settings) -> ScanJob:
 
 def make_handlers(store: Any, settings: Settings) -> dict[str, Any]:
     """Who runs each kind of job (`run(job, worker, clock, renew, cancel) -> bool`), one set per thread."""
-    handlers: dict[str, Any] = {"clones": CloneJob(store, settings.limits)}
+    handlers: dict[str, Any] = {"clones": CloneJob(store, settings.limits, CloneThresholds.from_settings(settings))}
     if settings.scanning.engines:  # a worker without engines leaves scans to the workers that have them
         handlers["scan"] = make_scan_job(store, settings)
     return handlers

@@ -110,3 +110,21 @@ def test_the_clones_command_speaks_cli_md(tmp_path):
     assert set(candidate) >= {"catalog_id", "package", "label", "developer", "score", "signals"}
     assert 0 <= candidate["score"] <= 1 and candidate["signals"]["certificate"] == "different"
     assert second == {"file": str(bad), "ok": False, "error": second["error"], "verdict": None, "candidates": []}
+
+
+def test_the_thresholds_come_from_the_settings(tmp_path):
+    import pytest
+
+    from reviewer_app.config import ConfigError, load_settings
+    from reviewer_app.review.clones import CloneThresholds
+
+    config = tmp_path / "config.toml"
+    config.write_text("[clones]\nname = 0.9\nicon = 0.8\ntop_k = 3\n", encoding="utf-8")
+    settings = load_settings(config_file=config, env={})
+    assert CloneThresholds.from_settings(settings) == CloneThresholds(name=0.9, icon=0.8, top_k=3)
+    config.write_text("[clones]\nname = 1.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"clones\.name must be between 0 and 1"):
+        load_settings(config_file=config, env={})
+    config.write_text("[clones]\nnmae = 0.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="nmae"):
+        load_settings(config_file=config, env={})
