@@ -644,6 +644,7 @@ COMMANDS = {
     "recalls": _with_service(cli_work.cmd_recalls),
     "clones": _with_service(cli_catalog.cmd_clones),
     "catalog": _with_service(cli_catalog.cmd_catalog),
+    "brands": _with_service(cli_catalog.cmd_brands),
 }
 
 

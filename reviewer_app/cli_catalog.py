@@ -40,6 +40,17 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     q = catalog_sub.add_parser("stats", parents=[common], help="how many apps the catalog holds")
     q.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("brands", parents=[common], help="the brand registry: names only their owner may use (leads)")
+    brand_sub = p.add_subparsers(dest="brands_command", metavar="ACTION", required=True)
+    q = brand_sub.add_parser("list", parents=[common], help="every protected name")
+    q.add_argument("--json", action="store_true")
+    q = brand_sub.add_parser("add", parents=[common], help="protect a name for its owner")
+    q.add_argument("name")
+    q.add_argument("--developer", required=True, metavar="OWNER")
+    q.add_argument("--package", metavar="PACKAGE", help="the owner's app of that name, when it has one")
+    q = brand_sub.add_parser("remove", parents=[common], help="no longer protect a name")
+    q.add_argument("name")
+
 
 def cmd_clones(args: argparse.Namespace, service: Any) -> int:
     from reviewer_app.apk.pool import FactsPool
@@ -110,3 +121,23 @@ def cmd_catalog(args: argparse.Namespace, service: Any) -> int:
     else:
         print(f"{outcome.added} apps added, {len(outcome.problems)} lines refused of {outcome.lines}")
     return 1 if outcome.problems else 0
+
+
+def cmd_brands(args: argparse.Namespace, service: Any) -> int:
+    from reviewer_app.domain import iso_utc
+
+    if args.brands_command == "list":
+        for entry in service.protected_names():
+            if args.json:
+                _emit({"name": entry.name, "developer": entry.developer, "package": entry.package,
+                       "added_by": entry.added_by, "added_at": iso_utc(entry.added_at)})  # fmt: skip
+            else:
+                print(f"{entry.name}  {entry.developer}  {entry.package or ''}")
+        return 0
+    if args.brands_command == "add":
+        added = service.protect_name(args.name, args.developer, args.package)
+        print("protected" if added else "already protected")
+        return 0
+    removed = service.unprotect_name(args.name)
+    print("removed" if removed else "not protected")
+    return 0 if removed else 1

@@ -283,6 +283,17 @@ class CatalogApp:
 
 
 @dataclass(frozen=True)
+class ProtectedNameEntry:
+    """A name in the brand registry: only `developer` may publish an app called so (or like it)."""
+
+    name: str
+    developer: str
+    package: str | None
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True)
 class CloneCandidate:
     """A catalog app close to a submission, with every signal (`signals`: CLI.md's names) and what matched."""
 

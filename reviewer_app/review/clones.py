@@ -12,7 +12,9 @@ sides have them. The combined score is a noisy-OR of the signals (each weighted)
   app, a key rotated with a v3 lineage);
 - `no_match`: nothing close.
 
-The submission's own catalog row (once it is approved) is not a candidate; its earlier versions are. Thresholds come from the settings (`[clones]`); their defaults were chosen on the measurements of
+The submission's own catalog row (once it is approved) is not a candidate; its earlier versions are. Names
+in the brand registry (protected names that leads keep) are candidates too, owned by their developer, even
+where no live app carries them. Thresholds come from the settings (`[clones]`); their defaults were chosen on the measurements of
 bench/clone_search.py and tests/similarity (see README).
 """
 
@@ -358,6 +360,7 @@ class CloneSearch:
             candidate = CloneCandidate(app.catalog_id, app.package, app.label, app.developer,
                                        combined_score(found), found, matched)  # fmt: skip
             scored.append((candidate, prints))
+        scored += self._protected_names(query)
         common_icon = self._common_icon(layers.get("icon", ()))
         if common_icon:
             for candidate, _prints in scored:
@@ -366,6 +369,34 @@ class CloneSearch:
         best = scored[:top_k]
         result = verdict(query, best, self.thresholds, common_icon)
         return CloneResult(result, tuple(c for c, _ in best), now, self.size)
+
+    def _protected_names(self, query: Prints) -> list[tuple[CloneCandidate, Prints]]:
+        """Names in the brand registry that the submission's name is close to: candidates of their owner even
+        when no app of the catalog carries the name (catalog id 0)."""
+        from reviewer_app.similarity.names import name_similarity
+        from reviewer_app.similarity.packages import package_similarity
+
+        found = []
+        for entry in self.store.protected_names():
+            best = max((name_similarity(label, entry.name) for label in query.labels), key=lambda m: m.score,
+                       default=None)  # fmt: skip
+            if best is None or best.score < self.thresholds.name:
+                continue
+            signals = {
+                "name": round(best.score, 4),
+                "icon": 0.0,
+                "package": round(package_similarity(query.package, entry.package), 4) if entry.package else 0.0,
+                "certificate": "unknown",
+                "code": None,
+                "resources": None,
+            }
+            matched = {"protected_name": True, "name_diff": [list(step) for step in best.diff],
+                       "name_reasons": list(best.reasons), "labels": {"": entry.name}}  # fmt: skip
+            prints = Prints(entry.package or "", (entry.name,), entry.developer, ())
+            candidate = CloneCandidate(0, entry.package or "", entry.name, entry.developer, combined_score(signals),
+                                       signals, matched)  # fmt: skip
+            found.append((candidate, prints))
+        return found
 
     def _common_icon(self, icon_hits: Sequence[tuple[int, float]]) -> bool:
         """The query's icon is (nearly) the same as the icons of apps by COMMON_ICON_DEVELOPERS or more

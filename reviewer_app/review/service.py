@@ -26,6 +26,7 @@ from reviewer_app.domain import (
     DecisionRecord,
     HeldByOther,
     NotFound,
+    ProtectedNameEntry,
     QueueRow,
     RecallCase,
     StoreError,
@@ -371,6 +372,19 @@ class ReviewService:
             "scan", "requested", artifact_sha256=detail.artifact_sha256, submission_id=submission_id,
             created_by=self.reviewer, now=self.clock(),
         )  # fmt: skip
+
+    def protected_names(self) -> list[ProtectedNameEntry]:
+        return self.store.protected_names()
+
+    def protect_name(self, name: str, developer: str, package: str | None = None) -> bool:
+        """Put an app name in the brand registry (leads): only `developer` may use it, or one like it."""
+        name, developer = (name or "").strip(), (developer or "").strip()
+        if not name or not developer:
+            raise ReviewError("a protected name needs the name and its owner")
+        return self.store.protect_name(name, developer, (package or "").strip() or None, self.reviewer, self.clock())
+
+    def unprotect_name(self, name: str) -> bool:
+        return self.store.unprotect_name((name or "").strip(), self.reviewer)
 
     def catalog_icons(self, catalog_ids: Sequence[int]) -> dict[int, bytes]:
         """The icons of catalog apps (the Clones panel's candidates), as PNG."""

@@ -29,6 +29,7 @@ from reviewer_app.domain import (
     HeldByOther,
     NotClaimable,
     NotFound,
+    PermissionDenied,
     StoreError,
 )
 from reviewer_app.store import database
@@ -157,6 +158,12 @@ class StoreBase:
             .limit(1)
         ).scalar_one_or_none()
         return decision_record(d) if d else None
+
+    def _require_lead(self, name: str) -> None:
+        """Leads' work (the blocklist, recalls, the brand registry): SQLite keeps roles as a setting, so the
+        store checks; PostgreSQL's grants refuse by themselves."""
+        if self.backend != "postgresql" and self.role_of(name) not in ("lead", "admin"):  # type: ignore[attr-defined]
+            raise PermissionDenied(f"{name} is not a lead: only leads do that")
 
     def submission_status(self, submission_id: int) -> str | None:
         with self._reading() as s:

@@ -11,14 +11,23 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from reviewer_app.domain import CatalogApp, CloneCandidate, CloneResult, NotFound, RedFlag
+from reviewer_app.domain import CatalogApp, CloneCandidate, CloneResult, NotFound, ProtectedNameEntry, RedFlag
 from reviewer_app.store.base import StoreBase
 from reviewer_app.store.jobs import JobWrites
 from reviewer_app.store.scans import replace_flags
-from reviewer_app.store.schema import App, Artifact, CatalogEntry, CloneComparison, Developer, Job, Submission
+from reviewer_app.store.schema import (
+    App,
+    Artifact,
+    CatalogEntry,
+    CloneComparison,
+    Developer,
+    Job,
+    ProtectedName,
+    Submission,
+)
 
 CATALOG_FIELDS = ("package", "labels", "developer", "certificates", "cert_subjects", "permissions", "icon",
                   "icon_blob", "code", "resources", "source", "submission_id", "added_at")  # fmt: skip
@@ -96,6 +105,30 @@ class CatalogWrites(JobWrites, StoreBase):
             except OSError:
                 continue
         return icons
+
+    # -- the brand registry --------------------------------------------------------------------
+
+    def protected_names(self) -> list[ProtectedNameEntry]:
+        with self._reading() as s:
+            rows = s.execute(select(ProtectedName).order_by(ProtectedName.name)).scalars()
+            return [ProtectedNameEntry(r.name, r.developer, r.package, r.added_by, r.added_at) for r in rows]
+
+    def protect_name(self, name: str, developer: str, package: str | None, by: str, now: datetime) -> bool:
+        """False when the name is registered already."""
+        self._require_lead(by)
+        with self._writing() as s:
+            if s.execute(select(ProtectedName.id).where(ProtectedName.name == name)).first() is not None:
+                return False
+            s.add(ProtectedName(name=name, developer=developer, package=package, added_by=by, added_at=now))
+            return True
+
+    def unprotect_name(self, name: str, by: str) -> bool:
+        self._require_lead(by)
+        with self._writing() as s:
+            result = s.execute(
+                delete(ProtectedName).where(ProtectedName.name == name).execution_options(synchronize_session=False)
+            )
+            return bool(getattr(result, "rowcount", 0))
 
     def catalog_stats(self) -> dict[str, Any]:
         with self._reading() as s:

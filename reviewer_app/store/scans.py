@@ -21,7 +21,6 @@ from reviewer_app.domain import (
     OPEN_STATUSES,
     BlocklistEntry,
     NotFound,
-    PermissionDenied,
     RecallCase,
     RedFlag,
     ScanEngineRow,
@@ -242,11 +241,6 @@ class ScanWrites(JobWrites, StoreBase):
                 .execution_options(synchronize_session=False)
             )
             return bool(getattr(result, "rowcount", 0))
-
-    def _require_lead(self, name: str) -> None:
-        """SQLite keeps roles as a setting (PostgreSQL's grants refuse by themselves)."""
-        if self.backend != "postgresql" and self.role_of(name) not in ("lead", "admin"):  # type: ignore[attr-defined]
-            raise PermissionDenied(f"{name} is not a lead: only leads change the blocklist and recall apps")
 
     # -- recall cases ----------------------------------------------------------------------------
 

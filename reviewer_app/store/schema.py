@@ -356,3 +356,18 @@ class CloneComparison(Base):
         ),
         Index("ix_clone_results_artifact", "artifact_id", "id"),
     )
+
+
+class ProtectedName(Base):
+    """A brand registry entry kept by leads: an app name that only its owner may use."""
+
+    __tablename__ = "protected_names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    developer: Mapped[str] = mapped_column(String(200))  # the owner
+    package: Mapped[str | None] = mapped_column(String(255))
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ux_protected_names_name", "name", unique=True),)

@@ -9,6 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from reviewer_app.config import ScanSettings
 from reviewer_app.review.catalog import add_apks, import_jsonl
 from reviewer_app.review.worker import run_worker
@@ -113,8 +115,6 @@ def test_the_clones_command_speaks_cli_md(tmp_path):
 
 
 def test_the_thresholds_come_from_the_settings(tmp_path):
-    import pytest
-
     from reviewer_app.config import ConfigError, load_settings
     from reviewer_app.review.clones import CloneThresholds
 
@@ -128,3 +128,29 @@ def test_the_thresholds_come_from_the_settings(tmp_path):
     config.write_text("[clones]\nnmae = 0.5\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="nmae"):
         load_settings(config_file=config, env={})
+
+
+def test_a_protected_name_is_its_owners_even_without_a_live_app(team):
+    """The brand registry that leads keep: a copy of the name by anyone else is a suspected counterfeit, the
+    owner's own app is not; only leads change the registry."""
+    from reviewer_app.apk.reader import read_apk
+    from reviewer_app.review import PermissionDenied
+    from reviewer_app.review.clones import CloneSearch, package_prints
+
+    lead = team["lena"]
+    assert lead.protect_name("Notes", "Acme Apps", "com.example.notes")
+    assert not lead.protect_name("Notes", "Acme Apps")  # once
+    with pytest.raises(PermissionDenied):  # SQLite: the store checks the role; PostgreSQL: its grants
+        team["alice"].protect_name("Wallet", "Someone")
+    assert [(e.name, e.developer, e.added_by) for e in team["alice"].protected_names()] == [
+        ("Notes", "Acme Apps", "lena")
+    ]
+    search = CloneSearch(team.intake.store)  # an empty catalog: only the registry knows the name
+    fake = read_apk(DEMO / "com.exampel.notes_1.apk")
+    result = search.search(package_prints(fake.to_json(), "Shady Labs"), team.clock())
+    assert result.verdict == "counterfeit_suspected"
+    best = result.candidates[0]
+    assert (best.catalog_id, best.label, best.developer) == (0, "Notes", "Acme Apps") and best.matched["protected_name"]
+    own = read_apk(DEMO / "com.example.notes_2.apk")
+    assert search.search(package_prints(own.to_json(), "Acme Apps"), team.clock()).verdict == "same_developer_family"
+    assert lead.unprotect_name("Notes") and lead.protected_names() == []

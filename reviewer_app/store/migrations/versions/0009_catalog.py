@@ -1,4 +1,4 @@
-"""the catalog of live apps and the clone search's results
+"""the catalog of live apps, the brand registry and the clone search's results
 
 Revision ID: 0009
 Revises: 0008
@@ -57,9 +57,22 @@ def upgrade() -> None:
     )
     op.create_index("ix_catalog_apps_package", "catalog_apps", ["package"], unique=False)
     op.create_index("ux_catalog_apps_submission", "catalog_apps", ["submission_id"], unique=True)
+    op.create_table(
+        "protected_names",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=500), nullable=False),
+        sa.Column("developer", sa.String(length=200), nullable=False),
+        sa.Column("package", sa.String(length=255), nullable=True),
+        sa.Column("added_by", sa.String(length=200), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_protected_names")),
+    )
+    op.create_index("ux_protected_names_name", "protected_names", ["name"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("ux_protected_names_name", table_name="protected_names")
+    op.drop_table("protected_names")
     op.drop_index("ux_catalog_apps_submission", table_name="catalog_apps")
     op.drop_index("ix_catalog_apps_package", table_name="catalog_apps")
     op.drop_table("catalog_apps")
