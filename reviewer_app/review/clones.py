@@ -40,6 +40,8 @@ ICON_ALONE = 0.95  # an icon this close counts without a similar name (the same 
 NAME_SUPPORT = 0.5  # a name this alike lets a similar icon count
 MIN_CLASSES = 5  # app classes on both sides before similar code makes a candidate close
 MIN_SHARED_RESOURCES = 8  # files in common before similar resources make a candidate close
+COMMON_FILE_APPS = 20  # a resource file in this many catalog apps, or in
+COMMON_FILE_SHARE = 0.001  # this share of the catalog, is a common file (a template's), not evidence
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,7 @@ def signals(
         matched["name_diff"] = [list(step) for step in best_name.diff]
         matched["name_reasons"] = list(best_name.reasons)
     if query.resources is not None and app.resources is not None:
-        shared = query.resources.digests & app.resources.digests
+        shared = (query.resources.digests & app.resources.digests) - common_resources
         matched["shared_resources"] = sorted(shared)[:SHOWN_SHARED]
         matched["shared_resource_count"] = len(shared)
     if query.code is not None and app.code is not None:
@@ -349,13 +351,14 @@ class CloneSearch:
         layers = self.index.candidates(**index_keys(query))
         ids = list(dict.fromkeys(app_id for hits in layers.values() for app_id, _score in hits))
         apps = self.store.catalog_apps_by_id(ids)
+        common = self._common_files(query)
         scored: list[tuple[CloneCandidate, Prints]] = []
         for app_id in ids:
             app = apps.get(app_id)
             if app is None or self._is_itself(query, app):
                 continue
             prints = catalog_prints(app)
-            found, matched = signals(query, prints)
+            found, matched = signals(query, prints, common)
             matched["withdrawn"] = app.withdrawn
             candidate = CloneCandidate(app.catalog_id, app.package, app.label, app.developer,
                                        combined_score(found), found, matched)  # fmt: skip
@@ -369,6 +372,14 @@ class CloneSearch:
         best = scored[:top_k]
         result = verdict(query, best, self.thresholds, common_icon)
         return CloneResult(result, tuple(c for c, _ in best), now, self.size)
+
+    def _common_files(self, query: Prints) -> frozenset[str]:
+        """Resource files of the query that very many catalog apps carry (COMMON_FILE_SHARE of the catalog,
+        at least COMMON_FILE_APPS): left out of the resource comparison, as FSquaDRA does."""
+        if query.resources is None or not query.resources.digests:
+            return frozenset()
+        min_apps = max(COMMON_FILE_APPS, int(COMMON_FILE_SHARE * self.size))
+        return frozenset(self.store.common_resources(sorted(query.resources.digests), min_apps))
 
     def _protected_names(self, query: Prints) -> list[tuple[CloneCandidate, Prints]]:
         """Names in the brand registry that the submission's name is close to: candidates of their owner even

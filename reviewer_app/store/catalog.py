@@ -7,6 +7,7 @@ incremental, never a rebuild per insert.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -26,6 +27,7 @@ from reviewer_app.store.schema import (
     Developer,
     Job,
     ProtectedName,
+    ResourceCount,
     Submission,
 )
 
@@ -51,7 +53,40 @@ class CatalogWrites(JobWrites, StoreBase):
                 rows = [row for row in rows if row["submission_id"] is None or row["submission_id"] not in known]
             if rows:
                 s.execute(cast(Table, CatalogEntry.__table__).insert(), rows)
+                self._count_resources(s, rows)
         return len(rows)
+
+    def _count_resources(self, s: Session, rows: Sequence[dict[str, Any]]) -> None:
+        counts = Counter(digest for row in rows for digest in set(row.get("resources") or ()))
+        if not counts:
+            return
+        if self.backend == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+        table = cast(Table, ResourceCount.__table__)
+        items = sorted(counts.items())  # one order for every writer: no deadlock between two imports
+        for start in range(0, len(items), 1000):
+            statement = upsert(table).values([{"digest": d, "apps": n} for d, n in items[start : start + 1000]])
+            s.execute(statement.on_conflict_do_update(index_elements=["digest"],
+                                                      set_={"apps": table.c.apps + statement.excluded.apps}))  # fmt: skip
+
+    def common_resources(self, digests: Sequence[str], min_apps: int) -> frozenset[str]:
+        """The digests among `digests` that at least `min_apps` catalog apps carry."""
+        if not digests:
+            return frozenset()
+        found: set[str] = set()
+        with self._reading() as s:
+            for start in range(0, len(digests), 1000):
+                part = list(digests[start : start + 1000])
+                found |= set(
+                    s.execute(
+                        select(ResourceCount.digest).where(
+                            ResourceCount.digest.in_(part), ResourceCount.apps >= min_apps
+                        )
+                    ).scalars()
+                )
+        return frozenset(found)
 
     def catalog_apps(self, after: int = 0, limit: int = 10_000) -> list[CatalogApp]:
         """Catalog rows with an id above `after`, in id order (the index reads them page by page)."""

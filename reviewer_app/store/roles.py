@@ -72,6 +72,7 @@ SETUP = [
     "GRANT UPDATE (withdrawn_at, withdrawn_reason) ON apps TO reviewer_app_lead",
     # the catalog and the clone search (migration 0009)
     "GRANT INSERT ON catalog_apps TO reviewer_app_admin, reviewer_app_worker",
+    "GRANT INSERT, UPDATE ON resource_counts TO reviewer_app_admin, reviewer_app_worker",
     "GRANT INSERT ON clone_results TO reviewer_app_worker",
     "GRANT USAGE ON SEQUENCE catalog_apps_id_seq, clone_results_id_seq TO reviewer_app_worker",
     "GRANT INSERT, DELETE ON protected_names TO reviewer_app_lead",

@@ -371,3 +371,13 @@ class ProtectedName(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ux_protected_names_name", "name", unique=True),)
+
+
+class ResourceCount(Base):
+    """In how many catalog apps a resource file (its digest) occurs: files that very many apps carry (a
+    template's stock files) say nothing about who copied whom."""
+
+    __tablename__ = "resource_counts"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    apps: Mapped[int] = mapped_column(Integer)

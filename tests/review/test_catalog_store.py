@@ -67,3 +67,14 @@ def test_the_clone_result_comes_with_the_submission(team):
     assert shown.verdict == "counterfeit_suspected" and shown.catalog_size == 1000
     assert shown.candidates[0] == candidate
     assert shown.candidates[0].to_json()["signals"]["certificate"] == "different"
+
+
+def test_files_that_many_catalog_apps_carry_are_counted_as_common(team):
+    store = team.intake.store
+    stock, rare = "aa" * 16, "bb" * 16
+    store.add_catalog_apps([row(f"com.example.t{i}", resources=[stock]) for i in range(15)])
+    store.add_catalog_apps([row(f"com.example.u{i}", resources=[stock]) for i in range(10)])  # counts add up
+    store.add_catalog_apps([row("com.example.only", resources=[rare, rare])])  # once per app
+    assert store.common_resources([stock, rare, "cc" * 16], 20) == {stock}
+    assert store.common_resources([stock, rare], 1) == {stock, rare}
+    assert store.common_resources([stock], 26) == frozenset()

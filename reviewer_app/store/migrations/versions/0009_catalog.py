@@ -68,9 +68,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_protected_names")),
     )
     op.create_index("ux_protected_names_name", "protected_names", ["name"], unique=True)
+    op.create_table(
+        "resource_counts",
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("apps", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("digest", name=op.f("pk_resource_counts")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("resource_counts")
     op.drop_index("ux_protected_names_name", table_name="protected_names")
     op.drop_table("protected_names")
     op.drop_index("ux_catalog_apps_submission", table_name="catalog_apps")
