@@ -253,6 +253,10 @@
         <translation>已从商店下架（召回）</translation>
     </message>
     <message>
+        <source>A protected name in the brand registry: only %1 may use it</source>
+        <translation>品牌保护名单中的名称：只有 %1 可以使用</translation>
+    </message>
+    <message>
         <source>The names look alike: %1.</source>
         <translation>名称相似：%1。</translation>
     </message>

@@ -34,3 +34,16 @@ def test_a_counterfeit_is_shown_beside_its_original_and_rejected_as_one(
     decision = window.decision_panel
     assert decision.reason_model.checked_codes() == ["counterfeit"]
     assert "Tick the reasons" in decision.status_label.text()
+
+
+def test_a_name_in_the_brand_registry_is_shown_as_such(qtbot, make_window, select_and_load, service, settings):
+    assert service.protect_name("Notes", "Acme Apps", "com.example.notes")  # the single user is the lead
+    assert all(
+        o.ok for o in service.submit([str(DEMO / "com.exampel.notes_1.apk")], kind="new", developer="Shady Labs")
+    )
+    run_worker(replace(settings, scanning=ScanSettings(engines=())), threading.Event(), once=True, poll_seconds=0.1)
+    window = make_window(expect_rows=1)
+    select_and_load(window, 0)
+    panel = window.submission_view.panel("clones")
+    assert "Counterfeit suspected" in panel.verdict_banner.text()
+    assert "brand registry" in panel.withdrawn_label.text() and "Acme Apps" in panel.withdrawn_label.text()

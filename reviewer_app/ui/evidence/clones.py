@@ -642,8 +642,15 @@ class ClonesPanel(EvidencePanel):
             .replace("%3", self._percent(candidate.score))
         )
         withdrawn = bool(matched.get("withdrawn"))
-        self.withdrawn_label.setText(self.tr("Withdrawn from the store (recalled)") if withdrawn else "")
-        self.withdrawn_label.setVisible(withdrawn)
+        protected = bool(matched.get("protected_name"))
+        if withdrawn:
+            self.withdrawn_label.setText(self.tr("Withdrawn from the store (recalled)"))
+        elif protected:  # no live app: a name in the brand registry, only its owner may use it
+            self.withdrawn_label.setText(self.tr("A protected name in the brand registry: only %1 may use it")
+                                         .replace("%1", candidate.developer))  # fmt: skip
+        else:
+            self.withdrawn_label.clear()
+        self.withdrawn_label.setVisible(withdrawn or protected)
 
         self._set_icon(self.sub_icon, scaled_pixmap(self.detail.icon))
         self._set_icon(self.cand_icon, self._candidate_icon(candidate.catalog_id))
