@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -323,9 +324,15 @@ class CloneSearch:
     index: Any = None
     last_id: int = 0
     size: int = 0
+    _refreshing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def refresh(self, page: int = 20_000, progress: Callable[[int], None] | None = None) -> int:
-        """Read catalog rows added since the last refresh into the index; how many."""
+        """Read catalog rows added since the last refresh into the index; how many. Threads of one worker
+        share the index: one of them reads at a time."""
+        with self._refreshing:
+            return self._refresh(page, progress)
+
+    def _refresh(self, page: int, progress: Callable[[int], None] | None) -> int:
         from reviewer_app.similarity.index import CloneIndex
 
         if self.index is None:

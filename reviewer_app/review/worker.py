@@ -60,9 +60,11 @@ def make_scan_job(store: Any, settings: Settings) -> ScanJob:
     return ScanJob(store, specs_for, settings.scanning.policy)
 
 
-def make_handlers(store: Any, settings: Settings) -> dict[str, Any]:
-    """Who runs each kind of job (`run(job, worker, clock, renew, cancel) -> bool`), one set per thread."""
-    handlers: dict[str, Any] = {"clones": CloneJob(store, settings.limits, CloneThresholds.from_settings(settings))}
+def make_handlers(store: Any, settings: Settings, clones: CloneJob | None = None) -> dict[str, Any]:
+    """Who runs each kind of job (`run(job, worker, clock, renew, cancel) -> bool`), one set per thread;
+    the clone search's index (up to about 1 GB at a million apps) is one per process, shared (`clones`)."""
+    clones = clones or CloneJob(store, settings.limits, CloneThresholds.from_settings(settings))
+    handlers: dict[str, Any] = {"clones": clones}
     if settings.scanning.engines:  # a worker without engines leaves scans to the workers that have them
         handlers["scan"] = make_scan_job(store, settings)
     return handlers
@@ -131,7 +133,8 @@ def run_worker(
     name = worker_name(store)
     lock = threading.Lock()
     try:
-        jobs = [make_handlers(store, settings) for _ in range(max(1, concurrency))]
+        shared = CloneJob(store, settings.limits, CloneThresholds.from_settings(settings))
+        jobs = [make_handlers(store, settings, shared) for _ in range(max(1, concurrency))]
         _housekeeping(store, jobs[0], settings, stats)
         threads = [
             threading.Thread(
