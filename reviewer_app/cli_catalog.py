@@ -5,14 +5,10 @@ Kept apart from cli.py, which parses everything else; `cli.build_parser` adds th
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-
-def _emit(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+from reviewer_app.cli_work import _emit
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
