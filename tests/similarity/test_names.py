@@ -216,3 +216,11 @@ def test_unrelated_names_of_the_list_rarely_share_a_key():
     pairs = list(itertools.combinations(APP_NAMES, 2))
     sharing = sum(1 for a, b in pairs if name_keys(a) & name_keys(b))
     assert sharing / len(pairs) < 0.02
+
+
+def test_variant_words_of_real_chinese_apps_are_marketing_words():
+    """特价版, 大字版, 长辈版... are how big apps name their variants, and how copies pass for them."""
+    for variant in ("淘宝特价版", "淘宝 大字版", "微信长辈版"):
+        match = name_similarity(variant, variant[:2])
+        assert match.score >= CLONE_THRESHOLD and "marketing_words" in match.reasons, (variant, match)
+    assert name_similarity("淘宝", "天猫").score < CLONE_THRESHOLD
