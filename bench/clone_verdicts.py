@@ -60,7 +60,7 @@ from clone_index import (  # noqa: E402
     rss_mib,
 )
 
-from reviewer_app.review.clones import CloneSearch, Prints, catalog_prints, index_keys, is_close  # noqa: E402
+from reviewer_app.review.clones import CloneSearch, Prints, catalog_prints, is_close  # noqa: E402
 from reviewer_app.similarity.code import CodePrint  # noqa: E402
 from reviewer_app.similarity.icons import IconPrint  # noqa: E402
 from reviewer_app.store import Store  # noqa: E402
@@ -227,7 +227,7 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {np.percentile(ms, 50):6.1f}  p95 {np.percentile(ms, 95):6.1f}  max {ms.max():7.1f} ms"
 
 
-def close_signal(candidate, thresholds) -> str:  # noqa: ANN001
+def close_signal(candidate, thresholds) -> str:
     """Which signal made a candidate close (the first that does, in the order is_close checks)."""
     s, m = candidate.signals, candidate.matched
     if s["name"] >= thresholds.name:
@@ -274,14 +274,14 @@ def main() -> int:
     parts: dict[str, float] = {}
     index_candidates, rows_by_id = search.index.candidates, store.catalog_apps_by_id
 
-    def timed_candidates(**kwargs):  # noqa: ANN202, ANN003
+    def timed_candidates(**kwargs):
         t0 = time.perf_counter()
         found = index_candidates(**kwargs)
         parts["index"] = time.perf_counter() - t0
         parts["candidates"] = len({a for hits in found.values() for a, _ in hits})
         return found
 
-    def timed_rows(ids):  # noqa: ANN202, ANN001
+    def timed_rows(ids):
         t0 = time.perf_counter()
         found = rows_by_id(ids)
         parts["rows"] = time.perf_counter() - t0
@@ -358,7 +358,7 @@ def main() -> int:
         else:
             print(f"  {label:<17} {percentiles(values)}")
 
-    def summary(rows: list) -> str:  # noqa: ANN001
+    def summary(rows: list) -> str:
         n = len(rows)
         verdicts = Counter(r[5].verdict for r in rows)
         line = f"n {n:5,}  counterfeit {verdicts['counterfeit_suspected'] / n:6.1%}"
@@ -410,7 +410,7 @@ def main() -> int:
                     break
         print(f"  {kind:<10} " + (", ".join(f"{k} {v}" for k, v in why.most_common()) or "-"))
 
-    def show(r) -> str:  # noqa: ANN001
+    def show(r) -> str:
         best = r[5].candidates[0] if r[5].candidates else None
         mine = r[3].labels[0]
         if best is None:
