@@ -37,6 +37,12 @@ WEIGHTS = {"name": 0.8, "icon": 0.8, "code": 0.9, "resources": 0.7, "package": 0
 SHOWN_SHARED = 50  # shared classes / resources kept with a candidate for the panel
 COMMON_ICON_SCORE = 0.9  # the index's icon score (1 - bits/32) of "the same icon"
 COMMON_ICON_DEVELOPERS = 3
+COPY_REASONS = frozenset(
+    {"identical", "same_normalized", "same_skeleton", "traditional_simplified", "invisible_chars", "marketing_words"}
+)
+GENERIC_DEVELOPERS = 3  # other developers with a name this close: the name is generic, not a brand
+NAME_BACKING_ICON = 0.6  # an icon this alike, or
+NAME_BACKING_PACKAGE = 0.7  # a package this alike, backs a name that is only a few characters apart
 ICON_ALONE = 0.95  # an icon this close counts without a similar name (the same picture, recompressed)
 NAME_SUPPORT = 0.5  # a name this alike lets a similar icon count
 MIN_CLASSES = 5  # app classes on both sides before similar code makes a candidate close
@@ -265,17 +271,37 @@ def combined_score(found: dict[str, Any]) -> float:
     return 1.0 - miss
 
 
+def name_close(found: dict[str, Any], thresholds: CloneThresholds, matched: dict[str, Any], generic: bool) -> bool:
+    """The name makes a candidate close when it is the same name made to look different (the same letters
+    once normalised, a TR39 skeleton, traditional characters, invisible characters, marketing words added —
+    COPY_REASONS) and the name is not generic (apps of GENERIC_DEVELOPERS other developers or more carry
+    one this close: "Flashlight", 天气助手). A name that is merely a few characters apart (an edit, a
+    homophone, look-alike characters) needs the icon or the package to back it; so does a generic one. A
+    name in the brand registry always counts."""
+    if found["name"] < thresholds.name:
+        return False
+    if matched.get("protected_name"):
+        return True
+    copied = bool(set(matched.get("name_reasons") or ()) & COPY_REASONS) and not generic
+    backed = found["icon"] >= NAME_BACKING_ICON or found["package"] >= NAME_BACKING_PACKAGE
+    return copied or backed
+
+
 def is_close(
-    found: dict[str, Any], thresholds: CloneThresholds, common_icon: bool = False, matched: dict[str, Any] | None = None
+    found: dict[str, Any],
+    thresholds: CloneThresholds,
+    common_icon: bool = False,
+    matched: dict[str, Any] | None = None,
+    generic_name: bool = False,
 ) -> bool:
-    """A signal at or above its threshold. A similar icon counts with a name at least half alike, or alone
-    when it is nearly the same picture (ICON_ALONE): simple icons (a letter on a square) look alike without
-    being copies. An icon that many developers' apps share (a stock launcher icon) does not count; nor does
-    code or resources too small to tell a copy from a project template (fewer than MIN_CLASSES app classes
-    on either side, fewer than MIN_SHARED_RESOURCES files in common)."""
+    """A signal at or above its threshold (the name: see `name_close`). A similar icon counts with a name
+    at least half alike, or alone when it is nearly the same picture (ICON_ALONE): simple icons (a letter on
+    a square) look alike without being copies. An icon that many developers' apps share (a stock launcher
+    icon) does not count; nor does code or resources too small to tell a copy from a project template
+    (fewer than MIN_CLASSES app classes on either side, fewer than MIN_SHARED_RESOURCES files in common)."""
     matched = matched or {}
     return (
-        found["name"] >= thresholds.name
+        name_close(found, thresholds, matched, generic_name)
         or (
             not common_icon
             and found["icon"] >= thresholds.icon
@@ -299,8 +325,13 @@ def verdict(
     ranked: Sequence[tuple[CloneCandidate, Prints]],
     thresholds: CloneThresholds,
     common_icon: bool = False,
+    generic_name: bool = False,
 ) -> str:
-    close = [(c, p) for c, p in ranked if is_close(c.signals, thresholds, common_icon, c.matched)]
+    """An update of a live app (a close candidate is the same package signed with the same key) is its
+    developer's family: its name was judged when the app was first approved."""
+    close = [(c, p) for c, p in ranked if is_close(c.signals, thresholds, common_icon, c.matched, generic_name)]
+    if any(p.package == query.package and c.signals["certificate"] == "same" for c, p in close):
+        return "same_developer_family"
     if any(c.signals["certificate"] != "same" and p.developer != query.developer for c, p in close):
         return "counterfeit_suspected"
     return "same_developer_family" if close else "no_match"
@@ -372,12 +403,15 @@ class CloneSearch:
             scored.append((candidate, prints))
         scored += self._protected_names(query)
         common_icon = self._common_icon(layers.get("icon", ()))
-        if common_icon:
-            for candidate, _prints in scored:
+        generic_name = self._generic_name(query, scored)
+        for candidate, _prints in scored:
+            if common_icon:
                 candidate.matched["icon_common"] = True
+            if generic_name:
+                candidate.matched["name_generic"] = True
         scored.sort(key=lambda pair: (-pair[0].score, pair[0].catalog_id))
         best = scored[:top_k]
-        result = verdict(query, best, self.thresholds, common_icon)
+        result = verdict(query, best, self.thresholds, common_icon, generic_name)
         return CloneResult(result, tuple(c for c, _ in best), now, self.size)
 
     def _common_files(self, query: Prints) -> frozenset[str]:
@@ -415,6 +449,17 @@ class CloneSearch:
                                        signals, matched)  # fmt: skip
             found.append((candidate, prints))
         return found
+
+    def _generic_name(self, query: Prints, scored: Sequence[tuple[CloneCandidate, Prints]]) -> bool:
+        """Apps of GENERIC_DEVELOPERS other developers or more carry a name this close to the query's."""
+        developers = {
+            prints.developer
+            for candidate, prints in scored
+            if candidate.signals["name"] >= self.thresholds.name
+            and prints.developer != query.developer
+            and not candidate.matched.get("protected_name")
+        }
+        return len(developers) >= GENERIC_DEVELOPERS
 
     def _common_icon(self, icon_hits: Sequence[tuple[int, float]]) -> bool:
         """The query's icon is (nearly) the same as the icons of apps by COMMON_ICON_DEVELOPERS or more
