@@ -101,6 +101,13 @@ def run_jobs_once(
             log.warning("job %s was taken over by another worker; its result was dropped", job.job_id)
     except NotFound as exc:
         store.finish_job(job.job_id, worker, clock(), str(exc))
+    except StoreError:
+        raise  # the database: the loop waits for it, the job is taken again
+    except Exception as exc:  # a file or a bug the job did not expect: that job fails, the worker goes on
+        log.exception("job %s (%s) failed", job.job_id, job.kind)
+        reason = (f"{type(exc).__name__}: {exc}".strip().splitlines() or [type(exc).__name__])[0]
+        with contextlib.suppress(StoreError):
+            store.finish_job(job.job_id, worker, clock(), reason)
     finally:
         done.set()
         beat.join()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reviewer_app.config import ScanSettings, Settings
-from reviewer_app.review import PermissionDenied, admin
+from reviewer_app.review import PermissionDenied, ReviewService, admin
 from reviewer_app.review.detail import load_detail
 from reviewer_app.review.worker import run_worker
 from tests.review.conftest import Clock, Team
@@ -384,3 +384,30 @@ def test_every_workstation_hears_of_a_finished_scan(pg_team):
     finally:
         stop.set()
         watcher.join(10)
+
+
+class _Broken:
+    """A job handler with a bug: the job must fail with the reason, and the worker go on."""
+
+    def run(self, job, worker, clock, renew, cancel=None):
+        raise KeyError("no such field")
+
+    def close(self):
+        return None
+
+
+def test_a_job_that_raises_fails_with_its_reason_and_the_worker_goes_on(team):
+    from reviewer_app.review.worker import run_jobs_once
+
+    intake = team.intake.store
+    first = intake.enqueue_job("scan", "requested", created_by="adam", now=team.clock())
+    second = intake.enqueue_job("scan", "requested", created_by="adam", now=team.clock())
+    worker = ReviewService(worker_settings(team))  # on PostgreSQL only workers take jobs
+    try:
+        for expected in (first, second):
+            job = run_jobs_once(worker.store, {"scan": _Broken()}, "w", team.clock, timedelta(seconds=30))
+            assert job is not None and job.job_id == expected
+            failed = intake.job(expected)
+            assert failed.state == "failed" and failed.error == "KeyError: 'no such field'"
+    finally:
+        worker.close()
