@@ -26,22 +26,23 @@ trick, and which signal made the unrelated apps' close candidates close.
 
     python bench/clone_verdicts.py [--apps 1000000] [--queries 1000] [--updates 300] [--seed 7]
 
-On a 2-core shared development machine, --apps 1000000 --queries 500 --updates 200 (810 s in all):
+On a 2-core shared development machine, a million apps, with the verdict of review/clones.py as it is now
+(--apps 1000000 --queries 300 --updates 100, 599 s in all):
 
-    insert 1M rows (add_catalog_apps, 10k a batch)   138 s (82 s of it making the rows), DB 814 MiB
-    index (CloneSearch.refresh)                       321 s (321 µs per app), RSS growth 1,315 MiB
-    whole search per query    p50 225 ms  p95 478 ms  (index 28/44, rows 24/35, signals+verdict 168/392)
-    candidates per query      median 401, max 597
-    clones (500)              recall@1 99.2%  @5 99.2%  called counterfeit 98.8%
-    unrelated new apps (500)  called counterfeit 28.0%   (target <= 1%)
-    updates by the developer  called counterfeit 68.0%, family 32.0%
+    insert 1M rows (add_catalog_apps, 10k a batch)   133 s (80 s of it making the rows), DB 814 MiB
+    index (CloneSearch.refresh)                       276 s (276 µs per app), RSS growth 1,316 MiB
+    whole search per query    p50 208 ms  p95 454 ms  (index 25/40; the rest scores ~400 candidates)
+    clones (300)              recall@1 99.3%  @5 99.3%  called counterfeit 98.0%
+    unrelated new apps (300)  called counterfeit 0.0%    (target <= 1%)
+    updates by the developer  called counterfeit 0.0%, family 100%
 
-By trick, every icon trick but "redrawn" is found and called at 100%; with the icon redrawn (the name
-alone) 87.5% are called counterfeit, a changed character 66.7% (one character of four: name 0.75 < 0.8).
-The false alarms are all name signals of another developer's app: unrelated apps by "edit" (119 of 140:
-one word of three changed, 'Browser Smart Run' / 'Browser Smart Cut' 0.875, 健身彩票达人 / 健身机票达人
-0.833) and look-alike characters (20); updates mostly because another developer's app has the identical
-name (102 of 136). The synthetic names are combinations of ~250 common words, denser than a real store's.
+Misses: with the icon redrawn (the name alone) 79% are called counterfeits; a changed character (one of
+four, name 0.75 < 0.8) and a full-width name in a crowded catalog are the ones missed. Before the verdict
+required a name merely a few characters apart to be backed by the icon or the package, and called updates
+of live apps their developer's family, the same run (500/500/200 queries) called 28.0% of unrelated apps
+and 68.0% of updates counterfeits: 'Browser Smart Run' / 'Browser Smart Cut' (0.875), 健身彩票达人 /
+健身机票达人 (0.833), and updates clashing with another developer's identical generic name. The synthetic
+names are combinations of ~250 common words, denser than a real store's.
 """
 
 from __future__ import annotations
