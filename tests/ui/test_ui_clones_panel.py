@@ -15,16 +15,14 @@ from reviewer_app.domain import CloneCandidate, CloneResult, SubmissionDetail
 from reviewer_app.review import QueueRow, RedFlag, SubmissionView
 from reviewer_app.review.detail import ReviewDetail
 from reviewer_app.ui.evidence import ClonesPanel, panel_classes
+from reviewer_app.ui.evidence.clone_parts import HIGHLIGHT_STYLE, ICON_SIZE, name_diff_html
 from reviewer_app.ui.evidence.clones import (
     COL_LABEL,
     COL_PACKAGE,
     COL_PERMISSION,
     COL_SCORE,
-    HIGHLIGHT_STYLE,
-    ICON_SIZE,
     SideRole,
     WithdrawnRole,
-    name_diff_html,
 )
 
 SHA = "cd" * 32
