@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import random
 import statistics
 import sys
@@ -57,24 +58,37 @@ import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from clone_index import (  # noqa: E402
-    EN_WORDS,
-    LETTERS,
-    SIMILAR_CHARS,
-    ZH_WORDS,
-    mutate_package,
-    random_cert,
-    random_company,
-    random_name,
-    rss_mib,
+
+def _sibling(name: str) -> Any:
+    """A script beside this one, loaded by its path (bench/ is a folder of scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_index_bench = _sibling("clone_index")
+EN_WORDS, LETTERS, SIMILAR_CHARS, ZH_WORDS = (
+    _index_bench.EN_WORDS,
+    _index_bench.LETTERS,
+    _index_bench.SIMILAR_CHARS,
+    _index_bench.ZH_WORDS,
 )
+mutate_package, random_cert, random_company = (
+    _index_bench.mutate_package,
+    _index_bench.random_cert,
+    _index_bench.random_company,
+)
+random_name, rss_mib = _index_bench.random_name, _index_bench.rss_mib
 
 from reviewer_app.review.clones import CloneSearch, Prints, catalog_prints, is_close  # noqa: E402
 from reviewer_app.similarity.code import CodePrint  # noqa: E402
