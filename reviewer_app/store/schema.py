@@ -321,12 +321,13 @@ class CatalogEntry(Base):
     labels: Mapped[dict] = mapped_column(JSON)  # locale ("" default) -> label
     developer: Mapped[str] = mapped_column(String(200))
     certificates: Mapped[list] = mapped_column(JSON)
-    cert_subjects: Mapped[list | None] = mapped_column(JSON)
-    permissions: Mapped[list | None] = mapped_column(JSON)
-    icon: Mapped[dict | None] = mapped_column(JSON)
+    # None is SQL NULL here (not JSON null), so "has an icon / code / resources" is a plain IS NOT NULL.
+    cert_subjects: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    permissions: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    icon: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     icon_blob: Mapped[str | None] = mapped_column(String(64))  # the icon as PNG in the blob store, for the panel
-    code: Mapped[dict | None] = mapped_column(JSON)
-    resources: Mapped[list | None] = mapped_column(JSON)
+    code: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    resources: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     source: Mapped[str] = mapped_column(String(16))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)

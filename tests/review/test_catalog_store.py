@@ -34,6 +34,9 @@ def test_catalog_rows_are_read_page_by_page_after_the_last_id(team):
     assert first[0].labels["zh-CN"] == "笔记" and first[0].label == "App0"
     stats = store.catalog_stats()
     assert stats["apps"] == 25 and stats["developers"] == 1 and stats["by_source"]["import"] == 25
+    assert stats["with_icon"] == stats["with_code"] == 0  # none of these rows has one
+    store.add_catalog_apps([row("com.example.iconic", icon={"phash": "00" * 8}, code={"minhash": [1], "classes": 1})])
+    assert store.catalog_stats()["with_icon"] == store.catalog_stats()["with_code"] == 1
 
 
 def test_approved_packages_not_yet_in_the_catalog_are_listed_once(team):
