@@ -25,7 +25,6 @@ from reviewer_app.store.schema import (
     CatalogEntry,
     CloneComparison,
     Developer,
-    Job,
     ProtectedName,
     ResourceCount,
     Submission,
@@ -252,17 +251,6 @@ def latest_clone_result(s: Session, artifact_id: int) -> CloneResult | None:
         computed_at=row.computed_at,
         catalog_size=row.catalog_size,
     )
-
-
-def clone_job_state(s: Session, artifact_id: int) -> str | None:
-    states = set(
-        s.execute(
-            select(Job.state).where(
-                Job.kind == "clones", Job.artifact_id == artifact_id, Job.state.in_(("queued", "running"))
-            )
-        ).scalars()
-    )
-    return "running" if "running" in states else ("queued" if states else None)
 
 
 def _candidate_json(candidate: CloneCandidate) -> dict[str, Any]:

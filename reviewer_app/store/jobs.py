@@ -20,6 +20,7 @@ from reviewer_app.domain import JobRecord
 from reviewer_app.store.base import StoreBase
 from reviewer_app.store.schema import Artifact, Job, Scan, UTCDateTime
 
+BUSY = ("queued", "running")
 PRIORITY = {"submitted": 0, "requested": 0, "rescan": 1}
 LOST = "the worker running it stopped answering"
 INTERRUPTED = "interrupted: the worker stopped before it finished; it is scanned again"
@@ -93,12 +94,15 @@ class JobWrites(StoreBase):
             return func.now()
         return bindparam("now", now, type_=UTCDateTime())
 
+    def _lease_end(self, db_now: Any, now: datetime, lease: timedelta) -> Any:
+        return db_now + lease if self.backend == "postgresql" else bindparam("until", now + lease, type_=UTCDateTime())
+
     def take_job(
         self, worker: str, now: datetime, lease: timedelta, kinds: Sequence[str] = ("scan",)
     ) -> JobRecord | None:
         """The most urgent due job of these kinds, now held by `worker`; None when there is none."""
         db_now = self._now(now)
-        until = db_now + lease if self.backend == "postgresql" else bindparam("until", now + lease, type_=UTCDateTime())
+        until = self._lease_end(db_now, now, lease)
         with self._writing() as s:
             self._fail_exhausted(s, db_now, kinds)
             due = or_(
@@ -163,7 +167,7 @@ class JobWrites(StoreBase):
         """Keep holding a job while working on it; False when it was lost (its lease ran out and another
         worker took it)."""
         db_now = self._now(now)
-        until = db_now + lease if self.backend == "postgresql" else bindparam("until", now + lease, type_=UTCDateTime())
+        until = self._lease_end(db_now, now, lease)
         with self._writing() as s:
             result = s.execute(
                 update(Job)
@@ -222,6 +226,16 @@ class JobWrites(StoreBase):
         counts = dict.fromkeys(("queued", "running", "done", "failed"), 0)
         counts.update({state: int(n) for state, n in rows})
         return counts
+
+
+def job_state(s: Session, kind: str, artifact_id: int) -> str | None:
+    """ "running" or "queued" while a job of `kind` for the artifact runs or waits, else None."""
+    states = set(
+        s.execute(
+            select(Job.state).where(Job.kind == kind, Job.artifact_id == artifact_id, Job.state.in_(BUSY))
+        ).scalars()
+    )
+    return "running" if "running" in states else ("queued" if states else None)
 
 
 def _job_record(job: Job, sha: str | None) -> JobRecord:

@@ -26,8 +26,9 @@ from reviewer_app.domain import (
     VersionRecord,
 )
 from reviewer_app.store.base import StoreBase, decision_record
-from reviewer_app.store.catalog import clone_job_state, latest_clone_result
-from reviewer_app.store.scans import scan_job_state, scans_of
+from reviewer_app.store.catalog import latest_clone_result
+from reviewer_app.store.jobs import job_state
+from reviewer_app.store.scans import scans_of
 from reviewer_app.store.schema import (
     OPEN_STATUSES,
     App,
@@ -204,9 +205,9 @@ class QueueReads(StoreBase):
             versions = self._versions(s, row.package, submission_id) if row.package else ()
             icon_blob = art.icon_blob if art else None
             scans = scans_of(s, art.id, art.sha256) if art else ()
-            scan_job = scan_job_state(s, art.id) if art else None
+            scan_job = job_state(s, "scan", art.id) if art else None
             clones = latest_clone_result(s, art.id) if art else None
-            clone_job = clone_job_state(s, art.id) if art else None
+            clone_job = job_state(s, "clones", art.id) if art else None
             app = s.get(App, sub.app_id) if sub.app_id else None
         icon = None
         if icon_blob:

@@ -29,7 +29,7 @@ from reviewer_app.domain import (
     worst_first,
 )
 from reviewer_app.store.base import StoreBase
-from reviewer_app.store.jobs import JobWrites
+from reviewer_app.store.jobs import BUSY, JobWrites
 from reviewer_app.store.schema import (
     App,
     Artifact,
@@ -41,8 +41,7 @@ from reviewer_app.store.schema import (
     Submission,
 )
 
-SCANS_SHOWN = 10
-BUSY = ("queued", "running")  # the newest scans of an artifact that a detail carries
+SCANS_SHOWN = 10  # the newest scans of an artifact that a detail carries
 
 
 class ScanWrites(JobWrites, StoreBase):
@@ -311,18 +310,6 @@ def scans_of(s: Session, artifact_id: int, sha: str, limit: int = SCANS_SHOWN) -
         select(Scan).where(Scan.artifact_id == artifact_id).order_by(Scan.id.desc()).limit(limit)
     ).scalars()
     return tuple(_scan_record(scan, sha) for scan in rows)
-
-
-def scan_job_state(s: Session, artifact_id: int) -> str | None:
-    """ "running" or "queued" while a scan of the artifact runs or waits, else None."""
-    states = set(
-        s.execute(
-            select(Job.state).where(
-                Job.kind == "scan", Job.artifact_id == artifact_id, Job.state.in_(("queued", "running"))
-            )
-        ).scalars()
-    )
-    return "running" if "running" in states else ("queued" if states else None)
 
 
 def _scan_record(scan: Scan, sha: str) -> ScanRecord:
