@@ -326,6 +326,92 @@ class CloneResult:
     catalog_size: int = 0
 
 
+# -- device tests -----------------------------------------------------------------------------------
+
+DEVICE_SOURCES = ("test_lab", "manifest", "adb")  # a Firebase Test Lab folder, a JSON manifest, an adb capture
+DEVICE_OUTCOMES = ("success", "failure", "inconclusive", "skipped", "flaky")  # Test Lab's words
+# What the checks say of one screenshot; a device carries its screenshots' flags and its own.
+SCREEN_FLAGS = ("blank_screen", "crash_dialog", "differs_from_peers", "changed_since_approved")
+DEVICE_FLAGS = ("install_failed", "launch_failed", "crash", "anr", *SCREEN_FLAGS)
+
+
+@dataclass(frozen=True)
+class DeviceCrash:
+    """A fatal exception or an ANR found in a device's logcat, with its stack lines."""
+
+    kind: str  # "crash" or "anr"
+    process: str
+    stack: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "process": self.process, "stack": list(self.stack)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DeviceCrash:
+        return cls(str(data.get("kind", "crash")), str(data.get("process", "")),
+                   tuple(str(line) for line in data.get("stack") or ()))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DeviceScreenshot:
+    """One screenshot of a device run, kept in the blob store."""
+
+    name: str  # as the results named it ("launch-1.png"), for the reviewer
+    sha256: str  # the image file as the results held it (PNG or JPEG; other formats are kept as PNG)
+    width: int
+    height: int
+    step: str = ""  # "launch", "monkey", or "" when the results do not say
+    phash: str = ""  # 64-bit perceptual hash as 16 hex digits, for comparisons across devices and versions
+    flags: tuple[str, ...] = ()  # SCREEN_FLAGS
+
+
+@dataclass(frozen=True)
+class DeviceResult:
+    """What one phone model or emulator did with the package. None: the results do not say."""
+
+    device: str  # the model ("walleye", "Pixel 7", "emulator-5554"'s model)
+    outcome: str  # DEVICE_OUTCOMES
+    brand: str | None = None
+    os_version: str | None = None  # Android's version ("9"), from the API level where only that is known
+    api_level: int | None = None
+    locale: str | None = None
+    orientation: str | None = None
+    virtual: bool | None = None  # an emulator
+    installed: bool | None = None
+    launched: bool | None = None
+    crashed: bool | None = None
+    crashes: tuple[DeviceCrash, ...] = ()
+    screenshots: tuple[DeviceScreenshot, ...] = ()
+    flags: tuple[str, ...] = ()  # DEVICE_FLAGS
+    messages: tuple[str, ...] = ()  # failed tests, files that could not be read, a disconnect: one line each
+
+    def to_json(self) -> dict[str, Any]:
+        """The command line's line for a device run (CLI.md: `devices import --json`)."""
+        return {
+            "device": self.device,
+            "os_version": self.os_version,
+            "installed": self.installed,
+            "launched": self.launched,
+            "crashed": self.crashed,
+            "screenshots": len(self.screenshots),
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class DeviceRun:
+    """One import or capture of device results for an artifact."""
+
+    run_id: int
+    artifact_sha256: str
+    source: str  # DEVICE_SOURCES
+    label: str  # the results folder's name, or the devices captured
+    created_at: datetime
+    created_by: str
+    results: tuple[DeviceResult, ...] = ()
+    warnings: tuple[str, ...] = ()  # files of the run that were left out, one line each
+
+
 @dataclass(frozen=True)
 class SubmissionDetail:
     """Everything the store keeps about one submission."""
@@ -346,6 +432,8 @@ class SubmissionDetail:
     withdrawn_reason: str | None = None
     clones: CloneResult | None = None  # the comparison with the catalog, once a worker has made it
     clone_job: str | None = None  # "queued" or "running" while it waits or runs
+    device_runs: tuple[DeviceRun, ...] = ()  # of this artifact, newest first
+    previous_device_run: DeviceRun | None = None  # the newest run of the last approved version
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from reviewer_app.domain import DeviceCrash as Crash
 
 OUTCOMES = ("success", "failure", "inconclusive", "skipped", "flaky")
 MAX_XML_BYTES = 8 * 1024 * 1024
@@ -59,13 +61,6 @@ class JUnitSummary:
         if self.tests and self.skipped >= self.tests:
             return "skipped"
         return "success" if self.tests else "inconclusive"
-
-
-@dataclass(frozen=True)
-class Crash:
-    kind: str  # "crash" or "anr"
-    process: str
-    stack: tuple[str, ...] = field(default_factory=tuple)
 
 
 def parse_device_folder(name: str) -> DeviceFolder | None:

@@ -111,6 +111,9 @@ class ReviewDetail:
     red_flags: tuple[RedFlag, ...] = ()  # worst first
     icon: Any = None  # the GUI's decoded icon, when the GUI's loader adds one
     clone_icons: dict[int, bytes] = field(default_factory=dict)  # catalog id -> the candidate's icon (PNG)
+    # Screenshot blob -> its file, for the device runs on show (this version's and the last approved one's):
+    # the Devices panel decodes them itself, off the GUI thread, so that loading a detail reads no images.
+    device_files: dict[str, str] = field(default_factory=dict)
 
     @property
     def row(self) -> Any:
