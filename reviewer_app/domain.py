@@ -328,6 +328,7 @@ class CloneResult:
 
 # -- device tests -----------------------------------------------------------------------------------
 
+DEVICE_RUN_STATES = ("running", "done", "failed", "cancelled")
 DEVICE_SOURCES = ("test_lab", "manifest", "adb")  # a Firebase Test Lab folder, a JSON manifest, an adb capture
 DEVICE_OUTCOMES = ("success", "failure", "inconclusive", "skipped", "flaky")  # Test Lab's words
 # What the checks say of one screenshot; a device carries its screenshots' flags and its own.
@@ -410,6 +411,9 @@ class DeviceRun:
     created_by: str
     results: tuple[DeviceResult, ...] = ()
     warnings: tuple[str, ...] = ()  # files of the run that were left out, one line each
+    state: str = "done"  # DEVICE_RUN_STATES: a capture is "running" while its devices report one by one
+    devices_total: int = 0  # devices a running capture started on (results holds those finished)
+    error: str | None = None  # why a run failed or stopped, one line
 
 
 @dataclass(frozen=True)
@@ -434,6 +438,7 @@ class SubmissionDetail:
     clone_job: str | None = None  # "queued" or "running" while it waits or runs
     device_runs: tuple[DeviceRun, ...] = ()  # of this artifact, newest first
     previous_device_run: DeviceRun | None = None  # the newest run of the last approved version
+    device_job: str | None = None  # "queued" or "running" while an import or a capture waits or runs
 
 
 @dataclass(frozen=True)

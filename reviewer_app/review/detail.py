@@ -114,6 +114,7 @@ class ReviewDetail:
     # Screenshot blob -> its file, for the device runs on show (this version's and the last approved one's):
     # the Devices panel decodes them itself, off the GUI thread, so that loading a detail reads no images.
     device_files: dict[str, str] = field(default_factory=dict)
+    listing_files: tuple[str, ...] = ()  # the developer's store-listing images (files), to set beside them
 
     @property
     def row(self) -> Any:
