@@ -53,6 +53,12 @@ TEXTS = {
     "fee_deduction": "fee deduction: {rules}",
     # the clone search's (review/clones.py)
     "counterfeit_suspected": "looks like {label} ({package}) by {developer}, signed by someone else",
+    # device runs' (review/devices.py)
+    "device_install_failed": "did not install on {devices}",
+    "device_crash": "crashed on {devices}",
+    "device_anr": "stopped responding on {devices}",
+    "device_blank_screen": "showed a blank screen on {devices}",
+    "device_crash_dialog": "the system's crash dialog showed on {devices}",
 }
 
 

@@ -237,6 +237,11 @@ FLAG_TEXTS = {
     "counterfeit_suspected": QT_TRANSLATE_NOOP(
         "Flags", "looks like {label} ({package}) by {developer}, signed by someone else"
     ),
+    "device_install_failed": QT_TRANSLATE_NOOP("Flags", "did not install on {devices}"),
+    "device_crash": QT_TRANSLATE_NOOP("Flags", "crashed on {devices}"),
+    "device_anr": QT_TRANSLATE_NOOP("Flags", "stopped responding on {devices}"),
+    "device_blank_screen": QT_TRANSLATE_NOOP("Flags", "showed a blank screen on {devices}"),
+    "device_crash_dialog": QT_TRANSLATE_NOOP("Flags", "the system's crash dialog showed on {devices}"),
 }
 
 # Why a decision cannot be sent (review/decisions.py), as the decision form says it.
