@@ -412,7 +412,8 @@ class DeviceRun:
     results: tuple[DeviceResult, ...] = ()
     warnings: tuple[str, ...] = ()  # files of the run that were left out, one line each
     state: str = "done"  # DEVICE_RUN_STATES: a capture is "running" while its devices report one by one
-    devices_total: int = 0  # devices a running capture started on (results holds those finished)
+    devices_total: int = 0  # devices a capture started on
+    devices_done: int = 0  # of those, how many have finished (a running capture's results come at its end)
     error: str | None = None  # why a run failed or stopped, one line
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from reviewer_app.domain import (
+    DeviceRun,
     NotFound,
     QueueRow,
     RedFlag,
@@ -27,6 +28,7 @@ from reviewer_app.domain import (
 )
 from reviewer_app.store.base import StoreBase, decision_record
 from reviewer_app.store.catalog import latest_clone_result
+from reviewer_app.store.devices import device_runs_of
 from reviewer_app.store.jobs import job_state
 from reviewer_app.store.scans import scans_of
 from reviewer_app.store.schema import (
@@ -208,6 +210,12 @@ class QueueReads(StoreBase):
             scan_job = job_state(s, "scan", art.id) if art else None
             clones = latest_clone_result(s, art.id) if art else None
             clone_job = job_state(s, "clones", art.id) if art else None
+            device_runs = device_runs_of(s, art.id, art.sha256) if art else ()
+            device_job = job_state(s, "devices", art.id) if art else None
+            previous_runs: tuple[DeviceRun, ...] = ()
+            if previous_sha is not None:
+                previous_id = s.execute(select(Artifact.id).where(Artifact.sha256 == previous_sha)).scalar()
+                previous_runs = device_runs_of(s, previous_id, previous_sha, 1) if previous_id is not None else ()
             app = s.get(App, sub.app_id) if sub.app_id else None
         icon = None
         if icon_blob:
@@ -232,6 +240,9 @@ class QueueReads(StoreBase):
             withdrawn_reason=app.withdrawn_reason if app else None,
             clones=clones,
             clone_job=clone_job,
+            device_runs=device_runs,
+            previous_device_run=previous_runs[0] if previous_runs else None,
+            device_job=device_job,
         )
 
     def approved_facts(self, package: str) -> dict[str, Any] | None:

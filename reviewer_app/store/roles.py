@@ -13,7 +13,8 @@ connection's database user (`current_user`) and every rule below is checked by P
     reviewer_app_worker    a headless `reviewer-app worker`: takes and finishes jobs, writes scans and
                            the red flags they raise, opens recall cases; decides nothing.
 
-Reviewers may ask for a re-scan (a queued job in their own name); leads keep the blocklist and close
+Reviewers may ask for a re-scan or a device import or capture (a queued job in their own name), and stop a
+running capture; leads keep the blocklist and close
 recall cases, which withdraws the app.
 """
 
@@ -75,6 +76,13 @@ SETUP = [
     "GRANT INSERT, UPDATE ON resource_counts TO reviewer_app_admin, reviewer_app_worker",
     "GRANT INSERT ON clone_results TO reviewer_app_worker",
     "GRANT USAGE ON SEQUENCE catalog_apps_id_seq, clone_results_id_seq TO reviewer_app_worker",
+    # device runs (migration 0010): filed by workers (imports and captures) and admins (a cloud's import);
+    # a reviewer may ask a running capture to stop
+    "GRANT INSERT, UPDATE ON device_runs TO reviewer_app_worker, reviewer_app_admin",
+    "GRANT INSERT ON device_results, device_screenshots TO reviewer_app_worker, reviewer_app_admin",
+    "GRANT USAGE ON SEQUENCE device_runs_id_seq, device_results_id_seq, device_screenshots_id_seq "
+    "TO reviewer_app_worker, reviewer_app_admin",
+    "GRANT UPDATE (cancel_requested) ON device_runs TO reviewer_app_reviewer",
     "GRANT INSERT, DELETE ON protected_names TO reviewer_app_lead",
     "GRANT USAGE ON SEQUENCE protected_names_id_seq TO reviewer_app_lead",
     "ALTER TABLE protected_names ENABLE ROW LEVEL SECURITY",

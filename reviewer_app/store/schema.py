@@ -382,3 +382,80 @@ class ResourceCount(Base):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     apps: Mapped[int] = mapped_column(Integer)
+
+
+class DeviceRunRow(Base):
+    """One import of device results (a Test Lab folder, a manifest) or one adb capture, for an artifact.
+
+    A capture is "running" while its devices report; a reviewer stops it by setting `cancel_requested`, which
+    the worker reads between steps."""
+
+    __tablename__ = "device_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    artifact_id: Mapped[int] = mapped_column(ForeignKey("artifacts.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(16))
+    devices_total: Mapped[int] = mapped_column(Integer, default=0)
+    devices_done: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    warnings: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("source IN ('test_lab', 'manifest', 'adb')", name="source_valid"),
+        CheckConstraint("state IN ('running', 'done', 'failed', 'cancelled')", name="state_valid"),
+        Index("ix_device_runs_artifact", "artifact_id", "id"),
+    )
+
+
+class DeviceResultRow(Base):
+    """What one device did in a run; NULL in installed/launched/crashed: the results do not say."""
+
+    __tablename__ = "device_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("device_runs.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    device: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str | None] = mapped_column(String(200))
+    os_version: Mapped[str | None] = mapped_column(String(32))
+    api_level: Mapped[int | None] = mapped_column(Integer)
+    locale: Mapped[str | None] = mapped_column(String(64))
+    orientation: Mapped[str | None] = mapped_column(String(16))
+    virtual: Mapped[bool | None] = mapped_column()
+    outcome: Mapped[str] = mapped_column(String(16))
+    installed: Mapped[bool | None] = mapped_column()
+    launched: Mapped[bool | None] = mapped_column()
+    crashed: Mapped[bool | None] = mapped_column()
+    crashes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    flags: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    messages: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+
+    __table_args__ = (
+        CheckConstraint("outcome IN ('success', 'failure', 'inconclusive', 'skipped', 'flaky')", name="outcome_valid"),
+        Index("ix_device_results_run", "run_id", "position"),
+    )
+
+
+class DeviceScreenshotRow(Base):
+    """A screenshot of a device result; the image is in the blob store under `blob`."""
+
+    __tablename__ = "device_screenshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("device_results.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500))
+    blob: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(32), default="")
+    phash: Mapped[str] = mapped_column(String(16), default="")
+    flags: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+
+    __table_args__ = (Index("ix_device_screenshots_result", "result_id", "position"),)
