@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("journal", parents=[common], help="decisions waiting in the offline journal")
     p.add_argument("--json", action="store_true")
     cli_work.add_parsers(sub, common)
+    cli_work.add_device_parsers(sub, common)
     cli_catalog.add_parsers(sub, common)
     return parser
 
@@ -642,6 +643,7 @@ COMMANDS = {
     "rescan": _with_service(cli_work.cmd_rescan),
     "blocklist": _with_service(cli_work.cmd_blocklist),
     "recalls": _with_service(cli_work.cmd_recalls),
+    "devices": _with_service(cli_work.cmd_devices),
     "clones": _with_service(cli_catalog.cmd_clones),
     "catalog": _with_service(cli_catalog.cmd_catalog),
     "brands": _with_service(cli_catalog.cmd_brands),

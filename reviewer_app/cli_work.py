@@ -1,4 +1,5 @@
-"""The command line of background work and its consequences: `worker`, `rescan`, `blocklist`, `recalls`.
+"""The command line of background work and its consequences: `worker`, `rescan`, `blocklist`, `recalls`,
+`devices`.
 
 Kept apart from cli.py, which parses everything else; `cli.build_parser` adds these parsers."""
 
@@ -59,6 +60,51 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     q = recall_sub.add_parser("dismiss", parents=[common], help="close a case and keep the app live")
     q.add_argument("case_id", type=int, metavar="CASE")
     q.add_argument("--note", default="", metavar="TEXT")
+
+
+def add_device_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("devices", parents=[common], help="device-cloud results and adb captures of a submission")
+    device_sub = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
+    q = device_sub.add_parser(
+        "import",
+        parents=[common],
+        help="file a results folder (Firebase Test Lab's layout, or manifest.json) for a submission's package",
+        description="Reads a results folder as Firebase Test Lab writes it (one folder per device, "
+        "MODEL-API-LOCALE-ORIENTATION, with test_result_*.xml, logcat and artifacts/) or with a manifest.json "
+        "(docs/device-results.md), checks the screenshots and files the run whole. Files that cannot be read "
+        "are left out with a warning each; a folder that cannot be read at all is refused with one line.",
+    )
+    q.add_argument("folder", metavar="DIR")
+    q.add_argument("--submission", type=int, required=True, metavar="ID")
+    q.add_argument("--json", action="store_true", help="one JSON line per device run")
+    q = device_sub.add_parser(
+        "capture", parents=[common], help="ask a worker beside the phones to capture a submission on adb devices"
+    )
+    q.add_argument("--submission", type=int, required=True, metavar="ID")
+
+
+def cmd_devices(args: argparse.Namespace, service: Any) -> int:
+    from reviewer_app.review.devices import enqueue_capture, import_folder, package_of
+
+    if args.devices_command == "capture":
+        job_id = enqueue_capture(service, args.submission)
+        print(
+            f"submission {args.submission}: " + ("capture queued" if job_id is not None else "a capture already waits")
+        )
+        return 0
+    sha, package = package_of(service, args.submission)
+    run = import_folder(service.store, sha, args.folder, package, by=service.reviewer, now=service.clock())
+    for warning in run.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for result in run.results:
+        record = result.to_json()
+        if args.json:
+            _emit(record)
+        else:
+            state = ", ".join(record["flags"]) or "no flags"
+            print(f"{result.device} (Android {result.os_version or '?'}): {result.outcome}, "
+                  f"{record['screenshots']} screenshots, {state}")  # fmt: skip
+    return 0
 
 
 def cmd_worker(args: argparse.Namespace, settings: Any) -> int:

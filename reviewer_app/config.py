@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+import shutil
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -117,6 +118,25 @@ class CloneSettings:
 
 
 @dataclass(frozen=True)
+class DeviceSettings:
+    """`[devices]`: captures on the phones and emulators of this machine's adb server (review/devices.py).
+    `capture`: whether this machine's workers take capture jobs (default: when adb is installed here)."""
+
+    adb_server: str = "127.0.0.1:5037"
+    events: int = 500  # Monkey events per device
+    seed: int = 1  # the same seed repeats the same Monkey run
+    throttle_ms: int = 100
+    capture: bool | None = None
+
+    def takes_captures(self) -> bool:
+        return self.capture if self.capture is not None else shutil.which("adb") is not None
+
+    def server(self) -> tuple[str, int]:
+        host, _, port = self.adb_server.rpartition(":")
+        return (host or "127.0.0.1", int(port))
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     db_url: str | None = None  # None: SQLite file in data_dir
@@ -128,6 +148,7 @@ class Settings:
     parse_workers: int | None = None
     scanning: ScanSettings = field(default_factory=ScanSettings)
     clones: CloneSettings = field(default_factory=CloneSettings)
+    devices: DeviceSettings = field(default_factory=DeviceSettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -312,6 +333,26 @@ def _clone_settings(raw: Any) -> CloneSettings:
     return CloneSettings(**values, top_k=top_k)
 
 
+def _device_settings(raw: Any) -> DeviceSettings:
+    table = _table(raw, "devices")
+    _only(table, {"adb_server", "events", "seed", "throttle_ms", "capture"}, "devices")
+    defaults = DeviceSettings()
+    server = str(table.get("adb_server", defaults.adb_server))
+    host, _, port = server.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"devices.adb_server must be HOST:PORT, not {server!r}")
+    capture = table.get("capture")
+    if capture is not None and not isinstance(capture, bool):
+        raise ConfigError("devices.capture must be true or false")
+    return DeviceSettings(
+        adb_server=server,
+        events=int(_number(table, "events", defaults.events, 1, 100_000, "devices.events")),
+        seed=int(_number(table, "seed", defaults.seed, 0, 2**31 - 1, "devices.seed")),
+        throttle_ms=int(_number(table, "throttle_ms", defaults.throttle_ms, 0, 10_000, "devices.throttle_ms")),
+        capture=capture,
+    )
+
+
 def _table(value: Any, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{key} must be a table ([{key}])")
@@ -392,6 +433,11 @@ def load_settings(
         if "clones" in raw:
             try:
                 settings = replace(settings, clones=_clone_settings(raw["clones"]))
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: {exc}") from None
+        if "devices" in raw:
+            try:
+                settings = replace(settings, devices=_device_settings(raw["devices"]))
             except ConfigError as exc:
                 raise ConfigError(f"{path}: {exc}") from None
         if "sla" in raw:

@@ -125,7 +125,7 @@ class VersionRecord:
 
 # -- scans, jobs and recalls ----------------------------------------------------------------------
 
-JOB_KINDS = ("scan",)  # later: clone fingerprints, device imports
+JOB_KINDS = ("scan", "clones", "devices", "device_capture")
 JOB_STATES = ("queued", "running", "done", "failed")
 JOB_REASONS = ("submitted", "requested", "rescan")  # filed with the package, asked for by a person, signatures changed
 SCAN_STATES = ("running", "done", "failed")

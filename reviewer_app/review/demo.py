@@ -74,6 +74,7 @@ def _fill(service: ReviewService) -> str:
     now = service.clock()
     filed = 0
     notes: list[str] = []
+    tested: list[tuple[str, str, str, int]] = []  # what the demo's device runs are for
     for position, entry in enumerate(index):
         path = demo_apk_dir() / entry["file"]
         facts = read_apk(path, display_name=entry["file"])
@@ -88,6 +89,9 @@ def _fill(service: ReviewService) -> str:
             submitted_at=now - (timedelta(days=2) if earlier else timedelta(minutes=minutes)),
         )
         filed += outcome.ok
+        if outcome.ok and outcome.submission_id is not None and facts.package:
+            sha = service.store.detail(outcome.submission_id).artifact_sha256
+            tested.append((str(sha), facts.package, facts.label or facts.package, facts.version_code or 0))
         if entry["file"] in BLOCKED_SIGNER and facts.signers:
             notes += _block_signer(service, facts.signers[0].sha256, BLOCKED_SIGNER[entry["file"]])
         if earlier and outcome.ok and outcome.submission_id is not None:
@@ -107,6 +111,7 @@ def _fill(service: ReviewService) -> str:
         )
         filed += 1
     notes += _catalog(service)
+    notes += _device_runs(service, tested)
     notes += _scan(service.settings)
     return "; ".join([f"{filed} submissions filed", *notes])
 
@@ -135,6 +140,18 @@ def _catalog(service: ReviewService) -> list[str]:
     except StoreError as exc:
         return [f"catalog left empty ({str(exc).splitlines()[0]})"]
     return [f"{len(outcome.problems)} catalog lines refused"] if outcome.problems else []
+
+
+def _device_runs(service: ReviewService, tested: list[tuple[str, str, str, int]]) -> list[str]:
+    """A compatibility run of each package on five phones, filed as a device cloud's results would be."""
+    from reviewer_app.domain import StoreError
+    from reviewer_app.review.demo_devices import file_demo_runs
+
+    try:
+        file_demo_runs(service.store, tested, service.clock())
+    except StoreError as exc:  # on a shared database only workers and admins file device runs
+        return [f"device runs left out ({str(exc).splitlines()[0]})"]
+    return []
 
 
 def _scan(settings: Settings) -> list[str]:

@@ -16,6 +16,7 @@ from reviewer_app.apk.diff import VersionDiff, diff_versions
 from reviewer_app.apk.permissions import is_dangerous as _is_dangerous
 from reviewer_app.domain import RedFlag, StoreError, worst_first
 from reviewer_app.review.clones import clone_flags
+from reviewer_app.review.devices import device_flags
 from reviewer_app.review.flags import red_flags
 from reviewer_app.review.scans import scan_flags
 
@@ -152,6 +153,15 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> ReviewD
     if clones is not None:
         flags = worst_first([*flags, *clone_flags(clones)])
         icons = service.catalog_icons([c.catalog_id for c in clones.candidates])
+    runs = view.detail.device_runs
+    flags = worst_first([*flags, *device_flags(next((run for run in runs if run.state != "running"), None))])
     detail = ReviewDetail(view, claim_error, requested, implied, removed, changes, code_paths, flags)
     detail.clone_icons = icons
+    shown = [*runs, *([view.detail.previous_device_run] if view.detail.previous_device_run else [])]
+    detail.device_files = {
+        shot.sha256: str(service.artifact_path(shot.sha256))
+        for run in shown
+        for result in run.results
+        for shot in result.screenshots
+    }
     return detail

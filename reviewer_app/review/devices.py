@@ -1,18 +1,33 @@
 """Device results as evidence: importing a results folder or capturing from adb for a submission's package,
 comparing its screenshots with the last approved version's, and the red flags a run raises.
 
-Imports and captures run as worker jobs of kind "devices" (the folder or the capture in the job's payload),
-so the GUI only asks for them; the command line imports at once.
+Imports run as worker jobs of kind "devices" (the folder in the job's payload: a folder the workers can read)
+and captures as jobs of kind "device_capture", taken only by workers beside an adb server with phones; the GUI
+only asks for them. The command line imports at once (`reviewer-app devices import`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from reviewer_app.domain import DeviceRun, RedFlag
+from reviewer_app.devices.adb import AdbError, CaptureSettings, capture, list_devices
+from reviewer_app.devices.checks import mark_version_changes
+from reviewer_app.devices.folder import read_results
+from reviewer_app.devices.images import ImageLimits
+from reviewer_app.devices.results import ResultsError
+from reviewer_app.devices.run import ImportedRun
+from reviewer_app.domain import OPEN_STATUSES, DeviceResult, DeviceRun, JobRecord, RedFlag
 from reviewer_app.review.flags import SERIOUS
 
+log = logging.getLogger(__name__)
+
+IMPORT_JOB, CAPTURE_JOB = "devices", "device_capture"
 MAX_DEVICES_NAMED = 3  # in a flag's text; "Pixel 7, walleye, SM-G960F and 4 more"
 
 # Device flags that are red flags for the queue's risk column, with the flag code they raise.
@@ -25,13 +40,19 @@ RED_FLAG_CODES = {
 }
 
 
+class DeviceImportError(ValueError):
+    """A results folder that cannot be filed for this submission; the message is one line."""
+
+
 def device_flags(run: DeviceRun | None) -> list[RedFlag]:
     """The red flags of a finished run: one per kind of trouble, naming the devices it happened on."""
-    if run is None:
-        return []
+    return results_flags(run.results) if run is not None and run.state in ("done", "cancelled") else []
+
+
+def results_flags(results: Sequence[DeviceResult]) -> list[RedFlag]:
     flags: list[RedFlag] = []
     for device_flag, code in RED_FLAG_CODES.items():
-        devices = [result.device for result in run.results if device_flag in result.flags]
+        devices = [result.device for result in results if device_flag in result.flags]
         if devices:
             flags.append(RedFlag(code, SERIOUS, "devices", {"devices": _names(devices)}))
     return flags
@@ -44,16 +65,166 @@ def _names(devices: Sequence[str]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
-def enqueue_import(service: Any, submission_id: int, folder: str) -> None:
-    """Ask a worker to import this results folder for the submission's package (the GUI's "Import…")."""
-    raise NotImplementedError
+# -- filing a run --------------------------------------------------------------------------------
 
 
-def enqueue_capture(service: Any, submission_id: int) -> None:
-    """Ask a worker to capture the submission's package on the devices connected to it."""
-    raise NotImplementedError
+def import_folder(
+    store: Any, artifact_sha256: str, folder: str | Path, package: str | None, *, by: str | None, now: datetime,
+    limits: ImageLimits | None = None,
+) -> DeviceRun:  # fmt: skip
+    """Read a results folder and file it for the artifact whole. Raises ResultsError or DeviceImportError
+    (one line) for a folder that cannot be filed; nothing is written then."""
+    imported = read_results(Path(folder), package, limits or ImageLimits())
+    if package and imported.package and imported.package != package:
+        raise DeviceImportError(f"{Path(folder).name}: the results are for {imported.package}, not {package}")
+    return file_run(store, artifact_sha256, imported, by=by, now=now)
 
 
-def cancel_capture(service: Any, submission_id: int) -> None:
-    """Stop the capture running for the submission's package; the devices finished so far are kept."""
-    raise NotImplementedError
+def file_run(
+    store: Any, artifact_sha256: str, imported: ImportedRun, *, by: str | None, now: datetime,
+    run_id: int | None = None, state: str = "done", error: str | None = None,
+) -> DeviceRun:  # fmt: skip
+    """Compare the run with the last approved version's screenshots, then file it with the red flags it
+    raises on the artifact's open submissions (a running capture's `run_id` is finished instead)."""
+    previous = store.approved_device_run(artifact_sha256)
+    results = imported.results
+    if previous is not None:
+        results = mark_version_changes(results, previous.results)
+    flags = results_flags(results)
+    open_ids = [sid for sid, status in store.artifact_submissions(artifact_sha256) if status in OPEN_STATUSES]
+    by_submission = dict.fromkeys(open_ids, flags)
+    if run_id is None:
+        return store.add_device_run(  # type: ignore[no-any-return]
+            artifact_sha256, source=imported.source, label=imported.label, results=results, files=imported.files,
+            warnings=imported.warnings, by=by, now=now, flags=by_submission, state=state, error=error,
+        )  # fmt: skip
+    return store.finish_device_run(  # type: ignore[no-any-return]
+        run_id, state=state, results=results, files=imported.files, warnings=imported.warnings, error=error,
+        now=now, flags=by_submission,
+    )  # fmt: skip
+
+
+# -- asking the workers (the Devices panel's buttons, run on the database worker) ------------------
+
+
+def enqueue_import(service: Any, submission_id: int, folder: str) -> int | None:
+    """Ask a worker to import this results folder for the submission's package (the GUI's "Import…"); the
+    job's id, or None when an import already waits for this package."""
+    sha = package_of(service, submission_id)[0]
+    return service.store.enqueue_job(  # type: ignore[no-any-return]
+        IMPORT_JOB, "requested", artifact_sha256=sha, submission_id=submission_id,
+        payload={"folder": str(Path(folder).expanduser().resolve())}, created_by=service.reviewer,
+        now=service.clock(),
+    )  # fmt: skip
+
+
+def enqueue_capture(service: Any, submission_id: int) -> int | None:
+    """Ask a worker beside the phones to capture the submission's package on every device it has."""
+    sha = package_of(service, submission_id)[0]
+    return service.store.enqueue_job(  # type: ignore[no-any-return]
+        CAPTURE_JOB, "requested", artifact_sha256=sha, submission_id=submission_id, payload={},
+        created_by=service.reviewer, now=service.clock(),
+    )  # fmt: skip
+
+
+def cancel_capture(service: Any, submission_id: int) -> int:
+    """Stop the captures running for the submission's package; the devices finished so far are kept."""
+    return int(service.store.request_device_cancel(package_of(service, submission_id)[0]))
+
+
+def package_of(service: Any, submission_id: int) -> tuple[str, str | None]:
+    """The submission's package file (its SHA-256) and name; one line when it has none (a listing change)."""
+    detail = service.store.detail(submission_id)
+    if detail.artifact_sha256 is None:
+        raise DeviceImportError(f"submission {submission_id} has no package to run on devices")
+    return str(detail.artifact_sha256), (detail.facts or {}).get("package")
+
+
+# -- the worker's side ---------------------------------------------------------------------------
+
+
+class DeviceJob:
+    """Imports of results folders ("devices") and adb captures ("device_capture") as a worker's jobs."""
+
+    def __init__(self, store: Any, settings: Any = None, limits: ImageLimits | None = None) -> None:
+        self.store = store
+        self.settings = settings  # config.DeviceSettings, for captures
+        self.limits = limits or ImageLimits()
+
+    def run(
+        self,
+        job: JobRecord,
+        worker: str,
+        clock: Callable[[], datetime],
+        renew: Callable[[], bool],
+        cancel: threading.Event | None = None,
+    ) -> bool:
+        sha = job.artifact_sha256
+        if sha is None or job.submission_id is None:
+            return bool(self.store.finish_job(job.job_id, worker, clock(), "the job names no package"))
+        package = (self.store.detail(job.submission_id).facts or {}).get("package")
+        if job.kind == CAPTURE_JOB:
+            error = self._capture(job, sha, package, clock, cancel)
+        else:
+            error = self._import(job, sha, package, clock)
+        return bool(self.store.finish_job(job.job_id, worker, clock(), error))
+
+    def _import(self, job: JobRecord, sha: str, package: str | None, clock: Callable[[], datetime]) -> str | None:
+        folder = str(job.payload.get("folder") or "")
+        try:
+            import_folder(self.store, sha, folder, package, by=None, now=clock(), limits=self.limits)
+        except (ResultsError, DeviceImportError) as exc:
+            # Kept as a failed run, so that the reviewer who asked sees why in the Devices panel.
+            self.store.add_device_run(sha, source="manifest", label=Path(folder).name or folder, results=(),
+                                      files={}, by=None, now=clock(), state="failed", error=str(exc))  # fmt: skip
+            return str(exc)
+        return None
+
+    def _capture(
+        self, job: JobRecord, sha: str, package: str | None, clock: Callable[[], datetime],
+        cancel: threading.Event | None,
+    ) -> str | None:  # fmt: skip
+        settings = self.settings
+        server = settings.server() if settings is not None else None
+        options = CaptureSettings(**_capture_options(settings))
+        stop = threading.Event()
+        try:
+            devices = [d for d in list_devices(server) if d.state == "device"]
+        except AdbError as exc:
+            devices, error = [], str(exc)
+        else:
+            error = "no device or emulator is connected" if not devices else None
+        label = ", ".join(d.model or d.serial for d in devices)[:500] or "adb"
+        run_id = self.store.start_device_run(sha, source="adb", label=label, devices_total=len(devices), now=clock())
+        apk = self.store.blobs.path(sha)
+        if error is None and (not package or not apk.is_file()):
+            error = "the package file is not in the blob store" if package else "the package has no name"
+        if error is not None:
+            self.store.finish_device_run(run_id, state="failed", error=error, now=clock())
+            return error
+
+        def progress(serial: str, step: str, done: int, total: int) -> None:
+            if self.store.device_run_progress(run_id, done, total) or (cancel is not None and cancel.is_set()):
+                stop.set()
+
+        with tempfile.TemporaryDirectory(prefix="reviewer-capture-") as tmp:
+            try:
+                folder = capture(apk, str(package), Path(tmp), options, server=server,
+                                 serials=[d.serial for d in devices], progress=progress, cancel=stop)  # fmt: skip
+                imported = read_results(folder, package, self.limits)
+            except (AdbError, ResultsError) as exc:
+                self.store.finish_device_run(run_id, state="failed", error=str(exc), now=clock())
+                return str(exc)
+            state = "cancelled" if stop.is_set() else "done"
+            file_run(self.store, sha, imported, by=None, now=clock(), run_id=run_id, state=state,
+                     error="stopped by a reviewer" if stop.is_set() else None)  # fmt: skip
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def _capture_options(settings: Any) -> dict[str, Any]:
+    if settings is None:
+        return {}
+    return {"events": settings.events, "seed": settings.seed, "throttle_ms": settings.throttle_ms}

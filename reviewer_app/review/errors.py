@@ -1,8 +1,13 @@
 """Errors that reach a person as one line (the CLI prints them; the GUI shows them)."""
 
 from reviewer_app.credentials import CredentialStoreError
+from reviewer_app.devices.adb import AdbError
+from reviewer_app.devices.results import ResultsError
 from reviewer_app.domain import StoreError
+from reviewer_app.review.devices import DeviceImportError
 from reviewer_app.review.service import ReviewError
 
 # StoreError covers every database failure (the store translates them), bad URLs and role errors.
-USER_ERRORS: tuple[type[Exception], ...] = (ReviewError, StoreError, CredentialStoreError, OSError)
+# ResultsError, DeviceImportError and AdbError: a device results folder or an adb server that cannot be used.
+USER_ERRORS: tuple[type[Exception], ...] = (ReviewError, StoreError, CredentialStoreError, OSError, ResultsError,
+                                            DeviceImportError, AdbError)  # fmt: skip

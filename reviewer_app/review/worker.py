@@ -24,6 +24,7 @@ from reviewer_app.config import Settings
 from reviewer_app.domain import DatabaseUnavailable, JobRecord, NotFound, StoreError
 from reviewer_app.review.clone_job import CloneJob, sync_catalog
 from reviewer_app.review.clones import CloneThresholds
+from reviewer_app.review.devices import CAPTURE_JOB, IMPORT_JOB, DeviceJob
 from reviewer_app.review.scans import ScanJob, reputation_options
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,10 @@ def make_handlers(store: Any, settings: Settings, clones: CloneJob | None = None
     """Who runs each kind of job (`run(job, worker, clock, renew, cancel) -> bool`), one set per thread;
     the clone search's index (up to about 1 GB at a million apps) is one per process, shared (`clones`)."""
     clones = clones or CloneJob(store, settings.limits, CloneThresholds.from_settings(settings))
-    handlers: dict[str, Any] = {"clones": clones}
+    devices = DeviceJob(store, settings.devices)
+    handlers: dict[str, Any] = {"clones": clones, IMPORT_JOB: devices}
+    if settings.devices.takes_captures():  # captures go to the workers beside the phones
+        handlers[CAPTURE_JOB] = devices
     if settings.scanning.engines:  # a worker without engines leaves scans to the workers that have them
         handlers["scan"] = make_scan_job(store, settings)
     return handlers

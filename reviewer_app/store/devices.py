@@ -20,7 +20,7 @@ from reviewer_app.domain import DeviceCrash, DeviceResult, DeviceRun, DeviceScre
 from reviewer_app.store.base import StoreBase
 from reviewer_app.store.jobs import JobWrites
 from reviewer_app.store.scans import replace_flags
-from reviewer_app.store.schema import Artifact, DeviceResultRow, DeviceRunRow, DeviceScreenshotRow
+from reviewer_app.store.schema import Artifact, DeviceResultRow, DeviceRunRow, DeviceScreenshotRow, Submission
 
 RUNS_SHOWN = 5  # the newest runs of an artifact that a detail carries
 
@@ -38,15 +38,18 @@ class DeviceWrites(JobWrites, StoreBase):
         by: str | None = None,
         now: datetime,
         flags: Mapping[int, Sequence[RedFlag]] | None = None,
+        state: str = "done",
+        error: str | None = None,
     ) -> DeviceRun:
-        """File a finished run (an import); `flags`: submission id -> its red flags from devices."""
+        """File a finished run (an import; a "failed" one with its error, so the panel can say why);
+        `flags`: submission id -> its red flags from devices."""
         self._put_files(files)
         with self._writing() as s:
             artifact_id = self._device_artifact(s, artifact_sha256)
-            run = DeviceRunRow(artifact_id=artifact_id, source=source, label=label[:500], state="done",
+            run = DeviceRunRow(artifact_id=artifact_id, source=source, label=label[:500], state=state,
                                devices_total=len(results), devices_done=len(results), cancel_requested=False,
-                               warnings=list(warnings) or None, created_by=self._author(by), created_at=now,
-                               finished_at=now)  # fmt: skip
+                               warnings=list(warnings) or None, error=error[:2000] if error else None,
+                               created_by=self._author(by), created_at=now, finished_at=now)  # fmt: skip
             s.add(run)
             s.flush()
             self._add_results(s, run.id, results)
@@ -128,6 +131,33 @@ class DeviceWrites(JobWrites, StoreBase):
         with self._reading() as s:
             artifact_id = self._artifact_id(s, artifact_sha256)
             return device_runs_of(s, artifact_id, artifact_sha256, limit) if artifact_id is not None else ()
+
+    def approved_device_run(self, artifact_sha256: str) -> DeviceRun | None:
+        """The newest finished run of the last approved version of this artifact's package (another artifact):
+        what this version's screenshots are compared with."""
+        with self._reading() as s:
+            package = s.execute(select(Artifact.package).where(Artifact.sha256 == artifact_sha256)).scalar()
+            if not package:
+                return None
+            found = s.execute(
+                select(Artifact.id, Artifact.sha256)
+                .join(Submission, Submission.artifact_id == Artifact.id)
+                .where(Artifact.package == package, Submission.status == "approved", Artifact.sha256 != artifact_sha256)
+                .order_by(Artifact.version_code.desc(), Submission.id.desc())
+                .limit(1)
+            ).first()
+            if found is None:
+                return None
+            run = (
+                s.execute(
+                    select(DeviceRunRow)
+                    .where(DeviceRunRow.artifact_id == found[0], DeviceRunRow.state == "done")
+                    .order_by(DeviceRunRow.id.desc())
+                )
+                .scalars()
+                .first()
+            )
+            return _run_record(s, run, found[1]) if run is not None else None
 
     # -- parts -----------------------------------------------------------------------------------
 

@@ -211,7 +211,7 @@ class QueueReads(StoreBase):
             clones = latest_clone_result(s, art.id) if art else None
             clone_job = job_state(s, "clones", art.id) if art else None
             device_runs = device_runs_of(s, art.id, art.sha256) if art else ()
-            device_job = job_state(s, "devices", art.id) if art else None
+            device_job = (job_state(s, "devices", art.id) or job_state(s, "device_capture", art.id)) if art else None
             previous_runs: tuple[DeviceRun, ...] = ()
             if previous_sha is not None:
                 previous_id = s.execute(select(Artifact.id).where(Artifact.sha256 == previous_sha)).scalar()
