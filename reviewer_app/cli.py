@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--developer", required=True, metavar="NAME")
     p.add_argument("--tier", type=int, choices=range(1, 6), metavar="1-5")
     p.add_argument("--note", metavar="TEXT", help="what the developer changed (metadata submissions)")
+    p.add_argument("--listing-image", action="append", default=[], metavar="FILE",
+                   help="a store-listing image of the developer's (repeat for several)")  # fmt: skip
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("queue", parents=[common], help="open submissions, most urgent first")
@@ -365,7 +367,12 @@ def cmd_submit(args: argparse.Namespace) -> int:
     failed = False
     try:
         for outcome in service.submit(
-            args.apks, kind=args.kind, developer=args.developer, tier=args.tier, note=args.note
+            args.apks,
+            kind=args.kind,
+            developer=args.developer,
+            tier=args.tier,
+            note=args.note,
+            listing_images=args.listing_image,
         ):
             failed |= not outcome.ok
             if args.json:

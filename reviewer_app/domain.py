@@ -440,6 +440,7 @@ class SubmissionDetail:
     device_runs: tuple[DeviceRun, ...] = ()  # of this artifact, newest first
     previous_device_run: DeviceRun | None = None  # the newest run of the last approved version
     device_job: str | None = None  # "queued" or "running" while an import or a capture waits or runs
+    listing_images: tuple[DeviceScreenshot, ...] = ()  # the developer's store-listing images
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ DEMO_LEAD = "lena"
 # A lead has blocked the key of a known counterfeiter: the reputation engine names it on its package.
 BLOCKED_SIGNER = {"com.exampel.notes_1.apk": "signing key of Shady Labs, who copied Acme's Notes before"}
 
+LISTING_IMAGES = {"com.example.notes": "Notes"}  # package -> label: the metadata change with new screenshots
 METADATA_CHANGES = (
     ("com.example.notes", "Acme Apps", 5, "New screenshots and a shorter description for the listing.", 125),
     ("com.example.weather", "Sky Soft", 4, "Developer changed the app's display name to '天气预报 Pro'.", 5),
@@ -100,6 +101,7 @@ def _fill(service: ReviewService) -> str:
                 notes.append(f"{entry['file']} not approved beforehand ({refused})")
     for package, developer, tier, note, minutes in METADATA_CHANGES:
         submitted = now - timedelta(minutes=minutes)
+        listing, listing_files = _listing(package) if package in LISTING_IMAGES else ([], {})
         service.store.add_submission(
             kind="metadata",
             developer=developer,
@@ -108,6 +110,8 @@ def _fill(service: ReviewService) -> str:
             deadline=service.sla.deadline(submitted, tier),
             package=package,
             note=note,
+            listing=listing,
+            listing_files=listing_files,
         )
         filed += 1
     notes += _catalog(service)
@@ -140,6 +144,17 @@ def _catalog(service: ReviewService) -> list[str]:
     except StoreError as exc:
         return [f"catalog left empty ({str(exc).splitlines()[0]})"]
     return [f"{len(outcome.problems)} catalog lines refused"] if outcome.problems else []
+
+
+def _listing(package: str) -> tuple[list, dict[str, bytes]]:
+    """The new store-listing images of a metadata change, checked as a developer's upload is."""
+    import tempfile
+
+    from reviewer_app.review.demo_devices import listing_images
+    from reviewer_app.review.devices import read_listing_images
+
+    with tempfile.TemporaryDirectory(prefix="reviewer-demo-listing-") as tmp:
+        return read_listing_images(listing_images(Path(tmp), package, LISTING_IMAGES[package]))
 
 
 def _device_runs(service: ReviewService, tested: list[tuple[str, str, str, int]]) -> list[str]:

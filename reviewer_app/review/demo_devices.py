@@ -61,6 +61,20 @@ def results_folder(root: Path, package: str, label: str, version: int) -> Path:
     return root
 
 
+def listing_images(folder: Path, package: str, label: str) -> list[str]:
+    """The developer's store-listing images: polished shots of the app's screens, with a caption band."""
+    paths = []
+    for index, screen in enumerate(("home", "detail")):
+        shot = _screen(package, label, screen, 0, "")
+        image = Image.new("RGB", (SIZE[0], SIZE[1] + 160), _colour(package))
+        image.paste(shot.resize((SIZE[0] - 60, SIZE[1] - 60)), (30, 160))
+        ImageDraw.Draw(image).text((30, 50), ("Write it down", "Find it fast")[index], fill="white", font=_font(44))
+        path = folder / f"listing-{index + 1}.png"
+        image.save(path, optimize=True)
+        paths.append(str(path))
+    return paths
+
+
 def _colour(package: str) -> tuple[int, int, int]:
     digest = hashlib.sha256(package.encode()).digest()
     return (40 + digest[0] % 150, 40 + digest[1] % 150, 60 + digest[2] % 160)

@@ -164,4 +164,5 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> ReviewD
         for result in run.results
         for shot in result.screenshots
     }
+    detail.listing_files = tuple(str(service.artifact_path(image.sha256)) for image in view.detail.listing_images)
     return detail

@@ -19,10 +19,10 @@ from typing import Any
 from reviewer_app.devices.adb import AdbError, CaptureSettings, capture, list_devices
 from reviewer_app.devices.checks import mark_version_changes
 from reviewer_app.devices.folder import read_results
-from reviewer_app.devices.images import ImageLimits
-from reviewer_app.devices.results import ResultsError
+from reviewer_app.devices.images import ImageLimits, read_screenshot
+from reviewer_app.devices.results import ResultsError, read_capped
 from reviewer_app.devices.run import ImportedRun
-from reviewer_app.domain import OPEN_STATUSES, DeviceResult, DeviceRun, JobRecord, RedFlag
+from reviewer_app.domain import OPEN_STATUSES, DeviceResult, DeviceRun, DeviceScreenshot, JobRecord, RedFlag
 from reviewer_app.review.flags import SERIOUS
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,25 @@ def _names(devices: Sequence[str]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
+def read_listing_images(
+    paths: Sequence[str | Path], limits: ImageLimits | None = None
+) -> tuple[list[DeviceScreenshot], dict[str, bytes]]:
+    """The developer's store-listing images, checked as screenshots are (caps, pixels); DeviceImportError
+    names the first file that is not a usable image."""
+    limits = limits or ImageLimits()
+    records: list[DeviceScreenshot] = []
+    files: dict[str, bytes] = {}
+    for path in paths:
+        name = Path(path).name
+        try:
+            image = read_screenshot(read_capped(Path(path), limits.max_file_bytes), name, limits)
+        except ResultsError as exc:
+            raise DeviceImportError(f"listing image {exc}") from None
+        records.append(DeviceScreenshot(name, image.sha256, image.width, image.height, "listing", image.phash))
+        files[image.sha256] = image.data
+    return records, files
+
+
 # -- filing a run --------------------------------------------------------------------------------
 
 
@@ -94,11 +113,11 @@ def file_run(
     open_ids = [sid for sid, status in store.artifact_submissions(artifact_sha256) if status in OPEN_STATUSES]
     by_submission = dict.fromkeys(open_ids, flags)
     if run_id is None:
-        return store.add_device_run(  # type: ignore[no-any-return]
+        return store.add_device_run(
             artifact_sha256, source=imported.source, label=imported.label, results=results, files=imported.files,
             warnings=imported.warnings, by=by, now=now, flags=by_submission, state=state, error=error,
         )  # fmt: skip
-    return store.finish_device_run(  # type: ignore[no-any-return]
+    return store.finish_device_run(
         run_id, state=state, results=results, files=imported.files, warnings=imported.warnings, error=error,
         now=now, flags=by_submission,
     )  # fmt: skip
@@ -111,7 +130,7 @@ def enqueue_import(service: Any, submission_id: int, folder: str) -> int | None:
     """Ask a worker to import this results folder for the submission's package (the GUI's "Import…"); the
     job's id, or None when an import already waits for this package."""
     sha = package_of(service, submission_id)[0]
-    return service.store.enqueue_job(  # type: ignore[no-any-return]
+    return service.store.enqueue_job(
         IMPORT_JOB, "requested", artifact_sha256=sha, submission_id=submission_id,
         payload={"folder": str(Path(folder).expanduser().resolve())}, created_by=service.reviewer,
         now=service.clock(),
@@ -121,7 +140,7 @@ def enqueue_import(service: Any, submission_id: int, folder: str) -> int | None:
 def enqueue_capture(service: Any, submission_id: int) -> int | None:
     """Ask a worker beside the phones to capture the submission's package on every device it has."""
     sha = package_of(service, submission_id)[0]
-    return service.store.enqueue_job(  # type: ignore[no-any-return]
+    return service.store.enqueue_job(
         CAPTURE_JOB, "requested", artifact_sha256=sha, submission_id=submission_id, payload={},
         created_by=service.reviewer, now=service.clock(),
     )  # fmt: skip
@@ -188,6 +207,7 @@ class DeviceJob:
         server = settings.server() if settings is not None else None
         options = CaptureSettings(**_capture_options(settings))
         stop = threading.Event()
+        error: str | None = None
         try:
             devices = [d for d in list_devices(server) if d.state == "device"]
         except AdbError as exc:

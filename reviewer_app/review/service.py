@@ -244,8 +244,10 @@ class ReviewService:
         tier: int | None = None,
         note: str | None = None,
         submitted_at: datetime | None = None,
+        listing_images: Sequence[str] = (),
     ) -> SubmitOutcome:
-        """File an APK that was already parsed (in the background, by a FactsPool)."""
+        """File an APK that was already parsed (in the background, by a FactsPool), with the developer's
+        store-listing images when given."""
         if not facts.ok:
             return SubmitOutcome(facts.file, False, facts.error, facts=facts)
         try:
@@ -257,6 +259,12 @@ class ReviewService:
         deadline = self.sla.deadline(submitted_at, effective_tier)
         approved = self.store.approved_facts(facts.package) if facts.package else None
         flags = red_flags(facts, compare_versions(ApkFacts.from_json(approved) if approved else None, facts))
+        from reviewer_app.review.devices import DeviceImportError, read_listing_images
+
+        try:
+            listing, listing_files = read_listing_images(listing_images)
+        except DeviceImportError as exc:
+            return SubmitOutcome(facts.file, False, str(exc), facts=facts)
         try:
             submission_id = self.store.add_submission(
                 kind=kind,
@@ -270,6 +278,8 @@ class ReviewService:
                 apk_path=apk_path,
                 icon_png=facts.icon_png,
                 note=note,
+                listing=listing,
+                listing_files=listing_files,
             )
         except (OSError, ValueError) as exc:
             return SubmitOutcome(facts.file, False, f"could not store the APK ({exc})", facts=facts)
@@ -283,6 +293,7 @@ class ReviewService:
         developer: str,
         tier: int | None = None,
         note: str | None = None,
+        listing_images: Sequence[str] = (),
     ) -> Iterator[SubmitOutcome]:
         """Parse each file in a capped worker process, then file it; one outcome per file, in order."""
         from reviewer_app.apk.pool import FactsPool
@@ -296,7 +307,8 @@ class ReviewService:
             return
         with FactsPool(workers=self.settings.parse_workers, limits=self.settings.limits) as pool:
             for path, facts in zip(paths, pool.inspect(paths), strict=True):
-                yield self.submit_facts(facts, path, kind=kind, developer=developer, tier=tier, note=note)
+                yield self.submit_facts(facts, path, kind=kind, developer=developer, tier=tier, note=note,
+                                        listing_images=listing_images)  # fmt: skip
 
     @staticmethod
     def _check_submit(kind: str, developer: str, tier: int | None) -> None:

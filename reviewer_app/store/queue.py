@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from reviewer_app.domain import (
     DeviceRun,
+    DeviceScreenshot,
     NotFound,
     QueueRow,
     RedFlag,
@@ -243,6 +244,15 @@ class QueueReads(StoreBase):
             device_runs=device_runs,
             previous_device_run=previous_runs[0] if previous_runs else None,
             device_job=device_job,
+            listing_images=tuple(
+                DeviceScreenshot(
+                    str(i.get("name", "")),
+                    str(i.get("sha256", "")),
+                    int(i.get("width") or 0),
+                    int(i.get("height") or 0),
+                )
+                for i in sub.listing_images or ()
+            ),
         )
 
     def approved_facts(self, package: str) -> dict[str, Any] | None:

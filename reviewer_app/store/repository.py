@@ -7,7 +7,7 @@ blocklist, recall cases), catalog.py (live apps and clone results), devices.py (
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from reviewer_app.domain import (
+    DeviceScreenshot,
     RedFlag,
 )
 from reviewer_app.store.catalog import CatalogWrites
@@ -62,6 +63,8 @@ class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, 
         package: str | None = None,
         red_flags: Sequence[RedFlag] = (),
         jobs: Sequence[str] = (),
+        listing: Sequence[DeviceScreenshot] = (),
+        listing_files: Mapping[str, bytes] | None = None,
     ) -> int:
         """File the APK in the blob store, then write developer, app, artifact and submission in one transaction
         with the package's `jobs` ("scan", "clones": workers pick them up as soon as this commits)."""
@@ -73,6 +76,8 @@ class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, 
             artifact_sha = self.blobs.put_file(apk_path, facts.get("sha256"))
             if icon_png:
                 icon_blob = self.blobs.put_bytes(icon_png)
+        for data in (listing_files or {}).values():
+            self.blobs.put_bytes(data)
         package = package or (facts or {}).get("package")
         for attempt in range(3):
             try:
@@ -95,6 +100,10 @@ class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, 
                         status="pending",
                         row_version=1,
                         red_flags=[flag.to_json() for flag in red_flags] or None,
+                        listing_images=[
+                            {"name": i.name, "sha256": i.sha256, "width": i.width, "height": i.height} for i in listing
+                        ]
+                        or None,
                     )
                     s.add(sub)
                     s.flush()

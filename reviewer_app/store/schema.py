@@ -124,6 +124,9 @@ class Submission(Base):
     # What must not be approved without a second look, found when it was filed ([RedFlag.to_json()], worst
     # first); evidence that arrives later adds to it. The queue shows how many.
     red_flags: Mapped[list | None] = mapped_column(JSON)
+    # The developer's store-listing images ([{name, sha256, width, height}], files in the blob store), to set
+    # beside the screenshots of real devices.
+    listing_images: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (
         CheckConstraint("kind IN ('new', 'update', 'metadata', 'sensitive')", name="kind_valid"),

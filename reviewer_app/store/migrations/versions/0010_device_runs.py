@@ -4,7 +4,7 @@ Revision ID: 0010
 Revises: 0009
 
 Each run belongs to an artifact; each device's result to a run; each screenshot (an image in the blob
-store) to a device's result.
+store) to a device's result. A submission keeps the developer's store-listing images beside them.
 """
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("submissions", sa.Column("listing_images", sa.JSON(), nullable=True))
     op.create_table(
         "device_runs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -94,3 +95,5 @@ def downgrade() -> None:
     op.drop_table("device_results")
     op.drop_index("ix_device_runs_artifact", table_name="device_runs")
     op.drop_table("device_runs")
+    with op.batch_alter_table("submissions") as batch:
+        batch.drop_column("listing_images")
