@@ -465,6 +465,20 @@ def test_what_is_not_a_png_is_left_out_with_a_message(adb_program, demo_apk, tmp
     assert png_size(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16) is None
 
 
+def test_screens_and_logcats_past_their_caps(adb_program, demo_apk, tmp_path):
+    phone = FakeDevice("emulator-5554", crash_in_monkey=True)
+    settings = CaptureSettings(events=50, throttle_ms=0, launch_wait_s=0, shot_interval_s=0, shots_after_launch=1,
+                               shots_after_monkey=0, max_screenshot_bytes=200, max_logcat_bytes=120)  # fmt: skip
+    with FakeAdbServer([phone], PACKAGE) as server:
+        out = capture(demo_apk, PACKAGE, tmp_path / "out", settings, server=server.address)
+    [entry] = manifest_of(out)["devices"]
+    assert entry["screenshots"] == [] and "screenshot 1: more than 200 bytes, left out" in entry["messages"]
+    assert "logcat: cut at 120 bytes" in entry["messages"]
+    assert len((out / entry["logcat"]).read_bytes()) == 120
+    # The crash is still known from the Monkey's own report when logcat was cut before it.
+    assert entry["crash"].splitlines()[0] == f"CRASH: {PACKAGE} (pid 4000)" and entry["outcome"] == "failure"
+
+
 def test_serials_asked_for_that_are_not_there_are_skipped(adb_program, demo_apk, tmp_path):
     phones = [FakeDevice("emulator-5554"), FakeDevice("0A1B", state="unauthorized")]
     with FakeAdbServer(phones, PACKAGE) as server:
