@@ -165,10 +165,14 @@ def package_of(service: Any, submission_id: int) -> tuple[str, str | None]:
 class DeviceJob:
     """Imports of results folders ("devices") and adb captures ("device_capture") as a worker's jobs."""
 
-    def __init__(self, store: Any, settings: Any = None, limits: ImageLimits | None = None) -> None:
+    def __init__(
+        self, store: Any, settings: Any = None, limits: ImageLimits | None = None,
+        capture_settings: CaptureSettings | None = None,
+    ) -> None:  # fmt: skip
         self.store = store
-        self.settings = settings  # config.DeviceSettings, for captures
+        self.settings = settings  # config.DeviceSettings: the adb server, the Monkey run
         self.limits = limits or ImageLimits()
+        self.capture_settings = capture_settings or CaptureSettings(**_capture_options(settings))
 
     def run(
         self,
@@ -205,7 +209,7 @@ class DeviceJob:
     ) -> str | None:  # fmt: skip
         settings = self.settings
         server = settings.server() if settings is not None else None
-        options = CaptureSettings(**_capture_options(settings))
+        options = self.capture_settings
         stop = threading.Event()
         error: str | None = None
         try:

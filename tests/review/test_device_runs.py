@@ -5,6 +5,7 @@ write what on PostgreSQL."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,41 @@ def test_who_may_write_device_runs_on_postgresql(tmp_path, pg_server):
         assert again.created_by == "adam"
     finally:
         team.close()
+
+
+def test_a_capture_on_adb_devices_is_a_job_with_progress_and_a_stop(team, tmp_path):
+    from reviewer_app.config import DeviceSettings
+    from reviewer_app.devices.adb import CaptureSettings
+    from reviewer_app.review import ReviewService
+    from reviewer_app.review.devices import DeviceJob, enqueue_capture
+    from tests.devices.fake_adb import FakeAdbServer, FakeDevice
+    from tests.corpus import need_tool
+
+    need_tool("adb", "adb")
+    (sid,) = submit_demo(team, "com.example.notes_1.apk")
+    alice = team["alice"]
+    assert enqueue_capture(alice, sid) is not None
+    assert alice.view(sid).detail.device_job == "queued"
+
+    phones = [FakeDevice("emulator-5554", qemu=True), FakeDevice("R58M41", model="SM-G960F", brand="samsung",
+                                                                 release="10", sdk="29", crash_in_monkey=True)]  # fmt: skip
+    worker = ReviewService(worker_settings(team), clock=team.clock)
+    try:
+        with FakeAdbServer(phones, "com.example.notes") as server:
+            settings = DeviceSettings(adb_server=f"{server.address[0]}:{server.address[1]}", capture=True)
+            fast = CaptureSettings(events=20, throttle_ms=0, launch_wait_s=0, shot_interval_s=0)
+            job = worker.store.take_job("wendy-test", team.clock(), timedelta(minutes=5), kinds=("device_capture",))
+            assert job is not None
+            assert DeviceJob(worker.store, settings, capture_settings=fast).run(
+                job, "wendy-test", team.clock, lambda: True
+            )
+    finally:
+        worker.close()
+    run = alice.view(sid).detail.device_runs[0]
+    assert run.source == "adb" and run.state == "done" and run.devices_total == 2
+    samsung = next(r for r in run.results if r.device == "SM-G960F")
+    assert samsung.crashed is True and "crash" in samsung.flags and samsung.os_version == "10"
+    emulator = next(r for r in run.results if r.virtual)
+    assert emulator.installed is True and emulator.launched is True and emulator.screenshots
+    assert all(not phone.installed for phone in phones)  # uninstalled from every phone
+    assert "device_crash" in {f.code for f in load_detail(alice, sid, claim=False).red_flags}
