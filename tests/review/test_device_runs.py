@@ -231,8 +231,8 @@ def test_a_capture_on_adb_devices_is_a_job_with_progress_and_a_stop(team, tmp_pa
     from reviewer_app.devices.adb import CaptureSettings
     from reviewer_app.review import ReviewService
     from reviewer_app.review.devices import DeviceJob, enqueue_capture
-    from tests.devices.fake_adb import FakeAdbServer, FakeDevice
     from tests.corpus import need_tool
+    from tests.devices.fake_adb import FakeAdbServer, FakeDevice
 
     need_tool("adb", "adb")
     (sid,) = submit_demo(team, "com.example.notes_1.apk")
