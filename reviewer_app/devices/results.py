@@ -163,3 +163,57 @@ def _following(lines: list[str], index: int, tag: str) -> list[str]:
         if len(found) >= MAX_STACK_LINES:
             break
     return found
+
+
+# What a logcat says of the package under test. Install failures are the package manager's codes; a launch is
+# the activity manager starting the package's process or drawing its first activity.
+INSTALL_FAILED = re.compile(r"\b(INSTALL_(?:PARSE_)?FAILED_[A-Z0-9_]+)")
+
+
+@dataclass(frozen=True)
+class LogcatEvidence:
+    installed: bool | None  # None: the logcat does not say
+    launched: bool | None
+    crashes: tuple[Crash, ...]
+    install_error: str | None = None  # the package manager's code ("INSTALL_FAILED_OLDER_SDK")
+
+
+def logcat_evidence(logcat: str, package: str | None) -> LogcatEvidence:
+    """Install, launch and crashes of `package` as a logcat shows them. Without a package only an install
+    failure and every crash can be told (the launch of which process would be the app's is unknown). A
+    launch proves the install, even after a failed attempt."""
+    failure = INSTALL_FAILED.search(logcat)
+    launched = None
+    if package:
+        name = re.escape(package)
+        if re.search(rf"Start proc \d+:{name}(?::[\w.]+)?/|Displayed {name}/", logcat):
+            launched = True
+    installed = True if launched else (False if failure else None)
+    error = failure.group(1) if failure and not launched else None
+    return LogcatEvidence(installed, launched, tuple(find_crashes(logcat, package)), error)
+
+
+def combine_junit(summaries: list[JUnitSummary]) -> JUnitSummary | None:
+    """One summary of several reports of a device (Test Lab writes one per shard or attempt)."""
+    if not summaries:
+        return None
+    return JUnitSummary(
+        tests=sum(s.tests for s in summaries),
+        failures=sum(s.failures for s in summaries),
+        errors=sum(s.errors for s in summaries),
+        skipped=sum(s.skipped for s in summaries),
+        flaky=sum(s.flaky for s in summaries),
+        messages=tuple(m for s in summaries for m in s.messages)[:20],
+    )
+
+
+def derive_outcome(
+    junit_outcome: str | None, installed: bool | None, launched: bool | None, crashed: bool | None
+) -> str:
+    """Test Lab's word for a device: a crash or a failed install is a failure whatever the tests said; else
+    the tests' outcome; without tests, success when the app installed and launched, else inconclusive."""
+    if crashed or installed is False:
+        return "failure"
+    if junit_outcome is not None:
+        return junit_outcome
+    return "success" if installed and launched else "inconclusive"

@@ -7,7 +7,10 @@ import pytest
 
 from reviewer_app.devices.results import (
     ResultsError,
+    combine_junit,
+    derive_outcome,
     find_crashes,
+    logcat_evidence,
     parse_device_folder,
     parse_junit,
     read_capped,
@@ -105,3 +108,46 @@ def test_files_are_read_within_a_cap(tmp_path):
         read_capped(big, 1024)
     with pytest.raises(ResultsError, match="missing"):
         read_capped(tmp_path / "missing", 10)
+
+
+def test_a_logcat_tells_install_launch_and_crashes_of_the_package():
+    started = logcat_evidence(LOGCAT_THREADTIME, "com.example.notes")
+    assert (started.installed, started.launched, started.install_error) == (True, True, None)
+    assert [c.process for c in started.crashes] == ["com.example.notes"]
+    displayed = "I ActivityTaskManager: Displayed com.example.notes/.MainActivity: +1s2ms\n"
+    assert logcat_evidence(displayed, "com.example.notes").launched is True
+    assert logcat_evidence(displayed, "com.example.note").launched is None  # a prefix is another package
+    remote = "I ActivityManager: Start proc 77:com.example.notes:sync/u0a1 for service {com.example.notes/.S}\n"
+    assert logcat_evidence(remote, "com.example.notes").launched is True
+    failed = "E adbd: Failure [INSTALL_FAILED_NO_MATCHING_ABIS: Failed to extract native libraries, res=-113]\n"
+    evidence = logcat_evidence(failed, "com.example.notes")
+    assert (evidence.installed, evidence.launched, evidence.install_error) == (
+        False,
+        None,
+        "INSTALL_FAILED_NO_MATCHING_ABIS",
+    )
+    retried = logcat_evidence(failed + displayed, "com.example.notes")  # a second attempt worked
+    assert (retried.installed, retried.launched, retried.install_error) == (True, True, None)
+    unknown = logcat_evidence(LOGCAT_THREADTIME, None)
+    assert (unknown.installed, unknown.launched, len(unknown.crashes)) == (None, None, 2)
+
+
+def test_outcomes_are_derived_in_test_labs_words():
+    assert derive_outcome("success", True, True, True) == "failure"  # a crash fails whatever the tests said
+    assert derive_outcome("flaky", False, None, None) == "failure"
+    assert derive_outcome("skipped", None, None, None) == "skipped"
+    assert derive_outcome(None, True, True, False) == "success"
+    assert derive_outcome(None, True, None, None) == "inconclusive"
+
+
+def test_several_reports_of_a_device_are_one_summary():
+    first = parse_junit(
+        b'<testsuite><testcase name="a"/><testcase name="b"><failure message="x"/></testcase></testsuite>'
+    )
+    second = parse_junit(
+        b'<testsuite><testcase name="c" flaky="true"/><testcase name="d"><skipped/></testcase></testsuite>'
+    )
+    both = combine_junit([first, second])
+    assert both is not None
+    assert (both.tests, both.failures, both.flaky, both.skipped, both.outcome) == (4, 1, 1, 1, "failure")
+    assert combine_junit([]) is None
