@@ -46,7 +46,7 @@ def blank_screen(path: Path, size=(540, 1170)) -> None:
     Image.new("RGB", size, (250, 250, 250)).save(path)
 
 
-def test_lab_folder(root: Path, devices: dict[str, tuple[str, list[int | None]]]) -> Path:
+def results_folder(root: Path, devices: dict[str, tuple[str, list[int | None]]]) -> Path:
     """A results folder as Test Lab writes it: `devices` maps a device folder name to (logcat, screens), a
     screen being a seed for an app screen or None for a blank one."""
     for name, (logcat, screens) in devices.items():
@@ -75,7 +75,7 @@ def worker_settings(team: Team) -> Settings:
 
 def test_an_imported_folder_is_filed_whole_with_its_red_flags(team, tmp_path):
     (sid,) = submit_demo(team, "com.example.notes_1.apk")
-    folder = test_lab_folder(tmp_path / "matrix", {
+    folder = results_folder(tmp_path / "matrix", {
         "walleye-28-en-portrait": (LOGCAT_FINE, [1, 2]),
         "starqlteue-26-zh_CN-portrait": (LOGCAT_CRASH, [1, None]),
     })  # fmt: skip
@@ -129,13 +129,13 @@ def test_screens_that_changed_since_the_approved_version_are_marked(team, tmp_pa
     (v1,) = submit_demo(team, "com.example.notes_1.apk")
     store = team.intake.store
     sha1 = store.detail(v1).artifact_sha256
-    import_folder(store, sha1, test_lab_folder(tmp_path / "v1", {"walleye-28-en-portrait": (LOGCAT_FINE, [1, 2])}),
+    import_folder(store, sha1, results_folder(tmp_path / "v1", {"walleye-28-en-portrait": (LOGCAT_FINE, [1, 2])}),
                   "com.example.notes", by="adam", now=team.clock())  # fmt: skip
     assert team["lena"].decide(v1, "approve").ok
 
     (v2,) = submit_demo(team, "com.example.notes_2.apk")
     sha2 = store.detail(v2).artifact_sha256
-    folder = test_lab_folder(tmp_path / "v2", {"walleye-28-en-portrait": (LOGCAT_FINE, [1, 7])})
+    folder = results_folder(tmp_path / "v2", {"walleye-28-en-portrait": (LOGCAT_FINE, [1, 7])})
     run = import_folder(store, sha2, folder, "com.example.notes", by="adam", now=team.clock())
     first, second = run.results[0].screenshots
     assert "changed_since_approved" not in first.flags
@@ -151,7 +151,7 @@ def test_cli_devices_import_prints_one_line_per_device(tmp_path):
     data = tmp_path / "data"
     run("submit", str(DEMO_APKS / "com.example.notes_1.apk"), "--kind", "new", "--developer", "Acme Apps",
         data_dir=data, check_rc=0)  # fmt: skip
-    folder = test_lab_folder(tmp_path / "results", {
+    folder = results_folder(tmp_path / "results", {
         "walleye-28-en-portrait": (LOGCAT_FINE, [1, 2, 3]),
         "starqlteue-26-zh_CN-portrait": (LOGCAT_CRASH, [None]),
     })  # fmt: skip
@@ -180,7 +180,7 @@ def test_cli_devices_import_prints_one_line_per_device(tmp_path):
 
 def test_a_worker_imports_a_folder_a_reviewer_asked_for(team, tmp_path):
     (sid,) = submit_demo(team, "com.example.notes_1.apk")
-    folder = test_lab_folder(tmp_path / "results", {"walleye-28-en-portrait": (LOGCAT_FINE, [1])})
+    folder = results_folder(tmp_path / "results", {"walleye-28-en-portrait": (LOGCAT_FINE, [1])})
     alice = team["alice"]
     assert enqueue_import(alice, sid, str(folder)) is not None
     assert alice.view(sid).detail.device_job == "queued"
@@ -210,7 +210,7 @@ def test_who_may_write_device_runs_on_postgresql(tmp_path, pg_server):
     team = Team("postgresql", tmp_path, Clock(datetime.now(UTC)), pg_server)
     try:
         (sid,) = submit_demo(team, "com.example.notes_1.apk")
-        folder = test_lab_folder(tmp_path / "results", {"walleye-28-en-portrait": (LOGCAT_FINE, [1])})
+        folder = results_folder(tmp_path / "results", {"walleye-28-en-portrait": (LOGCAT_FINE, [1])})
         sha = team.intake.store.detail(sid).artifact_sha256
         with pytest.raises(PermissionDenied):  # a reviewer asks a worker; the worker files it
             import_folder(team["alice"].store, sha, folder, "com.example.notes", by="alice", now=team.clock())
