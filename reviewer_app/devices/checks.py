@@ -103,6 +103,10 @@ def _clip(margin: float) -> float:
 
 def work_image(image: Image.Image) -> Image.Image:
     """The screen as RGB at WORK_SIDE on its short side, the scale every threshold here was measured at."""
+    if image.mode.startswith(("I", "F")):  # 16 or 32 bits a pixel: scaled to 8, not clipped to white
+        values = np.asarray(image, dtype=np.float64)
+        scale = 255 / 65535 if values.max(initial=0) > 255 else 1.0
+        image = Image.fromarray(np.clip(values * scale, 0, 255).astype(np.uint8))
     if image.mode not in ("RGB", "RGBA", "L"):
         image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
     scale = WORK_SIDE / min(image.size)

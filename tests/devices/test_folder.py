@@ -10,8 +10,11 @@ import struct
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
+from reviewer_app.devices.checks import CHANGE_THRESHOLD, hamming
 from reviewer_app.devices.folder import natural_key, read_results, step_of
 from reviewer_app.devices.images import ImageLimits
 from reviewer_app.devices.results import ResultsError
@@ -309,22 +312,25 @@ def _folder(path: Path) -> Path:
     return path.parents[1] if path.name == "x" else path
 
 
-def test_webp_bmp_and_gif_are_kept_as_png_and_jpeg_as_it_came(tmp_path):
+def test_webp_bmp_and_gif_are_kept_as_png_and_jpeg_and_png_as_they_came(tmp_path):
     image = screens.draw(SMALL, "portrait", "cards")
     jpeg = screens.encoded(image, "JPEG", quality=85)
+    grey16 = screens.encoded(Image.fromarray(np.asarray(image.convert("L")).astype(np.uint16) * 257), "PNG")
     root = tmp_path / "run"
     device_folder(root, "walleye-28-en-portrait", {
         "1.webp": screens.encoded(image, "WEBP", quality=80), "2.jpg": jpeg,
         "3.png": screens.encoded(image.convert("P"), "GIF"),  # a GIF named .png: read by what it is
-        "4.jpeg": screens.encoded(image, "BMP"),
+        "4.jpeg": screens.encoded(image, "BMP"), "5.png": grey16,  # 16 bits a pixel: scaled, not clipped
     })  # fmt: skip
     run = read_results(root)
     shots = run.results[0].screenshots
-    assert [(s.name, s.width, s.height) for s in shots] == [(n, 720, 1280) for n in ("1.webp", "2.jpg", "3.png",
-                                                                                      "4.jpeg")]  # fmt: skip
+    assert [(s.name, s.width, s.height, s.flags) for s in shots] == [
+        (n, 720, 1280, ()) for n in ("1.webp", "2.jpg", "3.png", "4.jpeg", "5.png")]  # fmt: skip
     kept = [run.files[s.sha256] for s in shots]
-    assert [bytes(k[:4]) for k in kept] == [b"\x89PNG", b"\xff\xd8\xff\xe0", b"\x89PNG", b"\x89PNG"]
-    assert kept[1] == jpeg
+    assert [bytes(k[:4]) for k in kept] == [b"\x89PNG", b"\xff\xd8\xff\xe0", b"\x89PNG", b"\x89PNG", b"\x89PNG"]
+    assert (kept[1], kept[4]) == (jpeg, grey16)
+    # One screen in five encodings: never far enough apart to count as changed.
+    assert max(hamming(a.phash, b.phash) for a in shots for b in shots) <= CHANGE_THRESHOLD
 
 
 def test_step_and_order_helpers():
