@@ -95,5 +95,4 @@ def downgrade() -> None:
     op.drop_table("device_results")
     op.drop_index("ix_device_runs_artifact", table_name="device_runs")
     op.drop_table("device_runs")
-    with op.batch_alter_table("submissions") as batch:
-        batch.drop_column("listing_images")
+    op.drop_column("submissions", "listing_images")
