@@ -172,6 +172,10 @@ class Audit(Base):
     audited_at: Mapped[datetime] = mapped_column(UTCDateTime)
     outcome: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
+    # The auditor's own verdict and reasons, recorded before the original was shown (blind re-review); what
+    # agreement and Cohen's kappa are computed from. NULL for audits recorded before they were kept.
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    reason_codes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (CheckConstraint("outcome IN ('agree', 'disagree')", name="outcome_valid"),)
 

@@ -4,7 +4,8 @@ Revision ID: 0010
 Revises: 0009
 
 Each run belongs to an artifact; each device's result to a run; each screenshot (an image in the blob
-store) to a device's result. A submission keeps the developer's store-listing images beside them.
+store) to a device's result. A submission keeps the developer's store-listing images beside them; an audit
+keeps the auditor's own verdict and reasons (for agreement and Cohen's kappa).
 """
 
 import sqlalchemy as sa
@@ -18,6 +19,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("submissions", sa.Column("listing_images", sa.JSON(), nullable=True))
+    op.add_column("audits", sa.Column("verdict", sa.String(length=16), nullable=True))
+    op.add_column("audits", sa.Column("reason_codes", sa.JSON(), nullable=True))
     op.create_table(
         "device_runs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -96,3 +99,5 @@ def downgrade() -> None:
     op.drop_index("ix_device_runs_artifact", table_name="device_runs")
     op.drop_table("device_runs")
     op.drop_column("submissions", "listing_images")
+    op.drop_column("audits", "reason_codes")
+    op.drop_column("audits", "verdict")
