@@ -16,8 +16,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections import OrderedDict, deque
+from typing import NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QThread, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
@@ -28,12 +28,11 @@ MAX_PIXELS = 50_000_000  # a phone or tablet screenshot is under 10 million
 ALLOCATION_LIMIT_MB = 256  # what QImageReader may allocate for one image
 THUMB_CACHE_BYTES = 96 * 1024 * 1024  # about 1,200 thumbnails
 FULL_CACHE_BYTES = 160 * 1024 * 1024  # about 16 full phone screenshots
-URGENT, NORMAL = 10, 0  # pool priorities: a full image the reviewer asked for comes before thumbnails
 
 
-@dataclass(frozen=True)
-class ImageKey:
-    """One decoded form of one file: its thumbnail (`full` false) or the whole image."""
+class ImageKey(NamedTuple):
+    """One decoded form of one file: its thumbnail (`full` false) or the whole image. (A tuple: hundreds
+    are hashed while a run is shown.)"""
 
     path: str
     full: bool = False
@@ -122,9 +121,40 @@ class PixmapCache:
 class _Relay(QObject):
     """Carries results from the pool threads to the GUI thread (it lives there, so delivery is queued).
 
-    It has no parent: the tasks hold it, so it outlives any task still running when the panel goes away."""
+    It has no parent: the work queue holds it, so it outlives any decode still running when the panel
+    goes away."""
 
     sig_decoded = Signal(int, object, object)  # generation, ImageKey, QImage or the reason it failed (str)
+
+
+class _WorkQueue:
+    """The decodes asked for, in order (full images the reviewer opened first), shared by the GUI thread
+    that adds to it and the pool tasks that drain it: a few tasks in the pool, never one per image."""
+
+    def __init__(self, relay: _Relay) -> None:
+        self.relay = relay
+        self.lock = threading.Lock()
+        self.items: deque[tuple[int, ImageKey, QSize | None]] = deque()
+        self.generation = 0
+        self.workers = 0
+
+    def drain(self) -> None:
+        """Run on a pool thread: decode until nothing is left, skipping what an earlier owner asked for."""
+        while True:
+            with self.lock:
+                if not self.items:
+                    self.workers -= 1
+                    return
+                generation, key, box = self.items.popleft()
+                stale = generation != self.generation
+            if stale:
+                continue
+            try:
+                result: QImage | str = decode_image(key.path, box)
+            except Exception as exc:  # a decoder's surprise is this image's problem, not the pool's
+                result = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            with contextlib.suppress(RuntimeError):  # the application is closing
+                self.relay.sig_decoded.emit(generation, key, result)
 
 
 class ImageLoader(QObject):
@@ -147,14 +177,13 @@ class ImageLoader(QObject):
         self._errors: dict[ImageKey, str] = {}
         self._pending: set[ImageKey] = set()
         self._owner: object = None
-        self._generation = 0
-        self._generation_lock = threading.Lock()
         self.dropped = 0  # results that came in for an owner no longer on show
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(threads if threads is not None else default_threads())
         self.pool.setThreadPriority(QThread.Priority.LowPriority)
         self._relay = _Relay()
         self._relay.sig_decoded.connect(self._on_decoded, Qt.ConnectionType.QueuedConnection)
+        self._queue = _WorkQueue(self._relay)
 
     # -- asking ----------------------------------------------------------------------------------
 
@@ -164,15 +193,16 @@ class ImageLoader(QObject):
         if owner == self._owner:
             return
         self._owner = owner
-        with self._generation_lock:
-            self._generation += 1
+        with self._queue.lock:
+            self._queue.generation += 1
         self.cancel_queued()
         self._errors.clear()
 
     def cancel_queued(self) -> None:
         """Drop the decodes not started yet (nothing on show needs them now); those under way still land
         in the cache, since they are for the same owner."""
-        self.pool.clear()
+        with self._queue.lock:
+            self._queue.items.clear()
         self._pending.clear()
 
     def thumbnail(self, path: str) -> QPixmap | None:
@@ -190,34 +220,28 @@ class ImageLoader(QObject):
         return self._errors.get(key)
 
     def request(self, key: ImageKey) -> None:
-        """Decode `key` on the pool unless it is cached, failed or on its way."""
+        """Decode `key` on the pool unless it is cached, failed or on its way; a full image before the
+        thumbnails still waiting."""
         if key in self._pending or key in self._errors or self._cache(key.full).get(key) is not None:
             return
         self._pending.add(key)
-        generation = self._generation
-        box = None if key.full else QSize(self.thumb_size)
-        relay, current = self._relay, self.current_generation
-
-        def task() -> None:
-            if current() != generation:  # asked for a submission no longer on show: not worth decoding
-                return
-            try:
-                result: QImage | str = decode_image(key.path, box)
-            except Exception as exc:  # a decoder's surprise is this image's problem, not the pool's
-                result = f"{type(exc).__name__}: {exc}".splitlines()[0]
-            with contextlib.suppress(RuntimeError):  # the application is closing
-                relay.sig_decoded.emit(generation, key, result)
-
-        self.pool.start(task, URGENT if key.full else NORMAL)
+        queue = self._queue
+        with queue.lock:
+            item = (queue.generation, key, None if key.full else QSize(self.thumb_size))
+            if key.full:
+                queue.items.appendleft(item)
+            else:
+                queue.items.append(item)
+            start = queue.workers < self.pool.maxThreadCount()
+            if start:
+                queue.workers += 1
+        if start:
+            self.pool.start(queue.drain)
 
     @property
     def busy(self) -> bool:
         """Decodes asked for the current owner have not all come in."""
         return bool(self._pending)
-
-    def current_generation(self) -> int:
-        with self._generation_lock:
-            return self._generation
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         """Drop what is queued and wait for the decodes under way (when the panel goes away)."""
@@ -236,7 +260,7 @@ class ImageLoader(QObject):
         return self.full_images if full else self.thumbnails
 
     def _on_decoded(self, generation: int, key: ImageKey, result: object) -> None:
-        if generation != self._generation:
+        if generation != self._queue.generation:
             self.dropped += 1
             return
         self._pending.discard(key)
@@ -249,5 +273,7 @@ class ImageLoader(QObject):
 
 
 def default_threads() -> int:
-    """A core for the GUI thread, the others for decoding (at least two, at most four)."""
-    return max(2, min(4, QThread.idealThreadCount() - 1))
+    """A core for the GUI thread, the others for decoding (at least one, at most four): on two cores, a
+    second decoding thread makes the thumbnails come a little sooner and the GUI thread's paints twice as
+    slow (bench/device_panel.py)."""
+    return max(1, min(4, QThread.idealThreadCount() - 1))
