@@ -22,15 +22,18 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionFocusRect,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -52,6 +55,7 @@ from reviewer_app.ui.evidence.device_models import (
 SEVERE_BADGE = QColor("#c62828")
 LOOK_BADGE = QColor("#b26a00")
 LISTING_BADGE = QColor("#1565c0")
+FRAME_COLOR = QColor("#b0b6bb")
 LABEL_LINES = 2
 
 
@@ -64,6 +68,7 @@ class GalleryModel(QAbstractListModel):
         super().__init__(parent)
         self.loader = loader
         self._entries: list[GalleryEntry] = []
+        self._labels: list[str] = []
         self._rows_of_path: dict[str, list[int]] = {}
         self._changed: set[int] = set()
         self._outstanding: set[str] = set()  # files whose thumbnail has not come in
@@ -79,6 +84,7 @@ class GalleryModel(QAbstractListModel):
     def set_entries(self, entries: Sequence[GalleryEntry]) -> None:
         self.beginResetModel()
         self._entries = list(entries)
+        self._labels = [entry_label(entry) for entry in self._entries]
         self._rows_of_path = {}
         for row, entry in enumerate(self._entries):
             if entry.path:
@@ -115,7 +121,7 @@ class GalleryModel(QAbstractListModel):
             return None
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return entry_label(entry)
+            return self._labels[index.row()]
         if role == Qt.ItemDataRole.DecorationRole:
             return self._pixmap(entry)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -217,47 +223,80 @@ class GalleryFilter(QSortFilterProxyModel):
 
 
 class ThumbnailDelegate(QStyledItemDelegate):
-    """The default icon-and-text cell, with a badge over the image naming a screenshot's flags (red for a
-    blank screen or a crash dialog, amber for a difference) or marking a store-listing image.
+    """A thumbnail in a thin frame (a blank white screen is still a screen), its two lines of label under
+    it, and a badge on its corner naming a screenshot's flags (red for a blank screen or a crash dialog,
+    amber for a difference) or marking a store-listing image.
 
-    Every cell has the size of a full thumbnail box, whatever the image's own size (a placeholder, a
-    landscape listing image), so that the grid does not change as thumbnails come in."""
+    Painted here rather than by the style: every cell has the size of a full thumbnail box whatever the
+    image's own size (a placeholder, a landscape listing image), so the grid does not move as thumbnails
+    come in, and a repaint of dozens of cells stays cheap."""
 
     def __init__(self, thumb_size: QSize, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.thumb_size = QSize(thumb_size)
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        super().initStyleOption(option, index)
-        option.decorationSize = QSize(self.thumb_size)
-
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         line = option.fontMetrics.lineSpacing()
-        return QSize(self.thumb_size.width() + 20, self.thumb_size.height() + LABEL_LINES * line + 8)
+        return QSize(self.thumb_size.width() + 20, self.thumb_size.height() + LABEL_LINES * line + 10)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        super().paint(painter, option, index)
-        entry = index.data(EntryRole)
-        if not isinstance(entry, GalleryEntry):
-            return
-        if entry.kind == "listing":
-            text, color = self.tr("listing"), LISTING_BADGE
-        elif entry.flags:
-            names = [device_flag_name(flag) for flag in entry.flags]
-            text = names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}"
-            color = SEVERE_BADGE if any(flag in SEVERE_FLAGS for flag in entry.flags) else LOOK_BADGE
-        else:
-            return
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        rect = option.rect
+        box = QRect(rect.left() + (rect.width() - self.thumb_size.width()) // 2, rect.top() + 4,
+                    self.thumb_size.width(), self.thumb_size.height())  # fmt: skip
         painter.save()
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        image = box
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            size = pixmap.size().boundedTo(box.size())
+            image = QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter, size, box)
+            painter.drawPixmap(image, pixmap)
+            painter.setPen(FRAME_COLOR)
+            painter.drawRect(image.adjusted(-1, -1, 0, 0))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(
+            option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        )
+        metrics = option.fontMetrics
+        top = box.bottom() + 4
+        for line in str(index.data(Qt.ItemDataRole.DisplayRole) or "").split("\n")[:LABEL_LINES]:
+            text = metrics.elidedText(line, Qt.TextElideMode.ElideMiddle, rect.width() - 4)
+            painter.drawText(QRect(rect.left() + 2, top, rect.width() - 4, metrics.lineSpacing()),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)  # fmt: skip
+            top += metrics.lineSpacing()
+        entry = index.data(EntryRole)
+        badge = self._badge(entry) if isinstance(entry, GalleryEntry) else None
+        if badge is not None:
+            self._draw_badge(painter, option, image, *badge)
+        painter.restore()
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            focus = QStyleOptionFocusRect()
+            focus.rect, focus.state, focus.palette = rect, option.state, option.palette
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, focus, painter, widget)
+
+    def _badge(self, entry: GalleryEntry) -> tuple[str, QColor] | None:
+        if entry.kind == "listing":
+            return self.tr("listing"), LISTING_BADGE
+        if not entry.flags:
+            return None
+        names = [device_flag_name(flag) for flag in entry.flags]
+        text = names[0] if len(names) == 1 else f"{names[0]} +{len(names) - 1}"
+        return text, SEVERE_BADGE if any(flag in SEVERE_FLAGS for flag in entry.flags) else LOOK_BADGE
+
+    @staticmethod
+    def _draw_badge(painter: QPainter, option: QStyleOptionViewItem, image: QRect, text: str, color: QColor) -> None:
         font = QFont(option.font)
         font.setPointSizeF(max(font.pointSizeF() * 0.8, 6.0))
         font.setBold(True)
         painter.setFont(font)
         metrics = painter.fontMetrics()
         width = min(metrics.horizontalAdvance(text) + 8, option.rect.width() - 4)
-        badge = QRect(option.rect.left() + 2, option.rect.top() + 2, width, metrics.height() + 2)
+        left = max(option.rect.left() + 2, image.left() - 4)
+        badge = QRect(left, image.top() + 2, width, metrics.height() + 2)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
@@ -265,7 +304,6 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.setPen(QColor("white"))
         elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, badge.width() - 6)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, elided)
-        painter.restore()
 
 
 class DeviceGallery(QWidget):

@@ -334,13 +334,25 @@ class DeviceMatrixModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[int, Any]] = []
+        self._cells: list[list[tuple[str, QBrush | None, QFont | None]]] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_results(self, results: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = flagged_first(results)
+        # What a paint asks of every visible cell, worked out once: a view asks again on every repaint.
+        self._cells = [self._paint_cells(result) for _index, result in self._rows]
         self.endResetModel()
+
+    def _paint_cells(self, result: Any) -> list[tuple[str, QBrush | None, QFont | None]]:
+        severe = any(flag in SEVERE_FLAGS for flag in result.flags)
+        cells = []
+        for column in range(len(self.HEADERS)):
+            color = self._color(result, column)
+            font = self._bold if severe and column in (COL_DEVICE, COL_FLAGS) else None
+            cells.append((self._text(result, column), QBrush(color) if color is not None else None, font))
+        return cells
 
     def result(self, row: int) -> Any:
         return self._rows[row][1] if 0 <= row < len(self._rows) else None
@@ -368,27 +380,25 @@ class DeviceMatrixModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._rows) or not 0 <= column < len(self.HEADERS):
             return None
-        device_index, result = self._rows[index.row()]
-        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[row][column][0]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._cells[row][column][1]
+        if role == Qt.ItemDataRole.FontRole:
+            return self._cells[row][column][2]
+        device_index, result = self._rows[row]
         if role == ResultRole:
             return result
         if role == DeviceIndexRole:
             return device_index
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(result, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self._text(result, column)
+            text = self._cells[row][column][0]
             return tr("DeviceMatrix", "not known") if text == "—" else text
         if role == SortRole:
             return self._sort_key(device_index, result, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            color = self._color(result, column)
-            return QBrush(color) if color is not None else None
-        if role == Qt.ItemDataRole.FontRole:
-            severe = any(flag in SEVERE_FLAGS for flag in result.flags)
-            return self._bold if severe and column in (COL_DEVICE, COL_FLAGS) else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(result)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SCREENSHOTS:

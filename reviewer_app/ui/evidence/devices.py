@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +48,7 @@ from reviewer_app.ui.evidence.device_gallery import DeviceGallery
 from reviewer_app.ui.evidence.device_images import ImageLoader
 from reviewer_app.ui.evidence.device_models import (
     COL_DEVICE,
+    COL_FLAGS,
     DeviceIndexRole,
     DeviceMatrixModel,
     GalleryEntry,
@@ -110,6 +111,7 @@ class DevicesPanel(EvidencePanel):
         self.setObjectName("devicesPanel")
         self._runs: tuple[Any, ...] = ()
         self._kept: KeptView | None = None
+        self._natural_widths: list[int] = []  # of the matrix's columns, for the rows on show
         self.loader = ImageLoader(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
@@ -133,11 +135,11 @@ class DevicesPanel(EvidencePanel):
         self.run_selector.setObjectName("deviceRunSelector")
         self.run_selector.setAccessibleName(self.tr("Device run on show"))
         self.run_selector.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.run_selector.setMinimumContentsLength(16)
+        self.run_selector.setMinimumContentsLength(8)
         self.run_selector.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.run_caption.setBuddy(self.run_selector)
         self.run_selector.currentIndexChanged.connect(self._on_run_chosen)
-        controls.addWidget(self.run_selector)
+        controls.addWidget(self.run_selector, 3)
         self.progress_label = QLabel(self)
         self.progress_label.setObjectName("deviceProgressText")
         controls.addWidget(self.progress_label)
@@ -222,6 +224,11 @@ class DevicesPanel(EvidencePanel):
         layout.addStretch(0)  # takes the room when there is nothing to show below the controls
         self.setFocusProxy(self.matrix)
 
+        self.empty_timer = QTimer(self)
+        self.empty_timer.setSingleShot(True)
+        self.empty_timer.setInterval(0)
+        self.empty_timer.timeout.connect(self._hide_if_empty)
+
         self.retry_timer = QTimer(self)
         self.retry_timer.setSingleShot(True)
         self.retry_timer.setInterval(RETRY_MS)
@@ -293,15 +300,22 @@ class DevicesPanel(EvidencePanel):
         self.run_selector.clear()
         self.run_selector.blockSignals(False)
         for widget in (self.state_label, self.error_label, self.run_caption, self.run_selector, self.info_label,
-                       self.progress_label, self.progress_bar, self.warnings_toggle, self.warnings_label, self.splitter,
+                       self.progress_label, self.progress_bar, self.warnings_toggle, self.warnings_label,
                        self.stop_button, self.import_button, self.capture_button):  # fmt: skip
             widget.hide()
+        # The window clears a panel and shows the next submission at once: hiding the matrix and the
+        # gallery only to show them again would lay out and polish them twice. Hidden later, if still empty.
+        self.empty_timer.start()
         self.matrix_model.set_results(())
         self.details.clear()
         self.gallery.set_device(None)
         self.gallery.set_entries(())
         self.compare.clear()
         self.views.setCurrentIndex(0)
+
+    def _hide_if_empty(self) -> None:
+        if self.detail is None:
+            self.splitter.hide()
 
     def _remember(self) -> None:
         """What the reviewer was looking at, for when the same submission is shown again (the window clears
@@ -478,21 +492,38 @@ class DevicesPanel(EvidencePanel):
         self.warnings_label.setVisible(shown and bool(self.warnings_label.text()))
 
     def _fit_columns(self) -> None:
-        """Each column as wide as its widest text (not the room a sort arrow would take on every one), the
-        device's at most DEVICE_WIDTH: the flags, last, keep what is left, even at 1280 pixels wide."""
+        """Each column as wide as its widest text (not the room a sort arrow would take on every one)."""
         table, model = self.matrix, self.matrix_model
-        header = table.horizontalHeader()
         bold_font = QFont(table.font())
         bold_font.setBold(True)
-        cell, bold = table.fontMetrics(), QFontMetrics(bold_font)
-        heading = header.fontMetrics()
-        for column in range(model.columnCount() - 1):
+        cell, bold, heading = table.fontMetrics(), QFontMetrics(bold_font), table.horizontalHeader().fontMetrics()
+        self._natural_widths = []
+        for column in range(model.columnCount()):
             width = heading.horizontalAdvance(str(model.headerData(column, Qt.Orientation.Horizontal))) + 14
             for row in range(model.rowCount()):
                 index = model.index(row, column)
                 metrics = bold if index.data(Qt.ItemDataRole.FontRole) is not None else cell
                 width = max(width, metrics.horizontalAdvance(str(index.data() or "")) + 12)
-            header.resizeSection(column, min(width, DEVICE_WIDTH) if column == COL_DEVICE else width)
+            self._natural_widths.append(width)
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """The device's name gets what the flags (last, stretched) do not need, never less than DEVICE_WIDTH
+        (longer names are elided; the tooltip has them): at 1280 pixels wide every column is in view."""
+        widths = self._natural_widths
+        if len(widths) != self.matrix_model.columnCount():
+            return
+        header = self.matrix.horizontalHeader()
+        others = sum(w for column, w in enumerate(widths) if column not in (COL_DEVICE, COL_FLAGS))
+        room = self.matrix.viewport().width() - others - widths[COL_FLAGS]
+        header.resizeSection(COL_DEVICE, min(widths[COL_DEVICE], max(DEVICE_WIDTH, room)))
+        for column, width in enumerate(widths):
+            if column not in (COL_DEVICE, COL_FLAGS):
+                header.resizeSection(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._share_width()
 
     def _fit_splitter(self) -> None:
         """A row of thumbnails (or the two screenshots) first; the crash text a few lines; the matrix as
@@ -500,7 +531,8 @@ class DevicesPanel(EvidencePanel):
         table = self.matrix
         total = sum(self.splitter.sizes()) or self.splitter.height() or 480
         row_height = max(table.verticalHeader().defaultSectionSize(), 1)
-        chrome = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + 2
+        header = table.horizontalHeader()
+        chrome = max(header.height(), header.sizeHint().height()) + 2 * table.frameWidth() + 4
         line = self.details.fontMetrics().lineSpacing()
         details = 0 if self.details.isHidden() else 5 * line + 2 * self.details.frameWidth() + 8
         details += self.details.horizontalScrollBar().sizeHint().height() if details else 0
