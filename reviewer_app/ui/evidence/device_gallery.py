@@ -252,7 +252,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         pixmap = index.data(Qt.ItemDataRole.DecorationRole)
         image = box
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            size = pixmap.size().boundedTo(box.size())
+            size = pixmap.deviceIndependentSize().toSize().boundedTo(box.size())
             image = QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter, size, box)
             painter.drawPixmap(image, pixmap)
             painter.setPen(FRAME_COLOR)
@@ -327,6 +327,7 @@ class DeviceGallery(QWidget):
         self.scope_label = QLabel(self)
         self.scope_label.setObjectName("galleryScope")
         self.scope_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.scope_label.setWordWrap(True)  # never what keeps the panel from getting narrower
         bar.addWidget(self.scope_label, 1)
         self.all_button = QPushButton(self.tr("All devices"), self)
         self.all_button.setObjectName("allDevices")

@@ -14,13 +14,14 @@ does not decode gives a one-line reason for that image and nothing else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 from collections import OrderedDict, deque
 from typing import NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QThread, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap
 
 THUMB_SIZE = QSize(72, 156)  # the box a thumbnail fits in (phone screens are about 1:2.2)
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -184,6 +185,15 @@ class ImageLoader(QObject):
         self._relay = _Relay()
         self._relay.sig_decoded.connect(self._on_decoded, Qt.ConnectionType.QueuedConnection)
         self._queue = _WorkQueue(self._relay)
+        # Thumbnails at the screen's pixel density, so they are sharp on a high-DPI screen too.
+        screen = QGuiApplication.primaryScreen()
+        self.pixel_ratio = max(screen.devicePixelRatio() if screen is not None else 1.0, 1.0)
+        # No decode may still run while Python shuts down: stop when the panel goes or the application quits.
+        stop = functools.partial(_stop, self._queue, self.pool)
+        self.destroyed.connect(stop)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(stop)
 
     # -- asking ----------------------------------------------------------------------------------
 
@@ -227,7 +237,8 @@ class ImageLoader(QObject):
         self._pending.add(key)
         queue = self._queue
         with queue.lock:
-            item = (queue.generation, key, None if key.full else QSize(self.thumb_size))
+            box = None if key.full else QSize(self.thumb_size) * self.pixel_ratio
+            item = (queue.generation, key, box)
             if key.full:
                 queue.items.appendleft(item)
             else:
@@ -265,11 +276,23 @@ class ImageLoader(QObject):
             return
         self._pending.discard(key)
         if isinstance(result, QImage):
-            self._cache(key.full).put(key, QPixmap.fromImage(result))
+            pixmap = QPixmap.fromImage(result)
+            if not key.full:
+                pixmap.setDevicePixelRatio(self.pixel_ratio)
+            self._cache(key.full).put(key, pixmap)
             self.sig_ready.emit(key)
         else:
             self._errors[key] = str(result)
             self.sig_failed.emit(key, str(result))
+
+
+def _stop(queue: _WorkQueue, pool: QThreadPool, *_args: object) -> None:
+    """Nothing more to decode; wait for what is being decoded."""
+    with queue.lock:
+        queue.items.clear()
+        queue.generation += 1
+    with contextlib.suppress(RuntimeError):  # at exit the pool itself may be gone already
+        pool.waitForDone(5000)
 
 
 def default_threads() -> int:

@@ -129,15 +129,13 @@ class DevicesPanel(EvidencePanel):
 
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
-        self.run_caption = QLabel(self.tr("Run:"), self)
-        controls.addWidget(self.run_caption)
         self.run_selector = QComboBox(self)
         self.run_selector.setObjectName("deviceRunSelector")
         self.run_selector.setAccessibleName(self.tr("Device run on show"))
         self.run_selector.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.run_selector.setMinimumContentsLength(8)
+        self.run_selector.setMinimumContentsLength(4)
+        self.run_selector.setToolTip(self.tr("The device run on show"))
         self.run_selector.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.run_caption.setBuddy(self.run_selector)
         self.run_selector.currentIndexChanged.connect(self._on_run_chosen)
         controls.addWidget(self.run_selector, 3)
         self.progress_label = QLabel(self)
@@ -299,7 +297,7 @@ class DevicesPanel(EvidencePanel):
         self.run_selector.blockSignals(True)
         self.run_selector.clear()
         self.run_selector.blockSignals(False)
-        for widget in (self.state_label, self.error_label, self.run_caption, self.run_selector, self.info_label,
+        for widget in (self.state_label, self.error_label, self.run_selector, self.info_label,
                        self.progress_label, self.progress_bar, self.warnings_toggle, self.warnings_label,
                        self.stop_button, self.import_button, self.capture_button):  # fmt: skip
             widget.hide()
@@ -354,7 +352,6 @@ class DevicesPanel(EvidencePanel):
         self.run_selector.setCurrentIndex(keep)
         self.run_selector.blockSignals(False)
         several = len(self._runs) > 1
-        self.run_caption.setVisible(several)
         self.run_selector.setVisible(several)
         self._show_run(self._runs[keep])
         if kept is not None:
@@ -399,18 +396,19 @@ class DevicesPanel(EvidencePanel):
     def _show_buttons(self) -> None:
         if self.detail is None:
             return
+        """Import and capture while nothing waits or runs for the package; Stop, in their place, while
+        something does."""
         has_package = self.detail.view.detail.artifact_sha256 is not None
         busy = self._busy()
         self.stop_button.setVisible(has_package and busy)
         self.stop_button.setEnabled(busy)
         for button in (self.import_button, self.capture_button):
-            button.setVisible(has_package)
+            button.setVisible(has_package and not busy)
             button.setEnabled(has_package and not busy)
-        why = self.tr("A run of this package is already waiting or running.") if busy else ""
-        self.import_button.setToolTip(why or self.tr("Ask a worker to import a device cloud's results folder "
-                                                     "(Firebase Test Lab's layout, or a manifest)."))  # fmt: skip
-        self.capture_button.setToolTip(why or self.tr("Ask a worker to install, start and screenshot the package "
-                                                      "on every device connected to it."))  # fmt: skip
+        self.import_button.setToolTip(self.tr("Ask a worker to import a device cloud's results folder "
+                                              "(Firebase Test Lab's layout, or a manifest)."))  # fmt: skip
+        self.capture_button.setToolTip(self.tr("Ask a worker to install, start and screenshot the package "
+                                               "on every device connected to it."))  # fmt: skip
 
     def _run_title(self, run: Any, latest: bool) -> str:
         source = source_name(run.source)
