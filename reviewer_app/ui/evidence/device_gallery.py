@@ -421,11 +421,14 @@ class DeviceGallery(QWidget):
         if filtered:
             mine = [e for e in shots if e.device_index == self.filter.device_index]
             text = self.tr("%1: %n screenshot(s)", "", len(mine)).replace("%1", self._device_name)
-        else:
+        elif shots:
             devices = len({e.device_index for e in shots})
             text = self.tr("%n screenshot(s)", "", len(shots)) + " · " + self.tr("%n device(s)", "", devices)
+        else:
+            text = ""
         if listings:
-            text += " · " + self.tr("%n store-listing image(s)", "", listings)
+            listing_text = self.tr("%n store-listing image(s)", "", listings)
+            text = f"{text} · {listing_text}" if text else listing_text
         self.scope_label.setText(text if entries else "")
         self.all_button.setVisible(filtered)
         shown = self.filter.rowCount()

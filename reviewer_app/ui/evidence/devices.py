@@ -429,6 +429,7 @@ class DevicesPanel(EvidencePanel):
 
     def _show_run(self, run: Any) -> None:
         """The progress, error, warnings, matrix and gallery of one run."""
+        self.run_selector.setToolTip(self.run_selector.currentText())
         results = tuple(run.results)
         if run.state == "running":
             total = max(int(run.devices_total or 0), len(results))
