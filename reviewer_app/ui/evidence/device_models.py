@@ -142,6 +142,29 @@ def device_details(result: Any) -> str:
     return "\n".join(lines)
 
 
+SOURCE_NAMES = {
+    "test_lab": QT_TRANSLATE_NOOP("DeviceSources", "Test Lab results"),
+    "manifest": QT_TRANSLATE_NOOP("DeviceSources", "manifest"),
+    "adb": QT_TRANSLATE_NOOP("DeviceSources", "adb capture"),
+}
+
+
+def source_name(source: str) -> str:
+    return tr("DeviceSources", SOURCE_NAMES[source]) if source in SOURCE_NAMES else source
+
+
+@dataclass(frozen=True)
+class KeptView:
+    """What was on show of a submission: the run, the device selected, the two screenshots side by side."""
+
+    submission_id: int
+    run_id: int | None
+    device: int | None
+    comparing: bool
+    left: GalleryEntry | None
+    right: GalleryEntry | None
+
+
 # -- what goes beside what ----------------------------------------------------------------------
 
 

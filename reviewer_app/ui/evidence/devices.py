@@ -16,11 +16,10 @@ they are shown as plain text only.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,12 +51,14 @@ from reviewer_app.ui.evidence.device_models import (
     DeviceIndexRole,
     DeviceMatrixModel,
     GalleryEntry,
+    KeptView,
     ResultRole,
     SortRole,
     compare_choices,
     device_details,
     listing_entries,
     screenshot_entries,
+    source_name,
 )
 from reviewer_app.ui.evidence.widgets import (
     BANNER_STYLE,
@@ -71,27 +72,6 @@ JOB_WAITING = ("queued", "running")
 RETRY_MS = 15_000  # a button clicked is offered again after this if the submission never comes back
 DEVICE_WIDTH = 130  # the device column's widest; longer names are elided (the tooltip has them)
 MATRIX_ROWS = 6  # rows the matrix shows before it scrolls, when the panel has the room
-SOURCE_NAMES = {
-    "test_lab": QT_TRANSLATE_NOOP("DevicesPanel", "Test Lab results"),
-    "manifest": QT_TRANSLATE_NOOP("DevicesPanel", "manifest"),
-    "adb": QT_TRANSLATE_NOOP("DevicesPanel", "adb capture"),
-}
-
-
-def source_name(source: str) -> str:
-    return QCoreApplication.translate("DevicesPanel", str(SOURCE_NAMES[source])) if source in SOURCE_NAMES else source
-
-
-@dataclass(frozen=True)
-class KeptView:
-    """What was on show of a submission: the run, the device selected, the two screenshots side by side."""
-
-    submission_id: int
-    run_id: int | None
-    device: int | None
-    comparing: bool
-    left: GalleryEntry | None
-    right: GalleryEntry | None
 
 
 @register_panel
