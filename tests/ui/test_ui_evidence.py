@@ -52,7 +52,7 @@ def test_a_panel_registered_from_outside_gets_a_tab_with_a_badge(qtbot, make_win
         unregister_panel("dummy")
     tabs = window.submission_view.tabs
     titles = [tabs.tabText(i) for i in range(tabs.count())]
-    assert titles == ["Facts", "Scans", "Clones", "Dummy", "History"]  # in `order`
+    assert titles == ["Facts", "Scans", "Devices", "Clones", "Dummy", "History"]  # in `order`
     dummy = window.submission_view.panel("dummy")
 
     assert select_and_load(window, 0) == plain

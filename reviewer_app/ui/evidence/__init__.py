@@ -12,12 +12,14 @@ from reviewer_app.ui.evidence.base import (
     unregister_panel,
 )
 from reviewer_app.ui.evidence.clones import ClonesPanel
+from reviewer_app.ui.evidence.devices import DevicesPanel
 from reviewer_app.ui.evidence.facts import FactsPanel
 from reviewer_app.ui.evidence.history import HistoryPanel
 from reviewer_app.ui.evidence.scans import ScansPanel
 
 __all__ = [
     "ClonesPanel",
+    "DevicesPanel",
     "EvidencePanel",
     "FactsPanel",
     "HistoryPanel",
