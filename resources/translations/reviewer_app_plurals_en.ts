@@ -12,6 +12,68 @@
     </message>
 </context>
 <context>
+    <name>DeviceGallery</name>
+    <message numerus="yes">
+        <source>%1: %n screenshot(s)</source>
+        <translation>
+            <numerusform>%1: %n screenshot</numerusform>
+            <numerusform>%1: %n screenshots</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n screenshot(s)</source>
+        <translation>
+            <numerusform>%n screenshot</numerusform>
+            <numerusform>%n screenshots</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s)</source>
+        <translation>
+            <numerusform>%n device</numerusform>
+            <numerusform>%n devices</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n store-listing image(s)</source>
+        <translation>
+            <numerusform>%n store-listing image</numerusform>
+            <numerusform>%n store-listing images</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPanel</name>
+    <message numerus="yes">
+        <source>%1 of %n device(s)</source>
+        <translation>
+            <numerusform>%1 of %n device</numerusform>
+            <numerusform>%1 of %n devices</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) left out</source>
+        <translation>
+            <numerusform>%n file left out</numerusform>
+            <numerusform>%n files left out</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s)</source>
+        <translation>
+            <numerusform>%n device</numerusform>
+            <numerusform>%n devices</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the last approved version ran on %n device(s)</source>
+        <translation>
+            <numerusform>the last approved version ran on %n device</numerusform>
+            <numerusform>the last approved version ran on %n devices</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ImportController</name>
     <message numerus="yes">
         <source>Importing %n file(s) for %1…</source>

@@ -302,6 +302,65 @@
     </message>
 </context>
 <context>
+    <name>CompareView</name>
+    <message>
+        <source>Zoom out (Ctrl+minus)</source>
+        <translation>缩小（Ctrl+减号）</translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl+plus)</source>
+        <translation>放大（Ctrl+加号）</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适合</translation>
+    </message>
+    <message>
+        <source>Fit both images (Ctrl+0)</source>
+        <translation>两张图都适合窗口（Ctrl+0）</translation>
+    </message>
+    <message>
+        <source>Right side:</source>
+        <translation>右侧：</translation>
+    </message>
+    <message>
+        <source>What the right side shows</source>
+        <translation>右侧显示的内容</translation>
+    </message>
+    <message>
+        <source>Left image</source>
+        <translation>左图</translation>
+    </message>
+    <message>
+        <source>Right image</source>
+        <translation>右图</translation>
+    </message>
+    <message>
+        <source>Double-click a screenshot to open it here.</source>
+        <translation>双击一张截图，在此打开。</translation>
+    </message>
+    <message>
+        <source>nothing to compare it with</source>
+        <translation>没有可对比的图</translation>
+    </message>
+    <message>
+        <source>The image file is not available on this workstation.</source>
+        <translation>此工作站上没有该图片文件。</translation>
+    </message>
+    <message>
+        <source>Cannot show it: %1</source>
+        <translation>无法显示：%1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>fit</source>
+        <translation>适合</translation>
+    </message>
+</context>
+<context>
     <name>Conflicts</name>
     <message>
         <source>Already decided by %1 (%2) at %3.</source>
@@ -588,6 +647,497 @@
     </message>
 </context>
 <context>
+    <name>DeviceDetails</name>
+    <message>
+        <source>ANR in %1</source>
+        <translation>%1 无响应（ANR）</translation>
+    </message>
+    <message>
+        <source>Crash in %1</source>
+        <translation>%1 崩溃</translation>
+    </message>
+    <message>
+        <source>Messages:</source>
+        <translation>消息：</translation>
+    </message>
+    <message>
+        <source>No crash, ANR or message on this device.</source>
+        <translation>此设备上没有崩溃、无响应或消息。</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceFlags</name>
+    <message>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <source>did not start</source>
+        <translation>未启动</translation>
+    </message>
+    <message>
+        <source>crash</source>
+        <translation>崩溃</translation>
+    </message>
+    <message>
+        <source>not responding</source>
+        <translation>无响应</translation>
+    </message>
+    <message>
+        <source>blank</source>
+        <translation>空白</translation>
+    </message>
+    <message>
+        <source>crash dialog</source>
+        <translation>崩溃对话框</translation>
+    </message>
+    <message>
+        <source>differs</source>
+        <translation>与其他设备不同</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>有变化</translation>
+    </message>
+    <message>
+        <source>The package did not install.</source>
+        <translation>安装包未能安装。</translation>
+    </message>
+    <message>
+        <source>The main activity did not start.</source>
+        <translation>主界面（Activity）未能启动。</translation>
+    </message>
+    <message>
+        <source>The app crashed.</source>
+        <translation>应用崩溃了。</translation>
+    </message>
+    <message>
+        <source>The app stopped responding (ANR).</source>
+        <translation>应用停止响应（ANR）。</translation>
+    </message>
+    <message>
+        <source>A blank or single-colour screen: the app did not render.</source>
+        <translation>空白或单色屏幕：应用没有渲染出内容。</translation>
+    </message>
+    <message>
+        <source>The system&apos;s crash or “isn&apos;t responding” dialog is on screen.</source>
+        <translation>屏幕上出现了系统的崩溃或“无响应”对话框。</translation>
+    </message>
+    <message>
+        <source>Differs strongly from other devices of the same Android.</source>
+        <translation>与同一 Android 版本的其他设备差异很大。</translation>
+    </message>
+    <message>
+        <source>Changed against the last approved version on the same device.</source>
+        <translation>与同一设备上最近通过的版本相比有变化。</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceGallery</name>
+    <message>
+        <source>The image file is not available on this workstation.</source>
+        <translation>此工作站上没有该图片文件。</translation>
+    </message>
+    <message>
+        <source>Cannot show it: %1</source>
+        <translation>无法显示：%1</translation>
+    </message>
+    <message>
+        <source>All devices</source>
+        <translation>全部设备</translation>
+    </message>
+    <message>
+        <source>Show the screenshots of every device</source>
+        <translation>显示所有设备的截图</translation>
+    </message>
+    <message>
+        <source>Only flagged</source>
+        <translation>只看有标记的</translation>
+    </message>
+    <message>
+        <source>Only screenshots the checks flagged (blank, crash dialog, differences)</source>
+        <translation>只显示检查标记过的截图（空白、崩溃对话框、差异）</translation>
+    </message>
+    <message>
+        <source>Screenshots of the devices, and the store-listing images</source>
+        <translation>各设备的截图，以及商店详情页图片</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n screenshot(s)</source>
+        <translation>
+            <numerusform>%1：%n 张截图</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n screenshot(s)</source>
+        <translation>
+            <numerusform>%n 张截图</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s)</source>
+        <translation>
+            <numerusform>%n 台设备</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n store-listing image(s)</source>
+        <translation>
+            <numerusform>%n 张商店详情页图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No screenshots.</source>
+        <translation>没有截图。</translation>
+    </message>
+    <message>
+        <source>No flagged screenshots here.</source>
+        <translation>这里没有被标记的截图。</translation>
+    </message>
+    <message>
+        <source>This device took no screenshots.</source>
+        <translation>此设备没有截图。</translation>
+    </message>
+    <message>
+        <source>Store listing image %1 — %2</source>
+        <translation>商店详情页图片 %1 — %2</translation>
+    </message>
+    <message>
+        <source>Android %1</source>
+        <translation>Android %1</translation>
+    </message>
+    <message>
+        <source>Last approved version: %1</source>
+        <translation>最近通过的版本：%1</translation>
+    </message>
+    <message>
+        <source>Store listing</source>
+        <translation>商店详情页</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceImages</name>
+    <message>
+        <source>the file cannot be read: %1</source>
+        <translation>文件无法读取：%1</translation>
+    </message>
+    <message>
+        <source>the file is larger than %1 MB</source>
+        <translation>文件超过 %1 MB</translation>
+    </message>
+    <message>
+        <source>not an image: %1</source>
+        <translation>不是图片：%1</translation>
+    </message>
+    <message>
+        <source>the image has too many pixels (%1 × %2)</source>
+        <translation>图片像素过多（%1 × %2）</translation>
+    </message>
+    <message>
+        <source>the image does not decode: %1</source>
+        <translation>图片无法解码：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceMatrix</name>
+    <message>
+        <source>emulator</source>
+        <translation>模拟器</translation>
+    </message>
+    <message>
+        <source>%1 · API %2</source>
+        <translation>%1 · API %2</translation>
+    </message>
+    <message>
+        <source>API %1</source>
+        <translation>API %1</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Android</source>
+        <translation>Android</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Install</source>
+        <translation>安装</translation>
+    </message>
+    <message>
+        <source>Launch</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <source>Crash</source>
+        <translation>崩溃</translation>
+    </message>
+    <message>
+        <source>Shots</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>The phone model or emulator, and its brand</source>
+        <translation>手机型号或模拟器，及其品牌</translation>
+    </message>
+    <message>
+        <source>Android version and API level</source>
+        <translation>Android 版本和 API 级别</translation>
+    </message>
+    <message>
+        <source>The test outcome, in Test Lab&apos;s words</source>
+        <translation>测试结果（采用 Test Lab 的用语）</translation>
+    </message>
+    <message>
+        <source>Did the package install? ✓ yes, ✗ no, — not known</source>
+        <translation>安装包是否安装成功？✓ 是，✗ 否，— 未知</translation>
+    </message>
+    <message>
+        <source>Did the main activity start? ✓ yes, ✗ no, — not known</source>
+        <translation>主界面是否启动？✓ 是，✗ 否，— 未知</translation>
+    </message>
+    <message>
+        <source>Did the app crash or stop responding? ✗ yes, ✓ no, — not known</source>
+        <translation>应用是否崩溃或无响应？✗ 是，✓ 否，— 未知</translation>
+    </message>
+    <message>
+        <source>Screenshots taken on the device</source>
+        <translation>在设备上截取的截图</translation>
+    </message>
+    <message>
+        <source>What the checks found</source>
+        <translation>检查发现的问题</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceOutcomes</name>
+    <message>
+        <source>success</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>failure</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>inconclusive</source>
+        <translation>无定论</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>flaky</source>
+        <translation>不稳定</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceSources</name>
+    <message>
+        <source>Test Lab results</source>
+        <translation>Test Lab 结果</translation>
+    </message>
+    <message>
+        <source>manifest</source>
+        <translation>清单文件</translation>
+    </message>
+    <message>
+        <source>adb capture</source>
+        <translation>adb 采集</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceSteps</name>
+    <message>
+        <source>launch</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <source>monkey</source>
+        <translation>Monkey 随机操作</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPanel</name>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Device run on show</source>
+        <translation>显示中的设备测试</translation>
+    </message>
+    <message>
+        <source>The device run on show</source>
+        <translation>正在显示的设备测试</translation>
+    </message>
+    <message>
+        <source>Devices finished</source>
+        <translation>已完成的设备</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the run; the devices finished so far are kept.</source>
+        <translation>停止测试；已完成设备的结果会保留。</translation>
+    </message>
+    <message>
+        <source>Import results folder…</source>
+        <translation>导入结果文件夹…</translation>
+    </message>
+    <message>
+        <source>Capture on connected devices</source>
+        <translation>在已连接的设备上采集</translation>
+    </message>
+    <message>
+        <source>Crashes and messages of the selected device</source>
+        <translation>所选设备的崩溃和消息</translation>
+    </message>
+    <message>
+        <source>Screenshots</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation>并排对比</translation>
+    </message>
+    <message>
+        <source>Devices the package ran on, flagged ones first</source>
+        <translation>运行过该安装包的设备，有标记的排在前面</translation>
+    </message>
+    <message>
+        <source>No package: this submission changes the listing or the account, so there is nothing to run on devices.</source>
+        <translation>没有安装包：此提交只修改详情页或账号，没有可在设备上运行的内容。</translation>
+    </message>
+    <message>
+        <source>Waiting for a worker…</source>
+        <translation>等待后台工作进程…</translation>
+    </message>
+    <message>
+        <source>A worker started the run; its first devices appear here as they finish.</source>
+        <translation>后台工作进程已开始测试；设备完成后会陆续显示在这里。</translation>
+    </message>
+    <message>
+        <source>Not tested on devices yet. Import the results folder of a device cloud, or capture on the devices connected to a worker.</source>
+        <translation>尚未在设备上测试。请导入云测平台的结果文件夹，或在连接到后台工作进程的设备上采集。</translation>
+    </message>
+    <message>
+        <source>Waiting for a worker… Below, the last run.</source>
+        <translation>等待后台工作进程… 下面是上一次测试。</translation>
+    </message>
+    <message>
+        <source>Ask a worker to import a device cloud&apos;s results folder (Firebase Test Lab&apos;s layout, or a manifest).</source>
+        <translation>让后台工作进程导入云测平台的结果文件夹（Firebase Test Lab 的目录结构，或清单文件）。</translation>
+    </message>
+    <message>
+        <source>Ask a worker to install, start and screenshot the package on every device connected to it.</source>
+        <translation>让后台工作进程在其连接的每台设备上安装、启动该安装包并截图。</translation>
+    </message>
+    <message>
+        <source>latest — %1</source>
+        <translation>最新 — %1</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n device(s)</source>
+        <translation>
+            <numerusform>%1 / %n 台设备</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The run failed: %1</source>
+        <translation>测试失败：%1</translation>
+    </message>
+    <message>
+        <source>The run was stopped: %1</source>
+        <translation>测试已停止：%1</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>by a reviewer</source>
+        <translation>由审核员停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) left out</source>
+        <translation>
+            <numerusform>%n 个文件未导入</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Files of the results the import could not use</source>
+        <translation>导入时无法使用的结果文件</translation>
+    </message>
+    <message>
+        <source>%1 “%2”</source>
+        <translation>%1“%2”</translation>
+    </message>
+    <message>
+        <source>%1 by %2</source>
+        <translation>%1，由 %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s)</source>
+        <translation>
+            <numerusform>%n 台设备</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>the last approved version ran on %n device(s)</source>
+        <translation>
+            <numerusform>最近通过的版本在 %n 台设备上运行过</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Results folder of a device run</source>
+        <translation>设备测试的结果文件夹</translation>
+    </message>
+    <message>
+        <source>Import device results</source>
+        <translation>导入设备测试结果</translation>
+    </message>
+    <message>
+        <source>Stop the device run</source>
+        <translation>停止设备测试</translation>
+    </message>
+</context>
+<context>
     <name>FactsPanel</name>
     <message>
         <source>Facts</source>
@@ -843,6 +1393,26 @@
     <message>
         <source>looks like {label} ({package}) by {developer}, signed by someone else</source>
         <translation>看起来像 {developer} 的 {label}（{package}），但由他人签名</translation>
+    </message>
+    <message>
+        <source>did not install on {devices}</source>
+        <translation>在 {devices} 上未能安装</translation>
+    </message>
+    <message>
+        <source>crashed on {devices}</source>
+        <translation>在 {devices} 上崩溃</translation>
+    </message>
+    <message>
+        <source>stopped responding on {devices}</source>
+        <translation>在 {devices} 上停止响应</translation>
+    </message>
+    <message>
+        <source>showed a blank screen on {devices}</source>
+        <translation>在 {devices} 上显示空白屏幕</translation>
+    </message>
+    <message>
+        <source>the system&apos;s crash dialog showed on {devices}</source>
+        <translation>在 {devices} 上出现了系统崩溃对话框</translation>
     </message>
 </context>
 <context>
@@ -1903,6 +2473,13 @@
     <message>
         <source>Submission %1</source>
         <translation>提交 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ThumbnailDelegate</name>
+    <message>
+        <source>listing</source>
+        <translation>详情页</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -49,7 +50,6 @@ from reviewer_app.ui.evidence.device_models import (
     device_flag_tip,
     entry_caption,
     entry_label,
-    tr,
 )
 
 SEVERE_BADGE = QColor("#c62828")
@@ -144,11 +144,13 @@ class GalleryModel(QAbstractListModel):
             lines.append(f"{entry.width} × {entry.height}")
         lines.extend(f"⚠ {device_flag_tip(flag)}" for flag in entry.flags)
         if not entry.path:
-            lines.append(tr("DeviceGallery", "The image file is not available on this workstation."))
+            lines.append(
+                QCoreApplication.translate("DeviceGallery", "The image file is not available on this workstation.")
+            )
         else:
             error = self.loader.error(ImageKey(entry.path))
             if error:
-                lines.append(tr("DeviceGallery", "Cannot show it: %1").replace("%1", error))
+                lines.append(QCoreApplication.translate("DeviceGallery", "Cannot show it: %1").replace("%1", error))
         return "\n".join(lines)
 
     def _placeholder(self, mark: str) -> QPixmap:

@@ -48,18 +48,22 @@ def decode_image(path: str, box: QSize | None) -> QImage | str:
     try:
         size = os.stat(path).st_size
     except OSError as exc:
-        return _tr("the file cannot be read: %1").replace("%1", exc.strerror or type(exc).__name__)
+        return QCoreApplication.translate("DeviceImages", "the file cannot be read: %1").replace(
+            "%1", exc.strerror or type(exc).__name__
+        )
     if size > MAX_FILE_BYTES:
-        return _tr("the file is larger than %1 MB").replace("%1", str(MAX_FILE_BYTES // (1024 * 1024)))
+        return QCoreApplication.translate("DeviceImages", "the file is larger than %1 MB").replace(
+            "%1", str(MAX_FILE_BYTES // (1024 * 1024))
+        )
     reader = QImageReader(path)
     reader.setAutoTransform(True)
     reader.setAllocationLimit(ALLOCATION_LIMIT_MB)
     declared = reader.size()
     if not declared.isValid() or declared.isEmpty():
-        return _tr("not an image: %1").replace("%1", reader.errorString())
+        return QCoreApplication.translate("DeviceImages", "not an image: %1").replace("%1", reader.errorString())
     if declared.width() * declared.height() > MAX_PIXELS:
         return (
-            _tr("the image has too many pixels (%1 × %2)")
+            QCoreApplication.translate("DeviceImages", "the image has too many pixels (%1 × %2)")
             .replace("%1", str(declared.width()))
             .replace("%2", str(declared.height()))
         )
@@ -68,12 +72,10 @@ def decode_image(path: str, box: QSize | None) -> QImage | str:
         reader.setScaledSize(QSize(max(scaled.width(), 1), max(scaled.height(), 1)))
     image = reader.read()
     if image.isNull():
-        return _tr("the image does not decode: %1").replace("%1", reader.errorString())
+        return QCoreApplication.translate("DeviceImages", "the image does not decode: %1").replace(
+            "%1", reader.errorString()
+        )
     return image
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DeviceImages", text)
 
 
 class PixmapCache:

@@ -69,24 +69,25 @@ STEP_NAMES = {
 }
 
 
-def tr(context: str, text: object) -> str:
+def _tr(context: str, text: object) -> str:
+    """Translate a message marked elsewhere with QT_TRANSLATE_NOOP (lupdate reads only literals)."""
     return QCoreApplication.translate(context, str(text))
 
 
 def outcome_name(outcome: str) -> str:
-    return tr("DeviceOutcomes", OUTCOME_NAMES[outcome]) if outcome in OUTCOME_NAMES else outcome
+    return _tr("DeviceOutcomes", OUTCOME_NAMES[outcome]) if outcome in OUTCOME_NAMES else outcome
 
 
 def device_flag_name(flag: str) -> str:
-    return tr("DeviceFlags", DEVICE_FLAG_NAMES[flag]) if flag in DEVICE_FLAG_NAMES else flag
+    return _tr("DeviceFlags", DEVICE_FLAG_NAMES[flag]) if flag in DEVICE_FLAG_NAMES else flag
 
 
 def device_flag_tip(flag: str) -> str:
-    return tr("DeviceFlags", DEVICE_FLAG_TIPS[flag]) if flag in DEVICE_FLAG_TIPS else flag
+    return _tr("DeviceFlags", DEVICE_FLAG_TIPS[flag]) if flag in DEVICE_FLAG_TIPS else flag
 
 
 def step_name(step: str) -> str:
-    return tr("DeviceSteps", STEP_NAMES[step]) if step in STEP_NAMES else step
+    return _tr("DeviceSteps", STEP_NAMES[step]) if step in STEP_NAMES else step
 
 
 def flag_weight(flags: Sequence[str]) -> int:
@@ -108,19 +109,21 @@ def device_title(result: Any) -> str:
     """The model, its brand and "emulator" when it is one: "walleye (Google, emulator)"."""
     extras = [result.brand] if result.brand else []
     if result.virtual:
-        extras.append(tr("DeviceMatrix", "emulator"))
+        extras.append(QCoreApplication.translate("DeviceMatrix", "emulator"))
     return f"{result.device} ({', '.join(extras)})" if extras else str(result.device)
 
 
 def android_text(result: Any) -> str:
     if result.os_version and result.api_level is not None:
         return (
-            tr("DeviceMatrix", "%1 · API %2").replace("%1", str(result.os_version)).replace("%2", str(result.api_level))
+            QCoreApplication.translate("DeviceMatrix", "%1 · API %2")
+            .replace("%1", str(result.os_version))
+            .replace("%2", str(result.api_level))
         )
     if result.os_version:
         return str(result.os_version)
     if result.api_level is not None:
-        return tr("DeviceMatrix", "API %1").replace("%1", str(result.api_level))
+        return QCoreApplication.translate("DeviceMatrix", "API %1").replace("%1", str(result.api_level))
     return "—"
 
 
@@ -129,16 +132,20 @@ def device_details(result: Any) -> str:
     lines = [f"{device_title(result)} — {android_text(result)} — {outcome_name(result.outcome)}"]
     lines.extend("⚠ " + device_flag_tip(flag) for flag in dict.fromkeys(result.flags))
     for crash in result.crashes:
-        what = tr("DeviceDetails", "ANR in %1") if crash.kind == "anr" else tr("DeviceDetails", "Crash in %1")
+        what = (
+            QCoreApplication.translate("DeviceDetails", "ANR in %1")
+            if crash.kind == "anr"
+            else QCoreApplication.translate("DeviceDetails", "Crash in %1")
+        )
         lines.append("")
         lines.append(what.replace("%1", str(crash.process) or "?"))
         lines.extend("    " + str(line) for line in crash.stack)
     if result.messages:
         lines.append("")
-        lines.append(tr("DeviceDetails", "Messages:"))
+        lines.append(QCoreApplication.translate("DeviceDetails", "Messages:"))
         lines.extend("    " + str(message) for message in result.messages)
     if not result.crashes and not result.messages:
-        lines.append(tr("DeviceDetails", "No crash, ANR or message on this device."))
+        lines.append(QCoreApplication.translate("DeviceDetails", "No crash, ANR or message on this device."))
     return "\n".join(lines)
 
 
@@ -150,7 +157,7 @@ SOURCE_NAMES = {
 
 
 def source_name(source: str) -> str:
-    return tr("DeviceSources", SOURCE_NAMES[source]) if source in SOURCE_NAMES else source
+    return _tr("DeviceSources", SOURCE_NAMES[source]) if source in SOURCE_NAMES else source
 
 
 @dataclass(frozen=True)
@@ -288,22 +295,26 @@ def entry_caption(entry: GalleryEntry) -> str:
     """One line naming an image: whose, which Android, which screenshot."""
     if entry.kind == "listing":
         return (
-            tr("DeviceGallery", "Store listing image %1 — %2")
+            QCoreApplication.translate("DeviceGallery", "Store listing image %1 — %2")
             .replace("%1", str(entry.position + 1))
             .replace("%2", entry.name)
         )
-    android = tr("DeviceGallery", "Android %1").replace("%1", entry.os_version) if entry.os_version else ""
+    android = (
+        QCoreApplication.translate("DeviceGallery", "Android %1").replace("%1", entry.os_version)
+        if entry.os_version
+        else ""
+    )
     parts = [entry.device, android, entry.name]
     text = " — ".join(part for part in parts if part)
     if entry.kind == "previous":
-        text = tr("DeviceGallery", "Last approved version: %1").replace("%1", text)
+        text = QCoreApplication.translate("DeviceGallery", "Last approved version: %1").replace("%1", text)
     return text
 
 
 def entry_label(entry: GalleryEntry) -> str:
     """The two short lines under a thumbnail: the device (or "Store listing"), then the step."""
     if entry.kind == "listing":
-        return tr("DeviceGallery", "Store listing") + "\n" + str(entry.position + 1)
+        return QCoreApplication.translate("DeviceGallery", "Store listing") + "\n" + str(entry.position + 1)
     second = f"{step_name(entry.step)} {entry.position + 1}" if entry.step else PurePath(entry.name).stem
     return f"{entry.device}\n{second}"
 
@@ -323,7 +334,9 @@ def tri_state(value: bool | None, good_when: bool) -> tuple[str, QColor, int]:
     The word says the fact, so that the cell reads without its colour; ranks put the bad ones first."""
     if value is None:
         return "—", MUTED_COLOR, 1
-    word = tr("DeviceMatrix", "yes") if value else tr("DeviceMatrix", "no")
+    word = (
+        QCoreApplication.translate("DeviceMatrix", "yes") if value else QCoreApplication.translate("DeviceMatrix", "no")
+    )
     if bool(value) == good_when:
         return "✓ " + word, GOOD_COLOR, 2
     return "✗ " + word, BAD_COLOR, 0
@@ -392,9 +405,9 @@ class DeviceMatrixModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS)
         if horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr("DeviceMatrix", self.HEADERS[section])
+            return _tr("DeviceMatrix", self.HEADERS[section])
         if horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return tr("DeviceMatrix", self.HEADER_TIPS[section])
+            return _tr("DeviceMatrix", self.HEADER_TIPS[section])
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -419,7 +432,7 @@ class DeviceMatrixModel(QAbstractTableModel):
             return device_index
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._cells[row][column][0]
-            return tr("DeviceMatrix", "not known") if text == "—" else text
+            return QCoreApplication.translate("DeviceMatrix", "not known") if text == "—" else text
         if role == SortRole:
             return self._sort_key(device_index, result, column)
         if role == Qt.ItemDataRole.ToolTipRole:
