@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
     <name>ApproveConfirmation</name>
@@ -40,6 +39,10 @@
             <numerusform>%n store-listing image</numerusform>
             <numerusform>%n store-listing images</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n screenshot(s) of the live version</source>
+        <translation><numerusform>%n screenshot of the live version</numerusform><numerusform>%n screenshots of the live version</numerusform></translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ActivityLog</name>
@@ -285,7 +284,7 @@
         <translation>%1 — 仅候选应用申请</translation>
     </message>
     <message>
-        <source>Permissions (%1; the candidate&apos;s are not known)</source>
+        <source>Permissions (%1; the candidate's are not known)</source>
         <translation>权限（%1；候选应用的权限未知）</translation>
     </message>
     <message>
@@ -720,7 +719,7 @@
         <translation>空白或单色屏幕：应用没有渲染出内容。</translation>
     </message>
     <message>
-        <source>The system&apos;s crash or “isn&apos;t responding” dialog is on screen.</source>
+        <source>The system's crash or “isn't responding” dialog is on screen.</source>
         <translation>屏幕上出现了系统的崩溃或“无响应”对话框。</translation>
     </message>
     <message>
@@ -785,6 +784,10 @@
         <translation>
             <numerusform>%n 张商店详情页图片</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n screenshot(s) of the live version</source>
+        <translation><numerusform>线上版本的 %n 张截图</numerusform></translation>
     </message>
     <message>
         <source>No screenshots.</source>
@@ -901,7 +904,7 @@
         <translation>Android 版本和 API 级别</translation>
     </message>
     <message>
-        <source>The test outcome, in Test Lab&apos;s words</source>
+        <source>The test outcome, in Test Lab's words</source>
         <translation>测试结果（采用 Test Lab 的用语）</translation>
     </message>
     <message>
@@ -1049,7 +1052,7 @@
         <translation>等待后台工作进程… 下面是上一次测试。</translation>
     </message>
     <message>
-        <source>Ask a worker to import a device cloud&apos;s results folder (Firebase Test Lab&apos;s layout, or a manifest).</source>
+        <source>Ask a worker to import a device cloud's results folder (Firebase Test Lab's layout, or a manifest).</source>
         <translation>让后台工作进程导入云测平台的结果文件夹（Firebase Test Lab 的目录结构，或清单文件）。</translation>
     </message>
     <message>
@@ -1411,7 +1414,7 @@
         <translation>在 {devices} 上显示空白屏幕</translation>
     </message>
     <message>
-        <source>the system&apos;s crash dialog showed on {devices}</source>
+        <source>the system's crash dialog showed on {devices}</source>
         <translation>在 {devices} 上出现了系统崩溃对话框</translation>
     </message>
 </context>
@@ -1533,7 +1536,7 @@
         <translation>开发者或公司名称</translation>
     </message>
     <message>
-        <source>Keep the developer&apos;s tier</source>
+        <source>Keep the developer's tier</source>
         <translation>沿用开发者现有星级</translation>
     </message>
     <message>
@@ -1676,7 +1679,7 @@
         <translation>上一个已通过版本未申请此权限。</translation>
     </message>
     <message>
-        <source>Implied by Android because of the app&apos;s old target SDK.</source>
+        <source>Implied by Android because of the app's old target SDK.</source>
         <translation>因应用的目标 SDK 较旧，由 Android 隐式授予。</translation>
     </message>
 </context>
@@ -1757,7 +1760,7 @@
         <translation>未经用户明确同意发送付费短信或扣费。</translation>
     </message>
     <message>
-        <source>Copies another app&apos;s name or icon, signed by someone else.</source>
+        <source>Copies another app's name or icon, signed by someone else.</source>
         <translation>抄袭其他应用的名称或图标，且由他人签名。</translation>
     </message>
     <message>
@@ -1765,7 +1768,7 @@
         <translation>申请了其功能并不需要的敏感权限。</translation>
     </message>
     <message>
-        <source>The APK&apos;s signature does not verify or changed unexpectedly.</source>
+        <source>The APK's signature does not verify or changed unexpectedly.</source>
         <translation>APK 签名校验失败或发生了意外变更。</translation>
     </message>
     <message>
@@ -1915,7 +1918,7 @@
         <translation>召回应用</translation>
     </message>
     <message>
-        <source>Why is %1 recalled? The reason is kept with the case and the app&apos;s withdrawal.</source>
+        <source>Why is %1 recalled? The reason is kept with the case and the app's withdrawal.</source>
         <translation>为什么召回 %1？原因会随案件和下架记录一起保存。</translation>
     </message>
     <message>
@@ -2058,7 +2061,7 @@
         <translation>尚未扫描：将由后台任务进程扫描。</translation>
     </message>
     <message>
-        <source>Scanning…: the engines&apos; answers appear here as they come.</source>
+        <source>Scanning…: the engines' answers appear here as they come.</source>
         <translation>正在扫描…：各引擎的结论会陆续显示在这里。</translation>
     </message>
     <message>
@@ -2481,6 +2484,10 @@
         <source>listing</source>
         <translation>详情页</translation>
     </message>
+    <message>
+        <source>live version</source>
+        <translation>线上版本</translation>
+    </message>
 </context>
 <context>
     <name>TimeLeft</name>
@@ -2519,7 +2526,7 @@
         <translation>AndroidManifest.xml 经过加壳或混淆：部分值可能缺失</translation>
     </message>
     <message>
-        <source>manifest attributes carry the namespace {namespace} instead of Android&apos;s: read by their resource ids, as Android does</source>
+        <source>manifest attributes carry the namespace {namespace} instead of Android's: read by their resource ids, as Android does</source>
         <translation>清单属性使用的命名空间是 {namespace}，而不是 Android 的命名空间：已像 Android 一样按资源 ID 读取</translation>
     </message>
     <message>

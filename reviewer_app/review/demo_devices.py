@@ -2,7 +2,7 @@
 Firebase Test Lab writes it and filed through the same import as a real results folder.
 
 The screens are drawn (there are no phones here), each app in its own colours, so the Devices panel has
-something true to its data to show: the SMS helper crashes on one phone with the system's dialog on screen,
+something true to its data to show: the wallet crashes on one phone with the system's dialog on screen,
 the weather app draws nothing on another, and the Notes update changed its second screen since the approved
 version.
 """
@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 DEVICES = ("cheetah-33-zh_CN-portrait", "starqlteue-29-zh_CN-portrait", "sunny-31-zh_CN-portrait",
            "redfin-30-en-portrait", "MediumPhone.arm-34-en-portrait")  # fmt: skip
 SIZE = (540, 1170)  # half a 1080x2340 phone: enough to read, small enough for a demo
-CRASHES_ON = {"com.example.smshelper": "starqlteue"}
+CRASHES_ON = {"com.example.wallet": "starqlteue"}
 BLANK_ON = {"com.example.weather": "sunny"}
 CHANGED_IN_UPDATE = {"com.example.notes": 2}  # the version code whose second screen is new
 
@@ -141,18 +141,18 @@ def _logcat(package: str, crashes: bool) -> str:
         lines += [
             "11-29 09:12:09.301  8123  8123 E AndroidRuntime: FATAL EXCEPTION: main",
             f"11-29 09:12:09.301  8123  8123 E AndroidRuntime: Process: {package}, PID: 8123",
-            "11-29 09:12:09.301  8123  8123 E AndroidRuntime: java.lang.SecurityException: Sending SMS message: "
-            "uid 10211 does not have android.permission.SEND_SMS.",
-            "11-29 09:12:09.301  8123  8123 E AndroidRuntime: \tat android.os.Parcel.createExceptionOrNull(Parcel.java:3011)",
-            f"11-29 09:12:09.301  8123  8123 E AndroidRuntime: \tat {package}.SendWorker.send(SendWorker.java:57)",
-            f"11-29 09:12:09.301  8123  8123 E AndroidRuntime: \tat {package}.MainActivity.onClick(MainActivity.java:88)",
+            "11-29 09:12:09.301  8123  8123 E AndroidRuntime: java.lang.IllegalStateException: no biometric "
+            "hardware on this device",
+            f"11-29 09:12:09.301  8123  8123 E AndroidRuntime: \tat {package}.unlock.BiometricGate.require(BiometricGate.java:41)",
+            f"11-29 09:12:09.301  8123  8123 E AndroidRuntime: \tat {package}.MainActivity.onResume(MainActivity.java:88)",
+            "11-29 09:12:09.301  8123  8123 E AndroidRuntime: \tat android.app.Activity.performResume(Activity.java:8422)",
         ]
     return "\n".join(lines) + "\n"
 
 
 def _junit(package: str, crashes: bool) -> str:
     failure = (
-        '<failure message="Application crashed">java.lang.SecurityException: Sending SMS message</failure>'
+        '<failure message="Application crashed">java.lang.IllegalStateException: no biometric hardware</failure>'
         if crashes
         else ""
     )

@@ -446,6 +446,16 @@ def test_without_a_package_there_is_nothing_to_run_on_devices(panel, screens):
     assert panel.splitter.isVisible() and not panel.matrix.isVisible()
     assert [e.kind for e in panel.gallery.shown_entries()] == ["listing", "listing"]
 
+    # beside the live version's screenshots from real devices, when it ran on some: does the listing show the app?
+    live = device("cheetah", screenshots=(screens.shot("01-launch.png"),))
+    panel.show_detail(
+        review_detail(artifact_sha256=None, listing_files=listing, previous=run(4, [live]), device_files=screens.files)
+    )
+    shown = panel.gallery.shown_entries()
+    assert [e.kind for e in shown] == ["listing", "listing", "previous"]
+    assert shown[2].path == screens.files[live.screenshots[0].sha256]
+    assert "live version" in panel.gallery.scope_label.text()
+
 
 def test_before_any_run_the_panel_offers_an_import_and_a_capture(panel, qtbot, monkeypatch, tmp_path):
     panel.show_detail(review_detail())

@@ -55,6 +55,7 @@ from reviewer_app.ui.evidence.device_models import (
 SEVERE_BADGE = QColor("#c62828")
 LOOK_BADGE = QColor("#b26a00")
 LISTING_BADGE = QColor("#1565c0")
+LIVE_BADGE = QColor("#546e7a")  # the live version's screenshots, beside a listing change
 FRAME_COLOR = QColor("#b0b6bb")
 LABEL_LINES = 2
 
@@ -283,6 +284,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def _badge(self, entry: GalleryEntry) -> tuple[str, QColor] | None:
         if entry.kind == "listing":
             return self.tr("listing"), LISTING_BADGE
+        if entry.kind == "previous":
+            return self.tr("live version"), LIVE_BADGE
         if not entry.flags:
             return None
         names = [device_flag_name(flag) for flag in entry.flags]
@@ -417,8 +420,9 @@ class DeviceGallery(QWidget):
 
     def _update_scope(self) -> None:
         entries = self.model.entries()
-        shots = [e for e in entries if e.kind != "listing"]
-        listings = len(entries) - len(shots)
+        shots = [e for e in entries if e.kind == "screenshot"]
+        listings = sum(e.kind == "listing" for e in entries)
+        live = sum(e.kind == "previous" for e in entries)
         filtered = self.filter.device_index is not None
         if filtered:
             mine = [e for e in shots if e.device_index == self.filter.device_index]
@@ -431,6 +435,9 @@ class DeviceGallery(QWidget):
         if listings:
             listing_text = self.tr("%n store-listing image(s)", "", listings)
             text = f"{text} · {listing_text}" if text else listing_text
+        if live:
+            live_text = self.tr("%n screenshot(s) of the live version", "", live)
+            text = f"{text} · {live_text}" if text else live_text
         self.scope_label.setText(text if entries else "")
         self.all_button.setVisible(filtered)
         shown = self.filter.rowCount()

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -444,8 +444,12 @@ class DevicesPanel(EvidencePanel):
         self._fit_splitter()
 
     def _show_listing_only(self) -> None:
-        """No run: the developer's listing images, when there are any, are still worth a look."""
+        """No run: the developer's listing images, when there are any, are still worth a look, beside the
+        live version's screenshots from real devices (does the new listing show the app as it is?)."""
         listing = self._listing()
+        previous = getattr(self.detail.view.detail, "previous_device_run", None) if self.detail else None
+        if listing and previous is not None:
+            listing += screenshot_entries(previous.results, self.detail.device_files, kind="previous")
         self.gallery.set_entries(listing)
         self.matrix.hide()
         self.details.hide()
@@ -503,6 +507,13 @@ class DevicesPanel(EvidencePanel):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._share_width()
+        if event.oldSize().height() != event.size().height() and self.splitter.isVisible():
+            self._fit_splitter()  # the rows the matrix shows follow the panel's height
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.splitter.isVisible():
+            self._fit_splitter()  # shown in a tab that was hidden when the run arrived: sizes were guesses
 
     def _fit_splitter(self) -> None:
         """A row of thumbnails (or the two screenshots) first; the crash text a few lines; the matrix as
