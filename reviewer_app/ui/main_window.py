@@ -365,8 +365,10 @@ class MainWindow(QMainWindow):
         self._update_time_left()
         self.sig_detail_loaded.emit(detail.submission_id)
         stored = detail.view.detail
-        if stored.scan_job is not None or (stored.scans and stored.scans[0].state == "running"):
-            self._scan_timer.start()  # verdicts arrive engine by engine: show them as they come
+        scanning = stored.scan_job is not None or (stored.scans and stored.scans[0].state == "running")
+        testing = stored.device_job is not None or (stored.device_runs and stored.device_runs[0].state == "running")
+        if scanning or testing:
+            self._scan_timer.start()  # verdicts arrive engine by engine, devices one by one: show them as they come
 
     def _poll_scan(self) -> None:
         if not self._closed and self.loader.shown_id is not None and self.session.online:
