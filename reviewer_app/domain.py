@@ -7,6 +7,7 @@ both, because the store may not import the workflow that uses it (the layers poi
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -448,6 +449,49 @@ class ClaimRecord:
     submission_id: int
     reviewer: str
     lease_until: datetime
+
+
+# What the audit trail records (store/chain.py): each a person's (or a worker's) action on the shared database.
+# "audit", "reopen", "rollback" and "settings" are kept for the lead's work still to come.
+AUDIT_ACTIONS = (
+    "claim", "release", "decide", "undo", "audit", "reopen", "recall", "dismiss", "recall_case", "rollback",
+    "settings", "blocklist", "protected_name", "user", "job_request",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One event of the audit trail as stored: `details_json` is the exact text its hash covers."""
+
+    event_id: int
+    at: datetime
+    actor: str
+    action: str  # AUDIT_ACTIONS
+    subject: str  # "submission:12", "recall_case:3", "user:rita", "sha256:<hex>"...
+    details_json: str
+    prev_hash: str
+    hash: str
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The details as a dict; {} for text that is not a JSON object (an event edited by hand)."""
+        try:
+            value = json.loads(self.details_json)
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.event_id,
+            "at": iso_utc(self.at),
+            "actor": self.actor,
+            "action": self.action,
+            "subject": self.subject,
+            "details": self.details,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
 
 
 def iso_utc(value: datetime | None) -> str | None:

@@ -44,6 +44,7 @@ def add_user(settings: Settings, name: str, role: str, user_password: str | None
     """Returns where the user now lives, for the message printed to the administrator."""
     with _writer(settings, password) as writer:
         if writer.dialect.name == "postgresql":
+            database.upgrade(writer)  # the user's addition goes in the audit trail (a no-op when up to date)
             roles.add_user(writer, name, role, user_password)
             return f"login role {name} in group {roles.GROUPS[role]}"
     if role not in roles.GROUPS:

@@ -546,6 +546,7 @@ class ReviewService:
         sid = entry.submission_id
         if entry.state == "pending" and entry.send_after is not None and self.clock() < entry.send_after:
             if self.journal.undo(decision_id):
+                self._record_undo(entry)
                 return UndoOutcome(sid, True)
             entry = self.journal.entry(decision_id) or entry
         refusals = {
@@ -558,6 +559,16 @@ class ReviewService:
             entry.state, ("too late to undo: it is sent as soon as the database answers", "late")
         )
         return UndoOutcome(sid, False, error, code)
+
+    def _record_undo(self, entry: JournalEntry) -> None:
+        """The undo in the audit trail. The undo itself is done (nothing was sent): a database that does not
+        answer now only loses its record there."""
+        try:
+            self.store.record_undo(entry.submission_id, entry.decision_id, entry.verdict)
+        except DatabaseUnavailable as exc:
+            self.offline_error = exc
+        except StoreError:
+            pass
 
     def _push(self, entry: JournalEntry) -> None:
         """One journal entry to the database; raises DatabaseUnavailable to stop the flush."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +34,7 @@ from reviewer_app.domain import (
 )
 from reviewer_app.store import database
 from reviewer_app.store.blobs import BlobStore
+from reviewer_app.store.chain import append_event
 from reviewer_app.store.errors import translate_errors
 from reviewer_app.store.hot import HotConnection, HotStatement
 from reviewer_app.store.schema import (
@@ -105,6 +106,14 @@ class StoreBase:
     def _reading(self) -> Iterator[Session]:
         with translate_errors(), self._read() as session, session.begin():
             yield session
+
+    def _append_event(
+        self, conn: Connection | Session, action: str, subject: str, details: dict[str, Any] | None = None
+    ) -> None:
+        """Record `action` in the audit trail, in the transaction of the action itself: call it last, after
+        the action's writes. The actor is the database user on PostgreSQL (its trigger says so), else the
+        reviewer this store was opened for."""
+        append_event(conn, action, subject, details, actor=self._reviewer or "reviewer", at=datetime.now(UTC))
 
     def _clock(self):
         """(now, lease end) as SQL. PostgreSQL uses the server's clock, so workstations whose clocks drift

@@ -154,6 +154,9 @@ class CatalogWrites(JobWrites, StoreBase):
             if s.execute(select(ProtectedName.id).where(ProtectedName.name == name)).first() is not None:
                 return False
             s.add(ProtectedName(name=name, developer=developer, package=package, added_by=by, added_at=now))
+            self._append_event(
+                s, "protected_name", f"name:{name}", {"change": "add", "developer": developer, "package": package}
+            )
             return True
 
     def unprotect_name(self, name: str, by: str) -> bool:
@@ -162,7 +165,10 @@ class CatalogWrites(JobWrites, StoreBase):
             result = s.execute(
                 delete(ProtectedName).where(ProtectedName.name == name).execution_options(synchronize_session=False)
             )
-            return bool(getattr(result, "rowcount", 0))
+            removed = bool(getattr(result, "rowcount", 0))
+            if removed:
+                self._append_event(s, "protected_name", f"name:{name}", {"change": "remove"})
+            return removed
 
     def catalog_stats(self) -> dict[str, Any]:
         with self._reading() as s:

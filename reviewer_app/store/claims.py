@@ -9,21 +9,26 @@ from typing import Any, cast
 from sqlalchemy import (
     BindParameter,
     CursorResult,
+    String,
     and_,
     bindparam,
     exists,
     func,
+    insert,
     literal,
+    literal_column,
     or_,
     select,
     update,
 )
+from sqlalchemy import cast as sql_cast
 
 from reviewer_app.domain import (
     ClaimRecord,
     NotFound,
 )
 from reviewer_app.store.base import StoreBase
+from reviewer_app.store.chain import TABLE as AUDIT_TABLE
 from reviewer_app.store.hot import utc
 from reviewer_app.store.schema import (
     OPEN_STATUSES,
@@ -50,24 +55,21 @@ class ClaimWrites(StoreBase):
         keep the caller's claim until then, and are no work to hand out)."""
         key = ("claim_next", tuple(statuses), tuple(kinds) if kinds else None)
         params = {"reviewer": reviewer, **self._clock_params(now, lease)}
-        if exclude:  # the seconds after a decision: built for this call, not kept with the hot statements
-            with self._core_writing() as conn:
-                for statement in self._claim_next_statements(statuses, kinds, sorted(set(exclude))):
-                    row = conn.execute(statement, params).first()
-                    if row is not None:
-                        return ClaimRecord(row[0], reviewer, row[1])
-            return None
-        if self.backend == "postgresql":  # one statement (below)
+        if self.backend == "postgresql" and not exclude:  # one statement (below)
             row = self._hot(key, lambda: self._claim_next_statements(statuses, kinds)[0], params)
             return ClaimRecord(row[0], reviewer, utc(row[1])) if row is not None else None
-        statements = self._prepared(key, lambda: self._claim_next_statements(statuses, kinds))
+        if exclude:  # the seconds after a decision: built for this call, not kept with the hot statements
+            statements = self._claim_next_statements(statuses, kinds, sorted(set(exclude)))
+        else:
+            statements = self._prepared(key, lambda: self._claim_next_statements(statuses, kinds))
         with self._core_writing() as conn:
-            row = None
-            for statement in statements:
+            for position, statement in enumerate(statements):
                 row = conn.execute(statement, params).first()
                 if row is not None:
-                    break
-            return ClaimRecord(row[0], reviewer, row[1]) if row is not None else None
+                    if position == 1:  # SQLite's second statement takes one: a claim (a renewal is none)
+                        self._append_event(conn, "claim", f"submission:{row[0]}")
+                    return ClaimRecord(row[0], reviewer, utc(row[1]))
+        return None
 
     def _claim_next_statements(
         self, statuses: Sequence[str], kinds: Sequence[str] | None, exclude: Sequence[int] = ()
@@ -120,6 +122,19 @@ class ClaimWrites(StoreBase):
             # double-take, a row another workstation is claiming this very moment).
             renewed = renew.cte("renewed")
             taken = take(~exists(select(renewed.c.id))).cte("taken")
+            # A submission taken (not one renewed) is a claim in the audit trail, in the same statement.
+            logged = (
+                insert(AUDIT_TABLE)
+                .from_select(
+                    ["action", "subject", "details"],
+                    select(
+                        literal_column("'claim'"),
+                        literal_column("'submission:'", String) + sql_cast(taken.c.id, String),
+                        literal_column("'{}'"),
+                    ),
+                )
+                .cte("logged")
+            )
             # A claim is a lease, so its commit does not wait for the disk (decisions do): a server crash
             # may forget the last fraction of a second of claims, and the workstation learns that at its
             # next heartbeat or decision, both of which the database judges against what it still has.
@@ -128,13 +143,14 @@ class ClaimWrites(StoreBase):
                 .union_all(select(taken.c.id, taken.c.lease_until))
                 .subquery("claimed")
             )
-            return (select(claimed.c.id, claimed.c.lease_until, ASYNC_COMMIT),)
+            return (select(claimed.c.id, claimed.c.lease_until, ASYNC_COMMIT).add_cte(logged),)
         return renew, take()
 
     def claim(self, submission_id: int, reviewer: str, now: datetime, lease: timedelta) -> ClaimRecord:
         """Take (or renew) one given submission; refuses one held by somebody else or already decided."""
         now_sql, until_sql = self._clock()
         with self._writing() as s:
+            holder = s.execute(select(Submission.claimed_by).where(Submission.id == submission_id)).scalar()
             taken = s.execute(
                 update(Submission)
                 .where(*self._takeable(now_sql))
@@ -143,6 +159,8 @@ class ClaimWrites(StoreBase):
                 {"submission_id": submission_id, "reviewer": reviewer, **self._clock_params(now, lease)},
             ).first()
             if taken is not None:
+                if holder != reviewer:  # taken, not kept: a claim (from an expired lease of `holder`'s)
+                    self._append_event(s, "claim", f"submission:{submission_id}", {"from": holder} if holder else {})
                 return ClaimRecord(submission_id, reviewer, cast(datetime, taken[0]))  # the lease just set
             self._raise_unclaimable(s, submission_id)
         raise AssertionError("unreachable")
@@ -182,6 +200,8 @@ class ClaimWrites(StoreBase):
             )
             if result.rowcount == 0 and s.get(Submission, submission_id) is None:
                 raise NotFound(f"no submission {submission_id}")
+            if result.rowcount == 1:
+                self._append_event(s, "release", f"submission:{submission_id}")
             return result.rowcount == 1
 
     def held_by(self, reviewer: str, now: datetime) -> list[int]:

@@ -16,6 +16,8 @@ from sqlalchemy import (
     Text,
     bindparam,
     func,
+    insert,
+    literal_column,
     select,
     update,
 )
@@ -25,6 +27,8 @@ from reviewer_app.domain import (
     DecisionRecord,
 )
 from reviewer_app.store.base import StoreBase, decision_record
+from reviewer_app.store.chain import TABLE as AUDIT_TABLE
+from reviewer_app.store.chain import canonical_details
 from reviewer_app.store.errors import IntegrityViolation
 from reviewer_app.store.schema import (
     Decision,
@@ -63,6 +67,8 @@ class DecisionWrites(StoreBase):
             reason_codes=tuple(reason_codes),
             message=message,
         )
+        subject = f"submission:{submission_id}"
+        details = {"decision": decision_id, "verdict": verdict, "reasons": list(record.reason_codes)}
         values = {
             "id": decision_id,
             "submission_id": submission_id,
@@ -78,12 +84,18 @@ class DecisionWrites(StoreBase):
                 pushed = self._hot(
                     ("decide",),
                     self._decide_call,
-                    {**values, "reason_codes": json.dumps(values["reason_codes"]), "lease": lease},
+                    {
+                        **values,
+                        "reason_codes": json.dumps(values["reason_codes"]),
+                        "lease": lease,
+                        "audit_subject": subject,
+                        "audit_details": canonical_details(details),
+                    },
                 )
                 if pushed[0]:
                     return record, VERDICT_STATUS[verdict]
             else:
-                take, insert = self._prepared(("decide",), self._decide_statements)
+                take, add_decision = self._prepared(("decide",), self._decide_statements)
                 with self._core_writing() as conn:
                     # Claim it for the caller (or keep the caller's claim) before deciding: the same rule
                     # the database enforces for reviewers on PostgreSQL.
@@ -95,7 +107,8 @@ class DecisionWrites(StoreBase):
                         is not None
                     ):
                         # A trigger moves the submission on in the same transaction (migration 0002).
-                        conn.execute(insert, values)
+                        conn.execute(add_decision, values)
+                        self._append_event(conn, "decide", subject, details)
                         return record, VERDICT_STATUS[verdict]
         except IntegrityViolation:
             pass  # an escalation pushed twice: still open, same id (below)
@@ -118,7 +131,8 @@ class DecisionWrites(StoreBase):
 
     @staticmethod
     def _decide_call():
-        return select(
+        """record_decision (migration 0004) and, when it decided, the audit event, in one statement."""
+        decided = select(
             func.record_decision(
                 bindparam("id", type_=String()),
                 bindparam("submission_id", type_=Integer()),
@@ -128,8 +142,21 @@ class DecisionWrites(StoreBase):
                 bindparam("reason_codes", type_=JSON()),
                 bindparam("message", type_=Text()),
                 bindparam("lease", type_=Interval()),
+            ).label("pushed")
+        ).cte("decided")
+        logged = (
+            insert(AUDIT_TABLE)
+            .from_select(
+                ["action", "subject", "details"],
+                select(
+                    literal_column("'decide'"),
+                    bindparam("audit_subject", type_=String()),
+                    bindparam("audit_details", type_=Text()),
+                ).where(decided.c.pushed),
             )
+            .cte("logged")
         )
+        return select(decided.c.pushed).add_cte(logged)
 
     def decision(self, decision_id: str) -> DecisionRecord | None:
         with self._reading() as s:

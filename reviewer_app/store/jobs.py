@@ -39,10 +39,15 @@ class JobWrites(StoreBase):
         now: datetime,
     ) -> int | None:
         """Queue a job in `created_by`'s name (the database user on PostgreSQL, which checks it); None when the
-        same kind of job already waits for this artifact."""
+        same kind of job already waits for this artifact. One a person asked for ("requested") is in the
+        audit trail."""
         with self._writing() as s:
             artifact_id = self._artifact_id(s, artifact_sha256) if artifact_sha256 else None
-            return self._enqueue(s, kind, reason, artifact_id, submission_id, payload, created_by, now)
+            job_id = self._enqueue(s, kind, reason, artifact_id, submission_id, payload, created_by, now)
+            if job_id is not None and reason == "requested":
+                subject = f"submission:{submission_id}" if submission_id is not None else f"job:{job_id}"
+                self._append_event(s, "job_request", subject, {"kind": kind, "job": job_id})
+            return job_id
 
     def _enqueue(
         self,

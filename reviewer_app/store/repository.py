@@ -2,7 +2,8 @@
 
 Its parts live beside it: base.py (engines, transactions, the shared rules), queue.py (reading the queue
 and a submission), claims.py (leases), decisions.py, jobs.py (background work), scans.py (scans, the
-blocklist, recall cases), catalog.py (live apps and clone results), devices.py (device runs); this module files submissions and keeps users."""
+blocklist, recall cases), catalog.py (live apps and clone results), devices.py (device runs), audit.py (the
+audit trail, which chain.py appends to); this module files submissions and keeps users."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from reviewer_app.domain import (
     DeviceScreenshot,
     RedFlag,
 )
+from reviewer_app.store.audit import AuditTrail
 from reviewer_app.store.catalog import CatalogWrites
 from reviewer_app.store.claims import ClaimWrites
 from reviewer_app.store.decisions import DecisionWrites
@@ -43,7 +45,7 @@ ANALYZE_AFTER = 1000  # rows added in one bulk import
 __all__ = ["Store", "translate_errors"]
 
 
-class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, DeviceWrites):
+class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, DeviceWrites, AuditTrail):
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""
 
     # -- submissions -----------------------------------------------------------------------------
@@ -208,6 +210,7 @@ class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, 
             else:
                 setting.value = users
                 setting.updated_at = now
+            self._append_event(s, "user", f"user:{name}", {"role": role})
 
     def role_of(self, name: str) -> str:
         """reviewer, lead or admin. PostgreSQL asks the server; SQLite reads the local roles setting, where

@@ -15,16 +15,19 @@ connection's database user (`current_user`) and every rule below is checked by P
 
 Reviewers may ask for a re-scan or a device import or capture (a queued job in their own name), and stop a
 running capture; leads keep the blocklist and close
-recall cases, which withdraws the app.
+recall cases, which withdraws the app. Every group appends to the audit trail (its actions do); no group
+may change it.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, text
 
 from reviewer_app.domain import RoleError
+from reviewer_app.store.chain import append_event
 
 GROUPS = {
     "reviewer": "reviewer_app_reviewer",
@@ -83,6 +86,12 @@ SETUP = [
     "GRANT USAGE ON SEQUENCE device_runs_id_seq, device_results_id_seq, device_screenshots_id_seq "
     "TO reviewer_app_worker, reviewer_app_admin",
     "GRANT UPDATE (cancel_requested) ON device_runs TO reviewer_app_reviewer",
+    # the audit trail (migration 0011): everyone appends through their actions, in their own name (the
+    # trigger sets actor, time and hashes); nobody but the owner changes it, whatever was granted
+    "GRANT INSERT (action, subject, details) ON audit_events "
+    "TO reviewer_app_reviewer, reviewer_app_admin, reviewer_app_worker",
+    "REVOKE UPDATE, DELETE, TRUNCATE ON audit_events "
+    "FROM reviewer_app_reviewer, reviewer_app_lead, reviewer_app_admin, reviewer_app_worker",
     "GRANT INSERT, DELETE ON protected_names TO reviewer_app_lead",
     "GRANT USAGE ON SEQUENCE protected_names_id_seq TO reviewer_app_lead",
     "ALTER TABLE protected_names ENABLE ROW LEVEL SECURITY",
@@ -172,6 +181,8 @@ def add_user(engine: Engine, name: str, role: str, password: str | None = None) 
         if role == "admin":
             # Admins create users: the group's CREATEROLE is not inherited, so the login role gets it.
             conn.execute(text(f'ALTER ROLE "{name}" CREATEROLE'))
+        # Roles belong to the server, the trail to this database: the event says who added whom here.
+        append_event(conn, "user", f"user:{name}", {"role": role}, actor="", at=datetime.now(UTC))
 
 
 def role_of(engine: Engine, name: str) -> str | None:

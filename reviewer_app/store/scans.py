@@ -139,8 +139,7 @@ class ScanWrites(JobWrites, StoreBase):
                 self._open_recall_case(s, scan, recall, worker, now)
             return True
 
-    @staticmethod
-    def _open_recall_case(s: Session, scan: Scan, recall: Mapping[str, Any], by: str, now: datetime) -> None:
+    def _open_recall_case(self, s: Session, scan: Scan, recall: Mapping[str, Any], by: str, now: datetime) -> None:
         already = s.execute(
             select(RecallCaseRow.id).where(RecallCaseRow.artifact_id == scan.artifact_id, RecallCaseRow.state == "open")
         ).first()
@@ -148,20 +147,21 @@ class ScanWrites(JobWrites, StoreBase):
             return
         art = s.get(Artifact, scan.artifact_id)
         app_id = s.execute(select(App.id).where(App.package == (art.package if art else ""))).scalar_one_or_none()
-        s.add(
-            RecallCaseRow(
-                package=art.package if art else "",
-                app_id=app_id,
-                submission_id=recall.get("submission_id"),
-                artifact_id=scan.artifact_id,
-                scan_id=scan.id,
-                source="rescan",
-                opened_by=by,
-                opened_at=now,
-                evidence=[row.to_json() for row in recall.get("evidence") or ()],
-                state="open",
-            )
+        case = RecallCaseRow(
+            package=art.package if art else "",
+            app_id=app_id,
+            submission_id=recall.get("submission_id"),
+            artifact_id=scan.artifact_id,
+            scan_id=scan.id,
+            source="rescan",
+            opened_by=by,
+            opened_at=now,
+            evidence=[row.to_json() for row in recall.get("evidence") or ()],
+            state="open",
         )
+        s.add(case)
+        s.flush()
+        self._append_event(s, "recall_case", f"recall_case:{case.id}", {"package": case.package, "scan": scan.id})
 
     def artifact_submissions(self, artifact_sha256: str) -> list[tuple[int, str]]:
         """(submission id, status) of every submission of this package file, oldest first."""
@@ -229,6 +229,7 @@ class ScanWrites(JobWrites, StoreBase):
             if exists is not None:
                 return False
             s.add(BlocklistItem(kind=kind, value=value, reason=reason, added_by=by, added_at=now))
+            self._append_event(s, "blocklist", f"{kind}:{value}", {"change": "add", "reason": reason})
             return True
 
     def remove_from_blocklist(self, kind: str, value: str, by: str) -> bool:
@@ -239,7 +240,10 @@ class ScanWrites(JobWrites, StoreBase):
                 .where(BlocklistItem.kind == kind, BlocklistItem.value == value)
                 .execution_options(synchronize_session=False)
             )
-            return bool(getattr(result, "rowcount", 0))
+            removed = bool(getattr(result, "rowcount", 0))
+            if removed:
+                self._append_event(s, "blocklist", f"{kind}:{value}", {"change": "remove"})
+            return removed
 
     # -- recall cases ----------------------------------------------------------------------------
 
@@ -289,6 +293,10 @@ class ScanWrites(JobWrites, StoreBase):
                     )
                 )
             s.flush()
+            self._append_event(
+                s, "recall" if outcome == "recalled" else "dismiss", f"recall_case:{case_id}",
+                {"package": case.package, "note": note},
+            )  # fmt: skip
             art = s.get(Artifact, case.artifact_id) if case.artifact_id else None
             return _recall_case(case, art.sha256 if art else None, art.version_name if art else None)
 

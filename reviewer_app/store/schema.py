@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from reviewer_app.domain import KINDS, OPEN_STATUSES, STATUSES, VERDICTS
+from reviewer_app.domain import AUDIT_ACTIONS, KINDS, OPEN_STATUSES, STATUSES, VERDICTS
 
 WAITING = text("state = 'queued'")
 OPEN_CASE = text("state = 'open'")
@@ -466,3 +467,30 @@ class DeviceScreenshotRow(Base):
     flags: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (Index("ix_device_screenshots_result", "result_id", "position"),)
+
+
+class AuditEventRow(Base):
+    """The audit trail: who did what and when, each event chained to the one before by its hash
+    (store/chain.py), so that an edit, a deletion or a reordering shows. Append-only: triggers refuse
+    UPDATE and DELETE; on PostgreSQL for every role but the table's owner, and a trigger fills id, at,
+    actor and the hashes itself (migration 0011)."""
+
+    __tablename__ = "audit_events"
+
+    # The previous event's + 1: given by the store on SQLite, by the trigger on PostgreSQL.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False, server_default=FetchedValue())
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(500))
+    details: Mapped[str] = mapped_column(Text)  # canonical JSON text, exactly as hashed
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        CheckConstraint(f"action IN ({', '.join(repr(a) for a in AUDIT_ACTIONS)})", name="action_valid"),
+        Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_actor", "actor", "id"),
+        Index("ix_audit_events_action", "action", "id"),
+        Index("ix_audit_events_subject", "subject", "id"),
+    )
