@@ -309,3 +309,36 @@ def test_workstations_appending_at_once_on_sqlite_keep_one_chain(tmp_path):
     finally:
         for store in stores:
             store.close()
+
+
+def test_reviewers_claiming_and_deciding_at_once_keep_one_chain(pg_team):
+    """The one-statement paths (claim_next and decide, each appending in the same statement) at once."""
+    names = ("alice", "bob", "carol", "lena")
+    for i in range(len(names) * 4):
+        pg_team.file(f"com.trail.busy{i}", tier=3, minutes_ago=100 - i)
+    services = {name: pg_team[name] for name in names}
+    start = len(services["alice"].store.audit_events())
+    barrier = threading.Barrier(len(names))
+    errors: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            barrier.wait()
+            for _ in range(4):
+                claim = services[name].claim_next()
+                assert claim is not None
+                assert services[name].decide(claim.submission_id, "approve").ok
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    events = services["bob"].store.audit_events(start)
+    assert sorted((e.actor, e.action) for e in events) == sorted(
+        (name, action) for name in names for action in ("claim", "decide") for _ in range(4)
+    )
+    assert trail.verify(services["bob"].store).ok
