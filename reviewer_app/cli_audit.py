@@ -66,7 +66,7 @@ def cmd_audit(args: argparse.Namespace, service: Any) -> int:
     from reviewer_app.review import trail
 
     if args.audit_command == "verify":
-        check = trail.verify(service.store)
+        check = service.verify_trail()
         if args.json:
             _emit(check.to_json())
         elif check.ok:
@@ -75,8 +75,8 @@ def cmd_audit(args: argparse.Namespace, service: Any) -> int:
             print(f"the audit trail was tampered with: event {check.first_bad_event} is not as written or not "
                   f"where it was written ({check.events} events)")  # fmt: skip
         return 0 if check.ok else 1
-    found = trail.events(
-        service.store, since=args.since, actor=args.actor, actions=args.action, subject=args.subject, limit=args.limit
+    found = service.trail(
+        since=args.since, actor=args.actor, actions=args.action, subject=args.subject, limit=args.limit
     )
     if args.csv:
         try:

@@ -5,6 +5,7 @@ package (and `config`) only: the domain's words (`reviewer_app.domain`) are re-e
 """
 
 from reviewer_app.domain import (
+    AUDIT_ACTIONS,
     BLOCKLIST_KINDS,
     GATES,
     JOB_STATES,
@@ -13,6 +14,7 @@ from reviewer_app.domain import (
     STATUSES,
     VERDICTS,
     AlreadyDecided,
+    AuditEvent,
     BlocklistEntry,
     ClaimRecord,
     CredentialsRequired,
@@ -48,8 +50,10 @@ from reviewer_app.review.service import (
     utc_now,
 )
 from reviewer_app.review.sla import SlaPolicy, Urgency, format_time_left, split_time_left, urgency
+from reviewer_app.review.trail import TrailCheck
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "BLOCKLIST_KINDS",
     "GATES",
     "JOB_STATES",
@@ -60,6 +64,7 @@ __all__ = [
     "STATUSES",
     "VERDICTS",
     "AlreadyDecided",
+    "AuditEvent",
     "BlocklistEntry",
     "ClaimRecord",
     "CredentialsRequired",
@@ -86,6 +91,7 @@ __all__ = [
     "StoreError",
     "SubmissionView",
     "SubmitOutcome",
+    "TrailCheck",
     "UndoOutcome",
     "Urgency",
     "VersionRecord",

@@ -20,6 +20,7 @@ from reviewer_app.domain import (
     KINDS,
     OPEN_STATUSES,
     AlreadyDecided,
+    AuditEvent,
     BlocklistEntry,
     ClaimRecord,
     DatabaseUnavailable,
@@ -33,9 +34,11 @@ from reviewer_app.domain import (
     SubmissionDetail,
     iso_utc,
 )
+from reviewer_app.review import trail
 from reviewer_app.review.decisions import clean_message, clean_reasons, decision_problem
 from reviewer_app.review.flags import red_flags
 from reviewer_app.review.sla import SlaPolicy
+from reviewer_app.review.trail import TrailCheck
 from reviewer_app.store import Store
 from reviewer_app.store.journal import DecisionJournal, JournalEntry
 
@@ -435,6 +438,23 @@ class ReviewService:
     def dismiss_recall(self, case_id: int, note: str) -> RecallCase:
         """Close a recall case and keep the app live (the detection was wrong, say)."""
         return self.store.close_recall_case(case_id, "dismissed", self.reviewer, (note or "").strip(), self.clock())
+
+    # -- the audit trail ---------------------------------------------------------------------------
+
+    def verify_trail(self) -> TrailCheck:
+        """Whether any event of the audit trail was changed, removed or reordered (review/trail.py)."""
+        return trail.verify(self.store)
+
+    def trail(
+        self,
+        since: datetime | None = None,
+        actor: str | None = None,
+        actions: Sequence[str] = (),
+        subject: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[AuditEvent]:
+        """The events of the audit trail that match, oldest first, read a page at a time."""
+        return trail.events(self.store, since=since, actor=actor, actions=actions, subject=subject, limit=limit)
 
     # -- claims ----------------------------------------------------------------------------------
 
