@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -113,7 +113,7 @@ class StoreBase:
         """Record `action` in the audit trail, in the transaction of the action itself: call it last, after
         the action's writes. The actor is the database user on PostgreSQL (its trigger says so), else the
         reviewer this store was opened for."""
-        append_event(conn, action, subject, details, actor=self._reviewer or "reviewer", at=datetime.now(UTC))
+        append_event(conn, action, subject, details, actor=self._reviewer or "reviewer")
 
     def _clock(self):
         """(now, lease end) as SQL. PostgreSQL uses the server's clock, so workstations whose clocks drift

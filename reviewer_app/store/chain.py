@@ -67,12 +67,12 @@ def append_event(
     subject: str,
     details: Mapping[str, Any] | None = None,
     *,
-    actor: str,
-    at: datetime,
+    actor: str | None = None,
+    at: datetime | None = None,
 ) -> None:
     """Append one event in `conn`'s transaction. On PostgreSQL the trigger sets id, at, actor and the
     hashes (`actor` and `at` are not used there); on SQLite they are computed here, under the write lock
-    that the transaction already holds (BEGIN IMMEDIATE)."""
+    that the transaction already holds (BEGIN IMMEDIATE), with `actor` and `at` (default: now)."""
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     subject = _capped(subject)
@@ -81,6 +81,9 @@ def append_event(
     if dialect.name == "postgresql":
         conn.execute(insert(TABLE).values(action=action, subject=subject, details=text))
         return
+    if actor is None:
+        raise ValueError("an event on SQLite needs its actor")
+    at = at or datetime.now(UTC)
     last = conn.execute(select(TABLE.c.id, TABLE.c.hash).order_by(TABLE.c.id.desc()).limit(1)).first()
     event_id, prev_hash = (last[0] + 1, last[1]) if last is not None else (1, GENESIS)
     conn.execute(

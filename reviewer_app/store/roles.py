@@ -22,7 +22,6 @@ may change it.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from sqlalchemy import Engine, text
 
@@ -182,7 +181,7 @@ def add_user(engine: Engine, name: str, role: str, password: str | None = None) 
             # Admins create users: the group's CREATEROLE is not inherited, so the login role gets it.
             conn.execute(text(f'ALTER ROLE "{name}" CREATEROLE'))
         # Roles belong to the server, the trail to this database: the event says who added whom here.
-        append_event(conn, "user", f"user:{name}", {"role": role}, actor="", at=datetime.now(UTC))
+        append_event(conn, "user", f"user:{name}", {"role": role})  # in the name of who ran this
 
 
 def role_of(engine: Engine, name: str) -> str | None:
