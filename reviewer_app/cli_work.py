@@ -57,6 +57,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     q = recall_sub.add_parser("recall", parents=[common], help="recall the app of a case: it is withdrawn")
     q.add_argument("case_id", type=int, metavar="CASE")
     q.add_argument("--reason", required=True, metavar="TEXT")
+    q = recall_sub.add_parser("add", parents=[common], help="recall a live app now (a lead's own case)")
+    q.add_argument("package", metavar="PACKAGE")
+    q.add_argument("--reason", required=True, metavar="TEXT")
+    q = recall_sub.add_parser(
+        "rollback", parents=[common], help="withdraw the live version of an app; the one approved before is live again"
+    )
+    q.add_argument("package", metavar="PACKAGE")
+    q.add_argument("--reason", required=True, metavar="TEXT")
+    q.add_argument("--json", action="store_true")
     q = recall_sub.add_parser("dismiss", parents=[common], help="close a case and keep the app live")
     q.add_argument("case_id", type=int, metavar="CASE")
     q.add_argument("--note", default="", metavar="TEXT")
@@ -203,6 +212,18 @@ def cmd_recalls(args: argparse.Namespace, service: Any) -> int:
     if args.recalls_command == "recall":
         case = service.recall_app(args.case_id, args.reason)
         print(f"#{case.case_id}: {case.package} recalled (withdrawn from the store)")
+        return 0
+    if args.recalls_command == "add":
+        case = service.recall_live_app(args.package, args.reason)
+        print(f"#{case.case_id}: {case.package} {case.version_name or ''} recalled (withdrawn from the store)")
+        return 0
+    if args.recalls_command == "rollback":
+        rollback = service.rollback(args.package, args.reason)
+        if args.json:
+            _emit(rollback.to_json())
+        else:
+            print(f"{rollback.package}: {rollback.withdrawn_version or '?'} (submission {rollback.withdrawn_submission_id})"
+                  f" withdrawn; {rollback.live_version or '?'} (submission {rollback.live_submission_id}) is live again")  # fmt: skip
         return 0
     case = service.dismiss_recall(args.case_id, args.note)
     print(f"#{case.case_id}: dismissed; {case.package} stays live")

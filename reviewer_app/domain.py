@@ -68,6 +68,7 @@ class QueueRow:
     version_code: int | None = None
     version_name: str | None = None
     red_flags: tuple[RedFlag, ...] = ()  # as found when it was filed, worst first
+    recalled: bool = False  # its app was recalled (withdrawn from the store)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +123,8 @@ class VersionRecord:
     submitted_at: datetime
     decided_by: str | None = None
     decided_at: datetime | None = None
+    withdrawn_at: datetime | None = None  # rolled back by a lead: no longer the live version
+    withdrawn_reason: str | None = None
 
 
 # -- scans, jobs and recalls ----------------------------------------------------------------------
@@ -249,6 +252,32 @@ class RecallCase:
     closed_by: str | None = None
     closed_at: datetime | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """A live version withdrawn by a lead and the earlier approved version that is live again."""
+
+    package: str
+    withdrawn_submission_id: int
+    withdrawn_version: str | None
+    live_submission_id: int
+    live_version: str | None
+    reason: str
+    by: str
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "package": self.package,
+            "withdrawn_submission_id": self.withdrawn_submission_id,
+            "withdrawn_version": self.withdrawn_version,
+            "live_submission_id": self.live_submission_id,
+            "live_version": self.live_version,
+            "reason": self.reason,
+            "by": self.by,
+            "at": iso_utc(self.at),
+        }
 
 
 # -- the catalog of live apps and the clone comparison ------------------------------------------

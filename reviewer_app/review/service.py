@@ -30,6 +30,7 @@ from reviewer_app.domain import (
     ProtectedNameEntry,
     QueueRow,
     RecallCase,
+    Rollback,
     StoreError,
     SubmissionDetail,
     iso_utc,
@@ -434,6 +435,14 @@ class ReviewService:
         if not (reason or "").strip():
             raise ReviewError("a reason is required to recall an app")
         return self.store.close_recall_case(case_id, "recalled", self.reviewer, reason.strip(), self.clock())
+
+    def recall_live_app(self, package: str, reason: str) -> RecallCase:
+        """A lead pulls a live app from the store (a recall case of their own, closed as recalled)."""
+        return self.store.recall_live_app((package or "").strip(), reason or "", self.reviewer, self.clock())
+
+    def rollback(self, package: str, reason: str) -> Rollback:
+        """A lead withdraws the live version of an app; the version approved before it is live again."""
+        return self.store.rollback_app((package or "").strip(), reason or "", self.reviewer, self.clock())
 
     def dismiss_recall(self, case_id: int, note: str) -> RecallCase:
         """Close a recall case and keep the app live (the detection was wrong, say)."""

@@ -142,7 +142,12 @@ class DeviceWrites(JobWrites, StoreBase):
             found = s.execute(
                 select(Artifact.id, Artifact.sha256)
                 .join(Submission, Submission.artifact_id == Artifact.id)
-                .where(Artifact.package == package, Submission.status == "approved", Artifact.sha256 != artifact_sha256)
+                .where(
+                    Artifact.package == package,
+                    Submission.status == "approved",
+                    Artifact.sha256 != artifact_sha256,
+                    Artifact.withdrawn_at.is_(None),
+                )
                 .order_by(Artifact.version_code.desc(), Submission.id.desc())
                 .limit(1)
             ).first()

@@ -142,6 +142,7 @@ class QueueReads(StoreBase):
                 Submission.lease_until,
                 Artifact.version_code,
                 Artifact.version_name,
+                App.withdrawn_at,
                 Submission.red_flags,
             )
             .join(Developer, Developer.id == Submission.developer_id)
@@ -151,9 +152,10 @@ class QueueReads(StoreBase):
 
     @staticmethod
     def _row(values) -> QueueRow:
-        *fields, flags = values
+        *fields, withdrawn_at, flags = values
         row = QueueRow(*fields)
-        return dataclasses.replace(row, red_flags=tuple(RedFlag.from_json(f) for f in flags)) if flags else row
+        red_flags = tuple(RedFlag.from_json(f) for f in flags) if flags else ()
+        return dataclasses.replace(row, red_flags=red_flags, recalled=withdrawn_at is not None)
 
     def queue_rows(self, ids: Sequence[int]) -> list[QueueRow]:
         """Rows for these ids, in the order given (missing ids are left out)."""
@@ -262,7 +264,7 @@ class QueueReads(StoreBase):
 
     @staticmethod
     def _approved(s: Session, package: str, exclude: int | None) -> tuple[dict[str, Any] | None, str | None]:
-        conditions = [Artifact.package == package, Submission.status == "approved"]
+        conditions = [Artifact.package == package, Submission.status == "approved", Artifact.withdrawn_at.is_(None)]
         if exclude is not None:
             conditions.append(Submission.id != exclude)
         found = s.execute(
@@ -286,6 +288,8 @@ class QueueReads(StoreBase):
                 Artifact.version_name,
                 Submission.status,
                 Submission.submitted_at,
+                Artifact.withdrawn_at,
+                Artifact.withdrawn_reason,
             )
             .join(App, App.id == Submission.app_id)
             .outerjoin(Artifact, Artifact.id == Submission.artifact_id)
@@ -301,4 +305,10 @@ class QueueReads(StoreBase):
                 .order_by(Decision.decided_at)
             ):
                 last[sid] = (reviewer, decided_at)
-        return tuple(VersionRecord(*r, *last.get(r[0], (None, None))) for r in rows)
+        records = []
+        for sid, kind, code, name, status, submitted, withdrawn_at, withdrawn_reason in rows:
+            by, at = last.get(sid, (None, None))
+            records.append(
+                VersionRecord(sid, kind, code, name, status, submitted, by, at, withdrawn_at, withdrawn_reason)
+            )
+        return tuple(records)

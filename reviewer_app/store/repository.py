@@ -30,6 +30,7 @@ from reviewer_app.store.decisions import DecisionWrites
 from reviewer_app.store.devices import DeviceWrites
 from reviewer_app.store.errors import IntegrityViolation, translate_errors
 from reviewer_app.store.queue import QueueReads
+from reviewer_app.store.recalls import RecallWrites
 from reviewer_app.store.scans import ScanWrites
 from reviewer_app.store.schema import (
     KINDS,
@@ -45,7 +46,7 @@ ANALYZE_AFTER = 1000  # rows added in one bulk import
 __all__ = ["Store", "translate_errors"]
 
 
-class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, DeviceWrites, AuditTrail):
+class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, DeviceWrites, RecallWrites, AuditTrail):
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""
 
     # -- submissions -----------------------------------------------------------------------------

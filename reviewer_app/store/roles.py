@@ -73,6 +73,7 @@ SETUP = [
     "GRANT USAGE ON SEQUENCE blocklist_id_seq, recall_cases_id_seq TO reviewer_app_lead",
     "GRANT INSERT, UPDATE (state, closed_by, closed_at, note) ON recall_cases TO reviewer_app_lead",
     "GRANT UPDATE (withdrawn_at, withdrawn_reason) ON apps TO reviewer_app_lead",
+    "GRANT UPDATE (withdrawn_at, withdrawn_by, withdrawn_reason) ON artifacts TO reviewer_app_lead",  # rollbacks
     # the catalog and the clone search (migration 0009)
     "GRANT INSERT ON catalog_apps TO reviewer_app_admin, reviewer_app_worker",
     "GRANT INSERT, UPDATE ON resource_counts TO reviewer_app_admin, reviewer_app_worker",

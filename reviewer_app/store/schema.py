@@ -105,6 +105,10 @@ class Artifact(Base):
     icon_blob: Mapped[str | None] = mapped_column(String(64))  # blob holding the icon as PNG
     facts: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A version rolled back by a lead (a broken release): no longer live; the one approved before it is.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Submission(Base):

@@ -85,6 +85,8 @@ def cell_text(row: Any, column: int, now: datetime) -> str:
     if column == COL_KIND:
         return kind_name(row.kind)
     if column == COL_LABEL:
+        if getattr(row, "recalled", False):
+            return QCoreApplication.translate("SubmissionQueueModel", "%1 (recalled)").replace("%1", row.label or "")
         return row.label or ""
     if column == COL_PACKAGE:
         return row.package or ""

@@ -93,3 +93,40 @@ def test_the_workstations_own_worker_scans_and_stops_when_asked(qtbot, service, 
         worker.stop()
     assert not worker.running and worker.error is None
     assert service.view(sid).detail.scans[0].gate == "pass"
+
+
+def test_a_lead_rolls_back_a_broken_release_and_recalls_an_app_from_the_lead_menu(
+    qtbot, make_window, service, settings
+):
+    from tests.conftest import DEMO_APKS
+
+    ids = []
+    for name in ("com.example.notes_1.apk", "com.example.notes_2.apk"):
+        (outcome,) = service.submit([str(DEMO_APKS / name)], kind="new", developer="Acme Apps")
+        service.claim(outcome.submission_id)
+        assert service.decide(outcome.submission_id, "approve").ok
+        ids.append(outcome.submission_id)
+    window = make_window(expect_rows=0)
+    controller = window.recall_cases
+
+    dialog = controller.ask_rollback()
+    assert not dialog.ok_button.isEnabled()  # a package and a reason, both
+    dialog.package_edit.setText("com.example.notes")
+    assert not dialog.ok_button.isEnabled()
+    dialog.reason_edit.setPlainText("crashes on start since Friday's release")
+    assert dialog.ok_button.isEnabled()
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: any("is live again" in line for line in window.log_lines()), timeout=10_000)
+    assert service.store.approved_facts("com.example.notes")["version_code"] == 1
+
+    dialog = controller.ask_recall_app()
+    dialog.package_edit.setText("com.example.nope")
+    dialog.reason_edit.setPlainText("malware")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: any("com.example.nope: no app" in line for line in window.log_lines()), timeout=10_000)
+    dialog = controller.ask_recall_app()
+    dialog.package_edit.setText("com.example.notes")
+    dialog.reason_edit.setPlainText("steals contacts")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: service.view(ids[0]).detail.withdrawn_at is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: any(c.source == "lead" for c in controller.view.cases()), timeout=10_000)

@@ -111,4 +111,10 @@ class HistoryPanel(EvidencePanel):
         )
         if version.status == "rejected":
             item.setForeground(3, QBrush(REJECTED_COLOR))
+        withdrawn_at = getattr(version, "withdrawn_at", None)
+        if withdrawn_at is not None:  # rolled back: the version approved before it is live again
+            item.setText(3, self.tr("%1, rolled back").replace("%1", status_name(version.status)))
+            item.setForeground(3, QBrush(REJECTED_COLOR))
+            tip = self.tr("Withdrawn on %1: %2").replace("%1", local_time_text(withdrawn_at))
+            item.setToolTip(3, tip.replace("%2", version.withdrawn_reason or ""))
         return item
