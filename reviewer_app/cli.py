@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from reviewer_app import __version__, cli_catalog, cli_work
+from reviewer_app import __version__, cli_catalog, cli_quality, cli_work
 from reviewer_app.domain import KINDS, VERDICTS  # the domain's words; a light module, so --help stays quick
 
 
@@ -148,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_work.add_parsers(sub, common)
     cli_work.add_device_parsers(sub, common)
     cli_catalog.add_parsers(sub, common)
+    cli_quality.add_parsers(sub, common)
     return parser
 
 
@@ -654,6 +655,7 @@ COMMANDS = {
     "clones": _with_service(cli_catalog.cmd_clones),
     "catalog": _with_service(cli_catalog.cmd_catalog),
     "brands": _with_service(cli_catalog.cmd_brands),
+    "quality": _with_service(cli_quality.cmd_quality),
 }
 
 

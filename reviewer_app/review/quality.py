@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from reviewer_app.domain import iso_utc
+from reviewer_app.review.service import ReviewError
 from reviewer_app.store.quality import AuditCounts, GroupCounts, QualityCounts
 
 GROUPINGS: dict[str, tuple[str, ...]] = {
@@ -135,13 +136,13 @@ def quality(
     aggregate queries: call it off the GUI thread."""
     grouping = _grouping(by)
     if start.tzinfo is None or end.tzinfo is None:
-        raise ValueError("the period's start and end need a time zone")
+        raise ReviewError("the period's start and end need a time zone")
     if end <= start:
-        raise ValueError(f"the period ends ({iso_utc(end)}) before it starts ({iso_utc(start)})")
+        raise ReviewError(f"the period ends ({iso_utc(end)}) before it starts ({iso_utc(start)})")
     if (end - start).days > MAX_PERIOD_DAYS:
-        raise ValueError(f"a period of at most {MAX_PERIOD_DAYS} days, not {(end - start).days}")
+        raise ReviewError(f"a period of at most {MAX_PERIOD_DAYS} days, not {(end - start).days}")
     if not -24 * 60 < utc_offset_minutes < 24 * 60:
-        raise ValueError(f"a UTC offset of less than a day, not {utc_offset_minutes} minutes")
+        raise ReviewError(f"a UTC offset of less than a day, not {utc_offset_minutes} minutes")
     counts = service.store.quality_counts(start, end, grouping, service.clock(), utc_offset_minutes)
     return build_report(counts, start, end, grouping, utc_offset_minutes)
 
@@ -169,11 +170,11 @@ def build_report(
 def _grouping(by: Sequence[str] | str) -> tuple[str, ...]:
     if isinstance(by, str):
         if by not in GROUPINGS:
-            raise ValueError(f"cannot group by {by!r}: use reviewer, kind or both")
+            raise ReviewError(f"cannot group by {by!r}: use reviewer, kind or both")
         return GROUPINGS[by]
     grouping = tuple(by)
     if grouping not in GROUPINGS.values():
-        raise ValueError(f"cannot group by {grouping!r}: use reviewer, kind or both")
+        raise ReviewError(f"cannot group by {grouping!r}: use reviewer, kind or both")
     return grouping
 
 
