@@ -25,7 +25,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     Date,
     Float,
-    Integer,
     Interval,
     and_,
     case,
@@ -230,9 +229,7 @@ class QualityReads(StoreBase):
                 func.row_number().over(partition_by=partition or None, order_by=timed.c.minutes).label("n"),
                 func.count().over(partition_by=partition or None).label("total"),
             ).subquery()
-            middle = numbered.c.n.in_(
-                [(numbered.c.total + 1) / literal(2, Integer), (numbered.c.total + 2) / literal(2, Integer)]
-            )
+            middle = numbered.c.n.in_([(numbered.c.total + 1) // 2, (numbered.c.total + 2) // 2])  # integer halves
             part_keys = [numbered.c[k.name] for k in keys]
             parts.append(
                 select(*part_keys, literal(1 if grouped else 0).label("grouped"), func.avg(numbered.c.minutes))
