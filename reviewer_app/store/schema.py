@@ -163,7 +163,7 @@ class Decision(Base):
         CheckConstraint("verdict IN ('approve', 'reject', 'escalate')", name="verdict_valid"),
         # The quality dashboard: the decisions of a period, and whether one is its submission's first final
         # decision (an index-only probe per decision, not a read of every decision of the submission).
-        Index("ix_decisions_decided_at", "decided_at"),
+        Index("ix_decisions_decided_at", "decided_at", "submission_id"),
         Index(
             "ix_decisions_final",
             "submission_id",

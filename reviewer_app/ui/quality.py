@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QObject, QRunnable, QSortFilterProxyModel, Qt, QThreadPool, Signal, Slot
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -114,7 +116,8 @@ class QualityDashboard(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # widths set by _fit_columns
         charts = QSplitter(Qt.Orientation.Horizontal, self.splitter)
         charts.setChildrenCollapsible(False)
         self.bars = BarChart()
@@ -306,6 +309,7 @@ class QualityDashboard(QWidget):
         self.report = report
         self.model.set_report(report)
         self._show_columns(report.by)
+        self._fit_columns()
         self.team_label.setText(team_text(report))
         self.bars.set_data(bar_data(report))
         self.lines.set_data(line_data(report.days))
@@ -313,6 +317,19 @@ class QualityDashboard(QWidget):
         self.csv_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
         self.sig_report.emit(report)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its longest text, measured here: asking the view to fit them asks the model
+        for a dozen roles of every cell, which takes a second for 800 rows."""
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        metrics, bold_metrics = QFontMetrics(self.table.font()), QFontMetrics(bold)
+        arrow = self.table.horizontalHeader().style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
+        for column in range(COLUMN_COUNT):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            widest = max((bold_metrics.horizontalAdvance(t) for t in self.model.column_texts(column)), default=0)
+            width = max(widest, metrics.horizontalAdvance(title) + 2 * arrow)
+            self.table.setColumnWidth(column, min(width + 24, 400))
 
     def _show_columns(self, by: tuple[str, ...] | None = None) -> None:
         shown = visible_columns(by or self.grouping())

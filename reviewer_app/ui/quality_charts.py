@@ -181,7 +181,7 @@ def paint_bars(painter: QPainter, rect: QRectF, data: BarData) -> None:
 def paint_lines(painter: QPainter, rect: QRectF, data: LineData) -> None:
     """One line per series over the days; a point per day when there are few days."""
     painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(data.days) <= 120)  # smooth lines cost
     top = _header(painter, rect, data.title, data.series)
     metrics = QFontMetricsF(painter.font())
     body = QRectF(rect.left(), rect.top() + top, rect.width(), rect.height() - top)

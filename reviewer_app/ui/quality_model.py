@@ -25,6 +25,17 @@ from reviewer_app.ui.text import kind_name
 ) = range(10)
 COLUMN_COUNT = 10
 SortRole = Qt.ItemDataRole.UserRole + 1
+HANDLED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        SortRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
 MISS_COLOR = QColor("#b00020")
 MISS_BACKGROUND = QColor("#fde7e9")
 DASH = "—"
@@ -139,12 +150,17 @@ class QualityTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: tuple[QualityRow, ...] = ()
+        # The cells' texts and sort keys, made once: views ask for them very often.
+        self._texts: list[list[str]] = []
+        self._sort_keys: list[list[Any]] = []
         self._titles = column_titles()
         self._tips = column_tips()
 
     def set_report(self, report: QualityReport | None) -> None:
         self.beginResetModel()
         self._rows = report.rows if report is not None else ()
+        self._texts = [[cell_text(row, column) for column in range(COLUMN_COUNT)] for row in self._rows]
+        self._sort_keys = [[sort_value(row, column) for column in range(COLUMN_COUNT)] for row in self._rows]
         self.endResetModel()
 
     def row_at(self, row: int) -> QualityRow:
@@ -165,15 +181,20 @@ class QualityTableModel(QAbstractTableModel):
             return self._tips[section] or None
         return None
 
+    def column_texts(self, column: int) -> list[str]:
+        return [texts[column] for texts in self._texts]
+
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or not 0 <= index.column() < COLUMN_COUNT:
+        if role not in HANDLED_ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = index.column()
+        r, column = index.row(), index.column()
+        if r >= len(self._rows) or not 0 <= column < COLUMN_COUNT:
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(row, column)
+            return self._texts[r][column]
         if role == SortRole:
-            return sort_value(row, column)
+            return self._sort_keys[r][column]
+        row = self._rows[r]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (COL_REVIEWER, COL_KIND):
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

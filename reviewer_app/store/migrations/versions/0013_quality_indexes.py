@@ -3,8 +3,9 @@
 Revision ID: 0013
 Revises: 0010
 
-The dashboard reads the decisions of a period (ix_decisions_decided_at) and asks of each final one whether
-its submission had an earlier final decision (ix_decisions_final, partial: approvals and rejections only).
+The dashboard reads the decisions of a period (ix_decisions_decided_at; with the submission, so the oldest
+submission they decide is read from the index alone) and asks of each final one whether its submission had
+an earlier final decision (ix_decisions_final, partial: approvals and rejections only).
 Without them a 30-day period of a million decisions reads the whole table, and the probe reads every
 decision of the submission from the table.
 """
@@ -23,7 +24,7 @@ FINAL_VERDICT = "verdict IN ('approve', 'reject')"
 def upgrade() -> None:
     # Plain CREATE INDEX on both back ends: a batch operation could copy the table on SQLite, and the
     # decisions' triggers with it.
-    op.create_index("ix_decisions_decided_at", "decisions", ["decided_at"], unique=False)
+    op.create_index("ix_decisions_decided_at", "decisions", ["decided_at", "submission_id"], unique=False)
     op.create_index(
         "ix_decisions_final",
         "decisions",
