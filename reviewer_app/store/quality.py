@@ -39,7 +39,6 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
-    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -167,7 +166,6 @@ class QualityReads(StoreBase):
             .where(Decision.decided_at >= start, Decision.decided_at < end)
             # A number in the text, not a parameter: a plan made for any value would not know it is selective.
             .where(Submission.id >= literal_column(str(int(oldest or 0))))
-            .subquery("period")
         )
 
     @staticmethod
@@ -183,7 +181,7 @@ class QualityReads(StoreBase):
 
     def _pg_groups(self, s: Session, start, end, columns, utc_offset_minutes, oldest):
         """Groups, the team and the days in one pass: GROUPING SETS, medians by percentile_cont."""
-        period = self._period_rows(start, end, columns, utc_offset_minutes, oldest)
+        period = self._period_rows(start, end, columns, utc_offset_minutes, oldest).subquery("period")
         keys = [period.c[c.name] for c in columns]
         median = (
             func.percentile_cont(0.5).within_group(period.c.minutes).filter(period.c.first_final == 1).label("median")
@@ -208,14 +206,26 @@ class QualityReads(StoreBase):
         return _sorted(groups), team, sorted(days)
 
     def _sqlite_groups(self, s: Session, start, end, columns, utc_offset_minutes, oldest):
-        """SQLite: the groups, the days, and the medians by a window over each group's sorted times."""
-        period = self._period_rows(start, end, columns, utc_offset_minutes, oldest)
+        """SQLite: the groups, the days, and the medians by a window over each group's sorted times, all read
+        from a temporary table of the period's rows: SQLite would otherwise work out each decision's first
+        final probe again in every one of those queries, and twice in some."""
+        s.execute(text("DROP TABLE IF EXISTS temp.quality_period"))
+        create = self._period_rows(start, end, columns, utc_offset_minutes, oldest).into(
+            "quality_period", temporary=True
+        )
+        s.execute(create)
+        try:
+            return self._sqlite_summaries(s, create.table, columns)
+        finally:
+            s.execute(text("DROP TABLE IF EXISTS temp.quality_period"))
+
+    def _sqlite_summaries(self, s: Session, period, columns):
         keys = [period.c[c.name] for c in columns]
-        medians = self._sqlite_medians(s, period, keys)
-        groups = [
-            _group(tuple(row[: len(keys)]), row, medians.get(tuple(row[: len(keys)])))
-            for row in s.execute(select(*keys, *self._counts(period)).group_by(*keys))
+        counted = [
+            (tuple(row[: len(keys)]), row) for row in s.execute(select(*keys, *self._counts(period)).group_by(*keys))
         ]
+        medians = self._sqlite_medians(s, period, keys, {key: int(row.first_finals or 0) for key, row in counted})
+        groups = [_group(key, row, medians.get(key)) for key, row in counted]
         days = [
             DayCounts(date.fromisoformat(row.day), row.decisions, row.escalations, row.sla_misses)
             for row in s.execute(select(period.c.day, *self._counts(period)).group_by(period.c.day))
@@ -232,30 +242,39 @@ class QualityReads(StoreBase):
         return _sorted(groups), team, sorted(days)
 
     @staticmethod
-    def _sqlite_medians(s: Session, period, keys) -> dict[tuple[str, ...], float]:
-        """The median of each group's times and of the team's: the middle row (or the mean of the two
-        middle rows) of each partition, numbered in order of time."""
-        timed = select(*keys, period.c.minutes).where(period.c.first_final == 1).cte("timed")
-        parts = []
-        for grouped in (True, False):
-            partition = [timed.c[k.name] for k in keys] if grouped else []
-            numbered = select(
-                *(timed.c[k.name] if grouped else literal(None).label(k.name) for k in keys),
-                timed.c.minutes,
-                func.row_number().over(partition_by=partition or None, order_by=timed.c.minutes).label("n"),
-                func.count().over(partition_by=partition or None).label("total"),
-            ).subquery()
-            middle = numbered.c.n.in_([(numbered.c.total + 1) // 2, (numbered.c.total + 2) // 2])  # integer halves
-            part_keys = [numbered.c[k.name] for k in keys]
-            parts.append(
-                select(*part_keys, literal(1 if grouped else 0).label("grouped"), func.avg(numbered.c.minutes))
-                .where(middle)
-                .group_by(*part_keys)
+    def _sqlite_medians(s: Session, period, keys, timed: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], float]:
+        """The median of each group's times and of the team's: the middle row (or the mean of the two middle
+        rows) in order of time, read at its offset through an index of the temporary table (SQLite's window
+        functions take seconds over a year's decisions; this reads each group's rows once)."""
+        s.execute(
+            text(
+                "CREATE INDEX temp.quality_period_order ON quality_period "
+                f"(first_final, {', '.join(k.name for k in keys)}, minutes)"
             )
+        )
+
+        def middle(where: list[Any], n: int) -> float | None:
+            if n <= 0:
+                return None
+            rows = (
+                select(period.c.minutes)
+                .where(period.c.first_final == 1, *where)
+                .order_by(period.c.minutes)
+                .limit(1 if n % 2 else 2)
+                .offset((n - 1) // 2)
+                .subquery()
+            )
+            value = s.execute(select(func.avg(rows.c.minutes))).scalar_one_or_none()
+            return float(value) if value is not None else None
+
         medians: dict[tuple[str, ...], float] = {}
-        for row in s.execute(union_all(*parts)):
-            key = tuple(row[: len(keys)]) if row[len(keys)] else ()
-            medians[key] = float(row[-1])
+        for key, n in timed.items():
+            value = middle([k == v for k, v in zip(keys, key, strict=True)], n)
+            if value is not None:
+                medians[key] = value
+        team = middle([], sum(timed.values()))
+        if team is not None:
+            medians[()] = team
         return medians
 
     # -- audits, and the team's open work --------------------------------------------------------
@@ -302,10 +321,12 @@ class QualityReads(StoreBase):
         overdue = and_(Submission.deadline < cutoff, Submission.submitted_at < cutoff, ~final_before)
         still_open = select(func.count()).where(Submission.status.in_(OPEN_STATUSES), overdue)
         later = aliased(Decision)
-        decided_since = select(func.count(func.distinct(Submission.id))).where(
-            Submission.status.not_in(OPEN_STATUSES),
-            overdue,
-            exists().where(later.submission_id == Submission.id, later.verdict.in_(FINAL), later.decided_at >= cutoff),
+        decided_since = (
+            select(func.count(func.distinct(Submission.id)))
+            .select_from(later)
+            .join(Submission, Submission.id == later.submission_id)
+            .where(later.decided_at >= cutoff, later.verdict.in_(FINAL))  # the decisions since: by time
+            .where(Submission.status.not_in(OPEN_STATUSES), overdue)
         )
         return int(s.execute(still_open).scalar_one()) + int(s.execute(decided_since).scalar_one())
 
