@@ -83,7 +83,6 @@ class DayPoint:
     day: date
     decisions: int
     escalations: int
-    sla_misses: int
 
 
 @dataclass(frozen=True)
@@ -215,7 +214,7 @@ def _every_day(counts: QualityCounts, start: datetime, end: datetime, utc_offset
     day = first
     while day <= last:
         d = known.get(day)
-        points.append(DayPoint(day, d.decisions, d.escalations, d.sla_misses) if d else DayPoint(day, 0, 0, 0))
+        points.append(DayPoint(day, d.decisions, d.escalations) if d else DayPoint(day, 0, 0))
         day += timedelta(days=1)
     return tuple(points)
 

@@ -78,7 +78,6 @@ class DayCounts(NamedTuple):
     day: date  # in the time zone of the offset asked for
     decisions: int
     escalations: int
-    sla_misses: int
 
 
 class QualityCounts(NamedTuple):
@@ -105,6 +104,9 @@ class QualityReads(StoreBase):
             raise ValueError(f"cannot group by {tuple(by)!r}: use reviewer, kind or both")
         columns = [GROUP_COLUMNS[name].label(name) for name in by]
         with self._reading() as s:
+            if self.backend == "postgresql":
+                # One snapshot for all the queries below, so that the figures add up while decisions arrive.
+                s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
             # Submissions are numbered as they are filed: those decided in the period are from the oldest
             # one it decides on. Said as a number, it lets the join read only those, not every submission.
             # (+ 0: from the period's entries of ix_decisions_decided_at, not by walking the submission ids in
@@ -131,15 +133,28 @@ class QualityReads(StoreBase):
     # -- the decisions of a period ---------------------------------------------------------------
 
     def _period_rows(
-        self, start: datetime, end: datetime, columns: list[Any], utc_offset_minutes: int, oldest: int | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        columns: list[Any],
+        utc_offset_minutes: int,
+        oldest: int | None = None,
+        rows: str = "all",
     ):
-        """One row per decision of the period: its group, verdict, whether it is the first final one of
-        its submission, minutes from submission to it, whether it missed the deadline, and its day."""
+        """One row per decision of the period: its group, verdict, whether it is the first final one of its
+        submission, minutes from submission to it, whether it missed the deadline, and its day.
+
+        `rows`: "all" as said; "counts": the group, verdict and day alone (no submission needed but for its
+        kind); "firsts": the first final decisions alone, the condition a filter, which PostgreSQL may run
+        as an anti-join, in parallel, instead of a probe per row."""
+        # A number in the text, not a parameter: a plan made for any value would not know it is selective.
+        from_oldest = literal_column(str(int(oldest or 0)))
         earlier = aliased(Decision)
         first_final = and_(
             Decision.verdict.in_(FINAL),
             ~exists().where(
                 earlier.submission_id == Decision.submission_id,
+                earlier.submission_id >= from_oldest,  # the same, said so that a hashed anti-join reads fewer
                 earlier.verdict.in_(FINAL),  # the partial index's condition: an index-only probe
                 earlier.decided_at <= Decision.decided_at,
                 or_(earlier.decided_at < Decision.decided_at, earlier.id < Decision.id),
@@ -152,57 +167,93 @@ class QualityReads(StoreBase):
         else:
             minutes = (func.julianday(Decision.decided_at) - func.julianday(Submission.submitted_at)) * 1440.0
             day = func.date(Decision.decided_at, literal(f"{utc_offset_minutes:+d} minutes"))
-        return (
-            select(
-                *columns,
-                Decision.verdict.label("verdict"),
-                case((first_final, 1), else_=0).label("first_final"),
+        values: list[Any] = [*columns, Decision.verdict.label("verdict"), day.label("day")]
+        if rows != "counts":
+            values += [
+                (literal(1) if rows == "firsts" else case((first_final, 1), else_=0)).label("first_final"),
                 cast(minutes, Float).label("minutes"),
                 case((Decision.decided_at > Submission.deadline, 1), else_=0).label("late"),
-                day.label("day"),
-            )
-            .select_from(Decision)
-            .join(Submission, Submission.id == Decision.submission_id)
-            .where(Decision.decided_at >= start, Decision.decided_at < end)
-            # A number in the text, not a parameter: a plan made for any value would not know it is selective.
-            .where(Submission.id >= literal_column(str(int(oldest or 0))))
-        )
+            ]
+        stmt = select(*values).select_from(Decision).where(Decision.decided_at >= start, Decision.decided_at < end)
+        if rows != "counts" or any(c.name == "kind" for c in columns):
+            stmt = stmt.join(Submission, Submission.id == Decision.submission_id).where(Submission.id >= from_oldest)
+        return stmt.where(first_final) if rows == "firsts" else stmt
 
     @staticmethod
-    def _counts(period) -> list[Any]:
-        first = period.c.first_final == 1
+    def _decision_counts(period) -> list[Any]:
         return [
             func.count().label("decisions"),
             func.sum(case((period.c.verdict.in_(FINAL), 1), else_=0)).label("final_decisions"),
             func.sum(case((period.c.verdict == "escalate", 1), else_=0)).label("escalations"),
+        ]
+
+    @classmethod
+    def _counts(cls, period) -> list[Any]:
+        first = period.c.first_final == 1
+        return [
+            *cls._decision_counts(period),
             func.sum(period.c.first_final).label("first_finals"),
             func.sum(case((and_(first, period.c.late == 1), 1), else_=0)).label("sla_misses"),
         ]
 
+    def _pg_statements(self, start, end, columns, utc_offset_minutes, oldest) -> tuple[Any, Any]:
+        """Two aggregates: every decision of the period counted per group, for the team and per day, and the
+        first final decisions timed (percentile_cont) per group and for the team (GROUPING SETS). Apart, the
+        first needs no probe per decision (nor the submissions, per reviewer) and both may run in parallel;
+        the days have no medians, which would cost another sort of the period.
+
+        Each row says what it is in `which`, a bit set of the columns it is not grouped by (GROUPING):
+        the day's bit first, for the counts."""
+        counts = self._period_rows(start, end, columns, utc_offset_minutes, oldest, "counts").subquery("period")
+        keys = [counts.c[c.name] for c in columns]
+        counted = select(
+            *keys, counts.c.day, func.grouping(counts.c.day, *keys).label("which"), *self._decision_counts(counts)
+        ).group_by(func.grouping_sets(tuple_(*keys), tuple_(), tuple_(counts.c.day)))
+        firsts = self._period_rows(start, end, columns, utc_offset_minutes, oldest, "firsts").subquery("period")
+        keys = [firsts.c[c.name] for c in columns]
+        timed = select(
+            *keys,
+            func.grouping(*keys).label("which"),
+            func.count().label("first_finals"),
+            func.sum(firsts.c.late).label("sla_misses"),
+            func.percentile_cont(0.5).within_group(firsts.c.minutes).label("median"),
+        ).group_by(func.grouping_sets(tuple_(*keys), tuple_()))
+        return counted, timed
+
     def _pg_groups(self, s: Session, start, end, columns, utc_offset_minutes, oldest):
-        """Groups, the team and the days in one pass: GROUPING SETS, medians by percentile_cont."""
-        period = self._period_rows(start, end, columns, utc_offset_minutes, oldest).subquery("period")
-        keys = [period.c[c.name] for c in columns]
-        median = (
-            func.percentile_cont(0.5).within_group(period.c.minutes).filter(period.c.first_final == 1).label("median")
-        )
-        which = func.grouping(period.c.day, *keys).label("which")  # bit set: that column is not grouped
-        stmt = select(*keys, period.c.day, which, *self._counts(period), median).group_by(
-            func.grouping_sets(tuple_(*keys), tuple_(), tuple_(period.c.day))
-        )
+        counted, timed = self._pg_statements(start, end, columns, utc_offset_minutes, oldest)
+        n = len(columns)
+        every = (1 << n) - 1  # `which` of the team's row in `timed`
+        figures: dict[Any, dict[str, Any]] = {}  # a group's key, () for the team, or a day -> its figures
+        for row in s.execute(counted):
+            if row.which == 1 << n:  # grouped by the keys
+                figures.setdefault(tuple(row[:n]), {}).update(row._mapping)
+            elif row.which == every:  # by the day
+                figures.setdefault(row.day, {}).update(row._mapping)
+            else:
+                figures.setdefault((), {}).update(row._mapping)
+        for row in s.execute(timed):
+            figures.setdefault(() if row.which == every else tuple(row[:n]), {}).update(row._mapping)
         groups: list[GroupCounts] = []
         days: list[DayCounts] = []
         team = GroupCounts((), 0, 0, 0, 0, 0, None)
-        by_day = 1 << len(keys)  # the day column's bit in `which`
-        for row in s.execute(stmt):
-            key = tuple(row[: len(keys)])
-            counts = _group(key, row)
-            if row.which == by_day:  # grouped by the keys only
-                groups.append(counts)
-            elif row.which == by_day - 1:  # by day only
-                days.append(DayCounts(row.day, row.decisions, row.escalations, row.sla_misses))
+        for key, values in figures.items():
+            if isinstance(key, date):
+                days.append(DayCounts(key, int(values["decisions"]), int(values["escalations"] or 0)))
+                continue
+            counts = GroupCounts(
+                key,
+                int(values.get("decisions") or 0),
+                int(values.get("final_decisions") or 0),
+                int(values.get("escalations") or 0),
+                int(values.get("first_finals") or 0),
+                int(values.get("sla_misses") or 0),
+                float(values["median"]) if values.get("median") is not None else None,
+            )
+            if key == ():
+                team = counts
             else:
-                team = counts._replace(key=())
+                groups.append(counts)
         return _sorted(groups), team, sorted(days)
 
     def _sqlite_groups(self, s: Session, start, end, columns, utc_offset_minutes, oldest):
@@ -227,8 +278,8 @@ class QualityReads(StoreBase):
         medians = self._sqlite_medians(s, period, keys, {key: int(row.first_finals or 0) for key, row in counted})
         groups = [_group(key, row, medians.get(key)) for key, row in counted]
         days = [
-            DayCounts(date.fromisoformat(row.day), row.decisions, row.escalations, row.sla_misses)
-            for row in s.execute(select(period.c.day, *self._counts(period)).group_by(period.c.day))
+            DayCounts(date.fromisoformat(row.day), row.decisions, row.escalations)
+            for row in s.execute(select(period.c.day, *self._decision_counts(period)).group_by(period.c.day))
         ]
         team = GroupCounts(
             (),

@@ -26,7 +26,6 @@ AGREEMENT_COLOR = QColor("#2e7d32")
 KAPPA_COLOR = QColor("#1565c0")
 DECISIONS_COLOR = QColor("#1565c0")
 ESCALATIONS_COLOR = QColor("#ef6c00")
-MISSES_COLOR = QColor("#b00020")
 AXIS_COLOR = QColor("#555555")
 GRID_COLOR = QColor("#dddddd")
 MIN_SLOT = 14.0  # pixels per group on screen: more groups scroll
@@ -77,7 +76,6 @@ def line_data(days: Sequence[DayPoint]) -> LineData:
         (
             Series(translate("Quality", "Decisions"), DECISIONS_COLOR, tuple(float(d.decisions) for d in days)),
             Series(translate("Quality", "Escalations"), ESCALATIONS_COLOR, tuple(float(d.escalations) for d in days)),
-            Series(translate("Quality", "SLA misses"), MISSES_COLOR, tuple(float(d.sla_misses) for d in days)),
         ),
     )
 
