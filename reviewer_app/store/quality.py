@@ -148,7 +148,7 @@ class QualityReads(StoreBase):
         kind); "firsts": the first final decisions alone, the condition a filter, which PostgreSQL may run
         as an anti-join, in parallel, instead of a probe per row."""
         # A number in the text, not a parameter: a plan made for any value would not know it is selective.
-        from_oldest = literal_column(str(int(oldest or 0)))
+        from_oldest: Any = literal_column(str(int(oldest or 0)))
         earlier = aliased(Decision)
         first_final = and_(
             Decision.verdict.in_(FINAL),

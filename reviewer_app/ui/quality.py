@@ -241,14 +241,22 @@ class QualityDashboard(QWidget):
         end = datetime.combine(last + timedelta(days=1), time()).astimezone()
         return start, end
 
-    def period_text(self) -> str:
-        first, last = self.days()
+    @staticmethod
+    def report_days(report: QualityReport) -> tuple[date, date]:
+        """The first and the last day a report covers, in the workstation's time zone."""
+        return report.start.astimezone().date(), (report.end - timedelta(microseconds=1)).astimezone().date()
+
+    def period_text(self, report: QualityReport | None = None) -> str:
+        """What a report covers (the one shown), in words: its days and its grouping."""
+        report = report or self.report
+        first, last = self.report_days(report) if report is not None else self.days()
+        by = report.by if report is not None else self.grouping()
         names: dict[tuple[str, ...], str] = {("reviewer",): self.tr("per reviewer"), ("kind",): self.tr("per kind")}
         return (
             self.tr("Decisions from %1 to %2, %3")
             .replace("%1", first.isoformat())
             .replace("%2", last.isoformat())
-            .replace("%3", names.get(self.grouping(), self.tr("per reviewer and kind")))
+            .replace("%3", names.get(by, self.tr("per reviewer and kind")))
         )
 
     def _on_period_changed(self) -> None:
@@ -347,7 +355,7 @@ class QualityDashboard(QWidget):
     def _ask_export(self, title: str, filters: str, suffix: str, export: Callable[[str], None]) -> None:
         if self.report is None:
             return
-        first, last = self.days()
+        first, last = self.report_days(self.report)
         name = f"quality-{first.isoformat()}-{last.isoformat()}{suffix}"
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filters)
         if path:

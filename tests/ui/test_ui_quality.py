@@ -132,6 +132,7 @@ def test_switching_the_grouping_recomputes_per_kind(dashboard, qtbot):
     rows = table_rows(dashboard)
     assert {name: cells[COL_DECISIONS] for name, cells in rows.items()} == {"New app": "2", "Update": "1"}
     assert dashboard.table.isColumnHidden(COL_REVIEWER) and not dashboard.table.isColumnHidden(COL_KIND)
+    assert dashboard.status_label.text().endswith("per kind")
     shown(dashboard, qtbot, lambda: dashboard.set_grouping(("reviewer", "kind")))
     assert dashboard.proxy.rowCount() == 3
     assert not dashboard.table.isColumnHidden(COL_REVIEWER) and not dashboard.table.isColumnHidden(COL_KIND)
