@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from reviewer_app import __version__, cli_audit, cli_catalog, cli_work
+from reviewer_app import __version__, cli_audit, cli_catalog, cli_quality, cli_work
 from reviewer_app.domain import KINDS, VERDICTS  # the domain's words; a light module, so --help stays quick
 
 
@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_work.add_device_parsers(sub, common)
     cli_catalog.add_parsers(sub, common)
     cli_audit.add_parsers(sub, common)
+    cli_quality.add_parsers(sub, common)
     return parser
 
 
@@ -656,6 +657,7 @@ COMMANDS = {
     "catalog": _with_service(cli_catalog.cmd_catalog),
     "brands": _with_service(cli_catalog.cmd_brands),
     "audit": _with_service(cli_audit.cmd_audit),
+    "quality": _with_service(cli_quality.cmd_quality),
 }
 
 

@@ -2,8 +2,9 @@
 
 Its parts live beside it: base.py (engines, transactions, the shared rules), queue.py (reading the queue
 and a submission), claims.py (leases), decisions.py, jobs.py (background work), scans.py (scans, the
-blocklist, recall cases), catalog.py (live apps and clone results), devices.py (device runs), audit.py (the
-audit trail, which chain.py appends to); this module files submissions and keeps users."""
+blocklist, recall cases), catalog.py (live apps and clone results), devices.py (device runs), recalls.py
+(recalls and rollbacks by leads), audit.py (the audit trail, which chain.py appends to), quality.py (the quality
+dashboard's counts); this module files submissions and keeps users."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from reviewer_app.store.claims import ClaimWrites
 from reviewer_app.store.decisions import DecisionWrites
 from reviewer_app.store.devices import DeviceWrites
 from reviewer_app.store.errors import IntegrityViolation, translate_errors
+from reviewer_app.store.quality import QualityReads
 from reviewer_app.store.queue import QueueReads
 from reviewer_app.store.recalls import RecallWrites
 from reviewer_app.store.scans import ScanWrites
@@ -46,7 +48,17 @@ ANALYZE_AFTER = 1000  # rows added in one bulk import
 __all__ = ["Store", "translate_errors"]
 
 
-class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, DeviceWrites, RecallWrites, AuditTrail):
+class Store(
+    QueueReads,
+    ClaimWrites,
+    DecisionWrites,
+    ScanWrites,
+    CatalogWrites,
+    DeviceWrites,
+    RecallWrites,
+    QualityReads,
+    AuditTrail,
+):
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""
 
     # -- submissions -----------------------------------------------------------------------------

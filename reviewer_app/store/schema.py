@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from reviewer_app.domain import AUDIT_ACTIONS, KINDS, OPEN_STATUSES, STATUSES, VERDICTS
 
 WAITING = text("state = 'queued'")
+FINAL_VERDICT = text("verdict IN ('approve', 'reject')")
 OPEN_CASE = text("state = 'open'")
 
 NAMING = {
@@ -163,7 +164,20 @@ class Decision(Base):
     reason_codes: Mapped[list] = mapped_column(JSON)
     message: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (CheckConstraint("verdict IN ('approve', 'reject', 'escalate')", name="verdict_valid"),)
+    __table_args__ = (
+        CheckConstraint("verdict IN ('approve', 'reject', 'escalate')", name="verdict_valid"),
+        # The quality dashboard: the decisions of a period, and whether one is its submission's first final
+        # decision (an index-only probe per decision, not a read of every decision of the submission).
+        Index("ix_decisions_decided_at", "decided_at", "submission_id"),
+        Index(
+            "ix_decisions_final",
+            "submission_id",
+            "decided_at",
+            "id",
+            postgresql_where=FINAL_VERDICT,
+            sqlite_where=FINAL_VERDICT,
+        ),
+    )
 
 
 class Audit(Base):

@@ -1,0 +1,442 @@
+"""The counts behind the quality dashboard, aggregated in the database: a period may hold a million decisions,
+and none of them comes to Python, only a row per group, per day and per verdict pair.
+
+What is counted (review/quality.py says what it means):
+
+- the decisions of the period are those with `start <= decided_at < end`;
+- a decision is its submission's *first final* one when it approves or rejects and no approval or rejection of
+  the same submission came before it (escalations are steps; a submission reopened after an audit may have a
+  second final decision, which neither times nor misses again); time to decision and SLA misses are of these;
+- audits are those of the period's decisions, whenever they were recorded;
+- a submission is open past its deadline at the period's end (capped at now) when its deadline is before it
+  and it had no final decision before it: a miss of the team, not of a reviewer.
+
+PostgreSQL computes the medians with `percentile_cont` and the team's row in the same pass (GROUPING SETS);
+SQLite has neither, so the medians come from a window over each group's sorted times, and the team's counts
+are the groups' sums. Whether a decision is the first final one is an index-only probe of ix_decisions_final
+per decision (migration 0013); the join to the submissions reads only those from the oldest one decided in
+the period on (submissions are numbered as they are filed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    Date,
+    Float,
+    Interval,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.orm import Session, aliased
+
+from reviewer_app.domain import NotFound, PermissionDenied
+from reviewer_app.store.base import StoreBase
+from reviewer_app.store.schema import OPEN_STATUSES, VERDICTS, Audit, Decision, Submission
+
+FINAL = ("approve", "reject")
+GROUP_COLUMNS = {"reviewer": Decision.reviewer, "kind": Submission.kind}
+OUTCOMES = ("agree", "disagree")
+
+
+class GroupCounts(NamedTuple):
+    """Decision counts of one group (`key`: its values of the grouping columns; () for the whole team)."""
+
+    key: tuple[str, ...]
+    decisions: int
+    final_decisions: int
+    escalations: int
+    first_finals: int  # first final decisions of their submission: the ones timed
+    sla_misses: int  # of those, decided after the deadline
+    median_minutes: float | None
+
+
+class AuditCounts(NamedTuple):
+    """Audits of one group's decisions with one pair of verdicts (the auditor's: None for older audits)."""
+
+    key: tuple[str, ...]
+    decision_verdict: str
+    audit_verdict: str | None
+    audits: int
+    agreements: int  # audits whose outcome is agree
+    audited: int  # decisions audited (each counted with its first audit only)
+
+
+class DayCounts(NamedTuple):
+    day: date  # in the time zone of the offset asked for
+    decisions: int
+    escalations: int
+
+
+class QualityCounts(NamedTuple):
+    groups: list[GroupCounts]
+    team: GroupCounts
+    audits: list[AuditCounts]
+    days: list[DayCounts]
+    open_overdue: int  # submissions open past their deadline at the period's end
+
+
+class QualityReads(StoreBase):
+    def quality_counts(
+        self,
+        start: datetime,
+        end: datetime,
+        by: Sequence[str],
+        now: datetime,
+        utc_offset_minutes: int = 0,
+    ) -> QualityCounts:
+        """Everything the quality dashboard shows of the decisions made in [start, end), grouped `by`
+        ("reviewer", "kind" or both); days are counted at `utc_offset_minutes` from UTC."""
+        unknown = [name for name in by if name not in GROUP_COLUMNS]
+        if unknown or not by or len(set(by)) != len(by):
+            raise ValueError(f"cannot group by {tuple(by)!r}: use reviewer, kind or both")
+        columns = [GROUP_COLUMNS[name].label(name) for name in by]
+        with self._reading() as s:
+            if self.backend == "postgresql":
+                # One snapshot for all the queries below, so that the figures add up while decisions arrive.
+                s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            # Submissions are numbered as they are filed: those decided in the period are from the oldest
+            # one it decides on. Said as a number, it lets the join read only those, not every submission.
+            # (+ 0: from the period's entries of ix_decisions_decided_at, not by walking the submission ids in
+            # order until one falls in the period, which reads most of them for a recent period.)
+            oldest = s.execute(
+                select(func.min(Decision.submission_id + 0)).where(
+                    Decision.decided_at >= start, Decision.decided_at < end
+                )
+            ).scalar_one_or_none()
+            if self.backend == "postgresql":
+                # Sorts of a year's decisions in memory, not in temporary files (this transaction only).
+                s.execute(text("SET LOCAL work_mem = '64MB'"))
+                groups, team, days = self._pg_groups(s, start, end, columns, utc_offset_minutes, oldest)
+            else:
+                groups, team, days = self._sqlite_groups(s, start, end, columns, utc_offset_minutes, oldest)
+            return QualityCounts(
+                groups=groups,
+                team=team,
+                audits=self._audit_counts(s, start, end, columns),
+                days=days,
+                open_overdue=self._open_overdue(s, min(end, now)),
+            )
+
+    # -- the decisions of a period ---------------------------------------------------------------
+
+    def _period_rows(
+        self,
+        start: datetime,
+        end: datetime,
+        columns: list[Any],
+        utc_offset_minutes: int,
+        oldest: int | None = None,
+        rows: str = "all",
+    ):
+        """One row per decision of the period: its group, verdict, whether it is the first final one of its
+        submission, minutes from submission to it, whether it missed the deadline, and its day.
+
+        `rows`: "all" as said; "counts": the group, verdict and day alone (no submission needed but for its
+        kind); "firsts": the first final decisions alone, the condition a filter, which PostgreSQL may run
+        as an anti-join, in parallel, instead of a probe per row."""
+        # A number in the text, not a parameter: a plan made for any value would not know it is selective.
+        from_oldest: Any = literal_column(str(int(oldest or 0)))
+        earlier = aliased(Decision)
+        first_final = and_(
+            Decision.verdict.in_(FINAL),
+            ~exists().where(
+                earlier.submission_id == Decision.submission_id,
+                earlier.submission_id >= from_oldest,  # the same, said so that a hashed anti-join reads fewer
+                earlier.verdict.in_(FINAL),  # the partial index's condition: an index-only probe
+                earlier.decided_at <= Decision.decided_at,
+                or_(earlier.decided_at < Decision.decided_at, earlier.id < Decision.id),
+            ),
+        )
+        if self.backend == "postgresql":
+            minutes = func.extract("epoch", Decision.decided_at - Submission.submitted_at) / 60.0
+            shift = literal(timedelta(minutes=utc_offset_minutes), type_=Interval())
+            day: Any = cast(func.timezone("UTC", Decision.decided_at) + shift, Date)
+        else:
+            minutes = (func.julianday(Decision.decided_at) - func.julianday(Submission.submitted_at)) * 1440.0
+            day = func.date(Decision.decided_at, literal(f"{utc_offset_minutes:+d} minutes"))
+        values: list[Any] = [*columns, Decision.verdict.label("verdict"), day.label("day")]
+        if rows != "counts":
+            values += [
+                (literal(1) if rows == "firsts" else case((first_final, 1), else_=0)).label("first_final"),
+                cast(minutes, Float).label("minutes"),
+                case((Decision.decided_at > Submission.deadline, 1), else_=0).label("late"),
+            ]
+        stmt = select(*values).select_from(Decision).where(Decision.decided_at >= start, Decision.decided_at < end)
+        if rows != "counts" or any(c.name == "kind" for c in columns):
+            stmt = stmt.join(Submission, Submission.id == Decision.submission_id).where(Submission.id >= from_oldest)
+        return stmt.where(first_final) if rows == "firsts" else stmt
+
+    @staticmethod
+    def _decision_counts(period) -> list[Any]:
+        return [
+            func.count().label("decisions"),
+            func.sum(case((period.c.verdict.in_(FINAL), 1), else_=0)).label("final_decisions"),
+            func.sum(case((period.c.verdict == "escalate", 1), else_=0)).label("escalations"),
+        ]
+
+    @classmethod
+    def _counts(cls, period) -> list[Any]:
+        first = period.c.first_final == 1
+        return [
+            *cls._decision_counts(period),
+            func.sum(period.c.first_final).label("first_finals"),
+            func.sum(case((and_(first, period.c.late == 1), 1), else_=0)).label("sla_misses"),
+        ]
+
+    def _pg_statements(self, start, end, columns, utc_offset_minutes, oldest) -> tuple[Any, Any]:
+        """Two aggregates: every decision of the period counted per group, for the team and per day, and the
+        first final decisions timed (percentile_cont) per group and for the team (GROUPING SETS). Apart, the
+        first needs no probe per decision (nor the submissions, per reviewer) and both may run in parallel;
+        the days have no medians, which would cost another sort of the period.
+
+        Each row says what it is in `which`, a bit set of the columns it is not grouped by (GROUPING):
+        the day's bit first, for the counts."""
+        counts = self._period_rows(start, end, columns, utc_offset_minutes, oldest, "counts").subquery("period")
+        keys = [counts.c[c.name] for c in columns]
+        counted = select(
+            *keys, counts.c.day, func.grouping(counts.c.day, *keys).label("which"), *self._decision_counts(counts)
+        ).group_by(func.grouping_sets(tuple_(*keys), tuple_(), tuple_(counts.c.day)))
+        firsts = self._period_rows(start, end, columns, utc_offset_minutes, oldest, "firsts").subquery("period")
+        keys = [firsts.c[c.name] for c in columns]
+        timed = select(
+            *keys,
+            func.grouping(*keys).label("which"),
+            func.count().label("first_finals"),
+            func.sum(firsts.c.late).label("sla_misses"),
+            func.percentile_cont(0.5).within_group(firsts.c.minutes).label("median"),
+        ).group_by(func.grouping_sets(tuple_(*keys), tuple_()))
+        return counted, timed
+
+    def _pg_groups(self, s: Session, start, end, columns, utc_offset_minutes, oldest):
+        counted, timed = self._pg_statements(start, end, columns, utc_offset_minutes, oldest)
+        n = len(columns)
+        every = (1 << n) - 1  # `which` of the team's row in `timed`
+        figures: dict[Any, dict[str, Any]] = {}  # a group's key, () for the team, or a day -> its figures
+        for row in s.execute(counted):
+            if row.which == 1 << n:  # grouped by the keys
+                figures.setdefault(tuple(row[:n]), {}).update(row._mapping)
+            elif row.which == every:  # by the day
+                figures.setdefault(row.day, {}).update(row._mapping)
+            else:
+                figures.setdefault((), {}).update(row._mapping)
+        for row in s.execute(timed):
+            figures.setdefault(() if row.which == every else tuple(row[:n]), {}).update(row._mapping)
+        groups: list[GroupCounts] = []
+        days: list[DayCounts] = []
+        team = GroupCounts((), 0, 0, 0, 0, 0, None)
+        for key, values in figures.items():
+            if isinstance(key, date):
+                days.append(DayCounts(key, int(values["decisions"]), int(values["escalations"] or 0)))
+                continue
+            counts = GroupCounts(
+                key,
+                int(values.get("decisions") or 0),
+                int(values.get("final_decisions") or 0),
+                int(values.get("escalations") or 0),
+                int(values.get("first_finals") or 0),
+                int(values.get("sla_misses") or 0),
+                float(values["median"]) if values.get("median") is not None else None,
+            )
+            if key == ():
+                team = counts
+            else:
+                groups.append(counts)
+        return _sorted(groups), team, sorted(days)
+
+    def _sqlite_groups(self, s: Session, start, end, columns, utc_offset_minutes, oldest):
+        """SQLite: the groups, the days, and the medians by a window over each group's sorted times, all read
+        from a temporary table of the period's rows: SQLite would otherwise work out each decision's first
+        final probe again in every one of those queries, and twice in some."""
+        s.execute(text("DROP TABLE IF EXISTS temp.quality_period"))
+        create = self._period_rows(start, end, columns, utc_offset_minutes, oldest).into(
+            "quality_period", temporary=True
+        )
+        s.execute(create)
+        try:
+            return self._sqlite_summaries(s, create.table, columns)
+        finally:
+            s.execute(text("DROP TABLE IF EXISTS temp.quality_period"))
+
+    def _sqlite_summaries(self, s: Session, period, columns):
+        keys = [period.c[c.name] for c in columns]
+        counted = [
+            (tuple(row[: len(keys)]), row) for row in s.execute(select(*keys, *self._counts(period)).group_by(*keys))
+        ]
+        medians = self._sqlite_medians(s, period, keys, {key: int(row.first_finals or 0) for key, row in counted})
+        groups = [_group(key, row, medians.get(key)) for key, row in counted]
+        days = [
+            DayCounts(date.fromisoformat(row.day), row.decisions, row.escalations)
+            for row in s.execute(select(period.c.day, *self._decision_counts(period)).group_by(period.c.day))
+        ]
+        team = GroupCounts(
+            (),
+            sum(g.decisions for g in groups),
+            sum(g.final_decisions for g in groups),
+            sum(g.escalations for g in groups),
+            sum(g.first_finals for g in groups),
+            sum(g.sla_misses for g in groups),
+            medians.get(()),
+        )
+        return _sorted(groups), team, sorted(days)
+
+    @staticmethod
+    def _sqlite_medians(s: Session, period, keys, timed: dict[tuple[str, ...], int]) -> dict[tuple[str, ...], float]:
+        """The median of each group's times and of the team's: the middle row (or the mean of the two middle
+        rows) in order of time, read at its offset through an index of the temporary table (SQLite's window
+        functions take seconds over a year's decisions; this reads each group's rows once)."""
+        s.execute(
+            text(
+                "CREATE INDEX temp.quality_period_order ON quality_period "
+                f"(first_final, {', '.join(k.name for k in keys)}, minutes)"
+            )
+        )
+
+        def middle(where: list[Any], n: int) -> float | None:
+            if n <= 0:
+                return None
+            rows = (
+                select(period.c.minutes)
+                .where(period.c.first_final == 1, *where)
+                .order_by(period.c.minutes)
+                .limit(1 if n % 2 else 2)
+                .offset((n - 1) // 2)
+                .subquery()
+            )
+            value = s.execute(select(func.avg(rows.c.minutes))).scalar_one_or_none()
+            return float(value) if value is not None else None
+
+        medians: dict[tuple[str, ...], float] = {}
+        for key, n in timed.items():
+            value = middle([k == v for k, v in zip(keys, key, strict=True)], n)
+            if value is not None:
+                medians[key] = value
+        team = middle([], sum(timed.values()))
+        if team is not None:
+            medians[()] = team
+        return medians
+
+    # -- audits, and the team's open work --------------------------------------------------------
+
+    @staticmethod
+    def _audit_counts(s: Session, start, end, columns) -> list[AuditCounts]:
+        """Audits of the period's decisions by group and verdict pair; a decision audited twice counts
+        once in `audited` (with the audit of the smallest id)."""
+        other = aliased(Audit)
+        first_audit = ~exists().where(other.decision_id == Audit.decision_id, other.id < Audit.id)
+        stmt = (
+            select(
+                *columns,
+                Decision.verdict,
+                Audit.verdict.label("audit_verdict"),
+                func.count().label("audits"),
+                func.sum(case((Audit.outcome == "agree", 1), else_=0)).label("agreements"),
+                func.sum(case((first_audit, 1), else_=0)).label("audited"),
+            )
+            .select_from(Audit)
+            .join(Decision, Decision.id == Audit.decision_id)
+            .join(Submission, Submission.id == Decision.submission_id)
+            .where(Decision.decided_at >= start, Decision.decided_at < end)
+            .group_by(*columns, Decision.verdict, Audit.verdict)
+        )
+        n = len(columns)
+        return sorted(
+            (
+                AuditCounts(tuple(row[:n]), row.verdict, row.audit_verdict, row.audits, row.agreements, row.audited)
+                for row in s.execute(stmt)
+            ),
+            key=lambda a: (a.key, a.decision_verdict, a.audit_verdict or ""),
+        )
+
+    @staticmethod
+    def _open_overdue(s: Session, cutoff: datetime) -> int:
+        """Submissions past their deadline at `cutoff` with no final decision before it: those open now (the
+        queue's index), and those decided only after the cutoff (the decisions since, by time)."""
+        final_before = exists().where(
+            Decision.submission_id == Submission.id,
+            Decision.verdict.in_(FINAL),
+            Decision.decided_at < cutoff,
+        )
+        overdue = and_(Submission.deadline < cutoff, Submission.submitted_at < cutoff, ~final_before)
+        still_open = select(func.count()).where(Submission.status.in_(OPEN_STATUSES), overdue)
+        later = aliased(Decision)
+        decided_since = (
+            select(func.count(func.distinct(Submission.id)))
+            .select_from(later)
+            .join(Submission, Submission.id == later.submission_id)
+            .where(later.decided_at >= cutoff, later.verdict.in_(FINAL))  # the decisions since: by time
+            .where(Submission.status.not_in(OPEN_STATUSES), overdue)
+        )
+        return int(s.execute(still_open).scalar_one()) + int(s.execute(decided_since).scalar_one())
+
+    # -- audits for the figures ------------------------------------------------------------------
+
+    def add_audit(
+        self,
+        *,
+        audit_id: str,
+        decision_id: str,
+        auditor: str,
+        outcome: str,
+        audited_at: datetime,
+        verdict: str | None = None,
+        reason_codes: Sequence[str] | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Append an audit record as it is (imports, tests, benchmarks); the blind re-review records its
+        own. Leads only, never of their own decisions (PostgreSQL's row-level security refuses it too)."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown audit outcome {outcome!r}")
+        if verdict is not None and verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {verdict!r}")
+        self._require_lead(auditor)
+        with self._writing() as s:
+            reviewer = s.execute(select(Decision.reviewer).where(Decision.id == decision_id)).scalar_one_or_none()
+            if reviewer is None:
+                raise NotFound(f"no decision {decision_id}")
+            if reviewer == auditor:
+                raise PermissionDenied(f"{auditor} may not audit their own decision")
+            s.add(
+                Audit(
+                    id=audit_id,
+                    decision_id=decision_id,
+                    auditor=auditor,
+                    audited_at=audited_at,
+                    outcome=outcome,
+                    note=note,
+                    verdict=verdict,
+                    reason_codes=list(reason_codes) if reason_codes is not None else None,
+                )
+            )
+
+
+def _group(key: tuple[str, ...], row: Any, median: float | None = None) -> GroupCounts:
+    value = getattr(row, "median", median)
+    return GroupCounts(
+        key,
+        int(row.decisions),
+        int(row.final_decisions or 0),
+        int(row.escalations or 0),
+        int(row.first_finals or 0),
+        int(row.sla_misses or 0),
+        float(value) if value is not None else None,
+    )
+
+
+def _sorted(groups: list[GroupCounts]) -> list[GroupCounts]:
+    return sorted(groups, key=lambda g: tuple(v or "" for v in g.key))
+
+
+__all__ = ["AuditCounts", "DayCounts", "GroupCounts", "QualityCounts", "QualityReads"]
