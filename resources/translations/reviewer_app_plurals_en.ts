@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
     <name>ApproveConfirmation</name>
@@ -42,7 +43,10 @@
     </message>
     <message numerus="yes">
         <source>%n screenshot(s) of the live version</source>
-        <translation><numerusform>%n screenshot of the live version</numerusform><numerusform>%n screenshots of the live version</numerusform></translation>
+        <translation>
+            <numerusform>%n screenshot of the live version</numerusform>
+            <numerusform>%n screenshots of the live version</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -787,7 +787,9 @@
     </message>
     <message numerus="yes">
         <source>%n screenshot(s) of the live version</source>
-        <translation><numerusform>线上版本的 %n 张截图</numerusform></translation>
+        <translation>
+            <numerusform>线上版本的 %n 张截图</numerusform>
+        </translation>
     </message>
     <message>
         <source>No screenshots.</source>
@@ -1471,6 +1473,14 @@
         <source>No decisions yet, and no other submission of this app.</source>
         <translation>尚无决定，也没有此应用的其他提交。</translation>
     </message>
+    <message>
+        <source>%1, rolled back</source>
+        <translation>%1，已回滚</translation>
+    </message>
+    <message>
+        <source>Withdrawn on %1: %2</source>
+        <translation>于 %1 撤下：%2</translation>
+    </message>
 </context>
 <context>
     <name>ImportController</name>
@@ -1684,6 +1694,279 @@
     </message>
 </context>
 <context>
+    <name>PullAppDialog</name>
+    <message>
+        <source>Package:</source>
+        <translation>包名：</translation>
+    </message>
+    <message>
+        <source>Why, for the record and for the developer</source>
+        <translation>原因（记录在案，并告知开发者）</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+</context>
+<context>
+    <name>Quality</name>
+    <message>
+        <source>Agreement and kappa per reviewer</source>
+        <translation>各审核员的一致率和 kappa</translation>
+    </message>
+    <message>
+        <source>Agreement and kappa per kind</source>
+        <translation>各类型的一致率和 kappa</translation>
+    </message>
+    <message>
+        <source>Agreement and kappa per reviewer and kind</source>
+        <translation>按审核员和类型的一致率和 kappa</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>一致率</translation>
+    </message>
+    <message>
+        <source>Kappa</source>
+        <translation>Kappa</translation>
+    </message>
+    <message>
+        <source>Decisions per day</source>
+        <translation>每日决定数</translation>
+    </message>
+    <message>
+        <source>Decisions</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <source>Escalations</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>No decisions in this period</source>
+        <translation>此期间没有决定</translation>
+    </message>
+    <message>
+        <source>No days in this period</source>
+        <translation>此期间没有天数</translation>
+    </message>
+    <message>
+        <source>Agreement and kappa chart</source>
+        <translation>一致率和 kappa 图表</translation>
+    </message>
+    <message>
+        <source>%1: agreement %2, kappa %3</source>
+        <translation>%1：一致率 %2，kappa %3</translation>
+    </message>
+    <message>
+        <source>Decisions per day chart</source>
+        <translation>每日决定数图表</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>审核员</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>终审</translation>
+    </message>
+    <message>
+        <source>Audited</source>
+        <translation>已抽查</translation>
+    </message>
+    <message>
+        <source>Median time</source>
+        <translation>中位用时</translation>
+    </message>
+    <message>
+        <source>SLA misses</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>Decisions made in the period</source>
+        <translation>此期间作出的决定</translation>
+    </message>
+    <message>
+        <source>Approvals and rejections</source>
+        <translation>通过和驳回</translation>
+    </message>
+    <message>
+        <source>Escalations to a lead: steps, not decisions</source>
+        <translation>上报给组长：是步骤，不是决定</translation>
+    </message>
+    <message>
+        <source>Decisions with at least one audit</source>
+        <translation>至少被抽查过一次的决定</translation>
+    </message>
+    <message>
+        <source>Share of audits whose outcome is agree</source>
+        <translation>抽查结果为“同意”的比例</translation>
+    </message>
+    <message>
+        <source>Cohen's kappa between the reviewer's and the auditor's verdicts</source>
+        <translation>审核员与抽查人结论之间的 Cohen kappa</translation>
+    </message>
+    <message>
+        <source>Median time from submission to the first approval or rejection (hours:minutes)</source>
+        <translation>从提交到首次通过或驳回的中位用时（小时:分钟）</translation>
+    </message>
+    <message>
+        <source>First approvals or rejections after the deadline</source>
+        <translation>超过截止时间才作出的首次通过或驳回</translation>
+    </message>
+    <message>
+        <source>%1 of %2 audits agree</source>
+        <translation>%2 次抽查中 %1 次一致</translation>
+    </message>
+    <message>
+        <source>Over %1 audits with the auditor's own verdict</source>
+        <translation>基于 %1 次带有抽查人自己结论的抽查</translation>
+    </message>
+    <message>
+        <source>Over %1 first decisions</source>
+        <translation>基于 %1 个首次决定</translation>
+    </message>
+    <message>
+        <source>Team: %1 decisions (%2 escalations), %3 audited, agreement %4, kappa %5, median time %6, %7 SLA misses</source>
+        <translation>团队：%1 个决定（%2 次上报），%3 个被抽查，一致率 %4，kappa %5，中位用时 %6，%7 次超时</translation>
+    </message>
+    <message>
+        <source>(%1 of them still open past the deadline)</source>
+        <translation>（其中 %1 个已过截止时间仍未处理）</translation>
+    </message>
+    <message>
+        <source>Review quality</source>
+        <translation>审核质量</translation>
+    </message>
+</context>
+<context>
+    <name>QualityDashboard</name>
+    <message>
+        <source>Review quality per group</source>
+        <translation>各分组的审核质量</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>期间：</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>最近 90 天</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Group by:</source>
+        <translation>分组：</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>审核员</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Reviewer and kind</source>
+        <translation>审核员和类型</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>per reviewer</source>
+        <translation>按审核员</translation>
+    </message>
+    <message>
+        <source>per kind</source>
+        <translation>按类型</translation>
+    </message>
+    <message>
+        <source>Decisions from %1 to %2, %3</source>
+        <translation>%1 至 %2 的决定，%3</translation>
+    </message>
+    <message>
+        <source>per reviewer and kind</source>
+        <translation>按审核员和类型</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts: choose a later end.</source>
+        <translation>结束早于开始：请选择更晚的结束日期。</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>计算中…</translation>
+    </message>
+    <message>
+        <source>The quality report could not be made: %1</source>
+        <translation>无法生成质量报告：%1</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>QueuePane</name>
     <message>
         <source>Review queue</source>
@@ -1807,6 +2090,14 @@
         <translation>下架案件(&amp;R)…</translation>
     </message>
     <message>
+        <source>Recall a live app…</source>
+        <translation>下架线上应用…</translation>
+    </message>
+    <message>
+        <source>Roll back an app…</source>
+        <translation>回滚应用…</translation>
+    </message>
+    <message>
         <source>Recall cases could not be read: %1</source>
         <translation>无法读取下架案件：%1</translation>
     </message>
@@ -1817,6 +2108,42 @@
     <message>
         <source>Recall case %1 dismissed: the app stays live.</source>
         <translation>下架案件 %1 已驳回：应用继续上架。</translation>
+    </message>
+    <message>
+        <source>Recall a live app</source>
+        <translation>下架线上应用</translation>
+    </message>
+    <message>
+        <source>The app is withdrawn from the store at once, with your reason; the recall joins the list of recall cases.</source>
+        <translation>应用会立即从商店撤下并记录你的原因；这次下架会加入下架案例列表。</translation>
+    </message>
+    <message>
+        <source>Recall app</source>
+        <translation>下架应用</translation>
+    </message>
+    <message>
+        <source>Roll back an app</source>
+        <translation>回滚应用</translation>
+    </message>
+    <message>
+        <source>The live version is withdrawn with your reason, and the version approved before it is live again (a broken release).</source>
+        <translation>线上版本会按你的原因撤下，之前通过的版本重新上线（用于有问题的发布）。</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>回滚</translation>
+    </message>
+    <message>
+        <source>%1 is recalled and withdrawn from the store.</source>
+        <translation>%1 已下架，从商店撤下。</translation>
+    </message>
+    <message>
+        <source>%1: version %2 withdrawn; version %3 is live again.</source>
+        <translation>%1：版本 %2 已撤下；版本 %3 重新上线。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>Recall case %1: %2</source>
@@ -2431,6 +2758,10 @@
     <message>
         <source>Deadline</source>
         <translation>截止时间</translation>
+    </message>
+    <message>
+        <source>%1 (recalled)</source>
+        <translation>%1（已下架）</translation>
     </message>
     <message>
         <source>Red flags, worst first:</source>
