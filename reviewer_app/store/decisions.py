@@ -19,6 +19,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from reviewer_app.domain import (
     VERDICT_STATUS,
@@ -28,6 +29,7 @@ from reviewer_app.store.base import StoreBase, decision_record
 from reviewer_app.store.errors import IntegrityViolation
 from reviewer_app.store.schema import (
     Decision,
+    EvidenceSnapshot,
     Submission,
     UTCDateTime,
 )
@@ -46,11 +48,14 @@ class DecisionWrites(StoreBase):
         now: datetime,
         lease: timedelta,
         decided_at: datetime | None = None,
+        evidence: tuple[str, str] | None = None,
     ) -> tuple[DecisionRecord, str]:
         """Append a decision; a trigger moves the submission on, in the same transaction.
 
-        Idempotent by decision id (a journal may push the same decision twice). Fails with AlreadyDecided
-        or HeldByOther instead of overwriting somebody else's work.
+        `evidence`: (SHA-256, canonical JSON text) of what the reviewer had before them, kept in the same
+        transaction (once per distinct text) and named by the decision. Idempotent by decision id (a
+        journal may push the same decision twice). Fails with AlreadyDecided or HeldByOther instead of
+        overwriting somebody else's work.
         """
         if verdict not in VERDICT_STATUS:
             raise ValueError(f"unknown verdict {verdict!r}")
@@ -71,19 +76,25 @@ class DecisionWrites(StoreBase):
             "verdict": verdict,
             "reason_codes": list(record.reason_codes),
             "message": message,
+            "evidence_sha256": evidence[0] if evidence else None,
         }
         try:
             if self.backend == "postgresql":
-                # Take-or-keep the claim and insert, in one call (migration 0004).
+                # Take-or-keep the claim, keep the evidence and insert, in one call (migrations 0004, 0012).
                 pushed = self._hot(
                     ("decide",),
                     self._decide_call,
-                    {**values, "reason_codes": json.dumps(values["reason_codes"]), "lease": lease},
+                    {
+                        **values,
+                        "reason_codes": json.dumps(values["reason_codes"]),
+                        "lease": lease,
+                        "evidence": evidence[1] if evidence else None,
+                    },
                 )
                 if pushed[0]:
                     return record, VERDICT_STATUS[verdict]
             else:
-                take, insert = self._prepared(("decide",), self._decide_statements)
+                take, keep, insert = self._prepared(("decide",), self._decide_statements)
                 with self._core_writing() as conn:
                     # Claim it for the caller (or keep the caller's claim) before deciding: the same rule
                     # the database enforces for reviewers on PostgreSQL.
@@ -94,6 +105,8 @@ class DecisionWrites(StoreBase):
                         ).first()
                         is not None
                     ):
+                        if evidence is not None:
+                            conn.execute(keep, {"sha256": evidence[0], "body": evidence[1], "created_at": now})
                         # A trigger moves the submission on in the same transaction (migration 0002).
                         conn.execute(insert, values)
                         return record, VERDICT_STATUS[verdict]
@@ -114,7 +127,8 @@ class DecisionWrites(StoreBase):
             .values(claimed_by=bindparam("reviewer"), lease_until=until_sql)
             .returning(Submission.id)
         )
-        return take, cast(Table, Decision.__table__).insert()
+        keep = sqlite_insert(EvidenceSnapshot).on_conflict_do_nothing(index_elements=["sha256"])
+        return take, keep, cast(Table, Decision.__table__).insert()
 
     @staticmethod
     def _decide_call():
@@ -128,6 +142,8 @@ class DecisionWrites(StoreBase):
                 bindparam("reason_codes", type_=JSON()),
                 bindparam("message", type_=Text()),
                 bindparam("lease", type_=Interval()),
+                bindparam("evidence_sha256", type_=String()),
+                bindparam("evidence", type_=Text()),
             )
         )
 

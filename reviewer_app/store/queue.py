@@ -189,7 +189,8 @@ class QueueReads(StoreBase):
             next_deadline = next_deadline.replace(tzinfo=UTC)
         return {"open": total, "overdue": overdue, "next_deadline": next_deadline}
 
-    def detail(self, submission_id: int) -> SubmissionDetail:
+    def detail(self, submission_id: int, icon: bool = True) -> SubmissionDetail:
+        """Everything about one submission; `icon` false leaves the icon's bytes unread (its blob is named)."""
         with self._reading() as s:
             values = s.execute(self._row_select().where(Submission.id == submission_id)).first()
             if values is None:
@@ -218,17 +219,17 @@ class QueueReads(StoreBase):
                 previous_id = s.execute(select(Artifact.id).where(Artifact.sha256 == previous_sha)).scalar()
                 previous_runs = device_runs_of(s, previous_id, previous_sha, 1) if previous_id is not None else ()
             app = s.get(App, sub.app_id) if sub.app_id else None
-        icon = None
-        if icon_blob:
+        icon_png = None
+        if icon_blob and icon:
             try:
-                icon = self.blobs.read(icon_blob)
+                icon_png = self.blobs.read(icon_blob)
             except OSError:
-                icon = None
+                icon_png = None
         return SubmissionDetail(
             row=row,
             artifact_sha256=art.sha256 if art else None,
             facts=dict(art.facts) if art else None,
-            icon_png=icon,
+            icon_png=icon_png,
             note=sub.note,
             row_version=sub.row_version,
             decisions=decisions,
@@ -253,6 +254,7 @@ class QueueReads(StoreBase):
                 )
                 for i in sub.listing_images or ()
             ),
+            icon_blob=icon_blob,
         )
 
     def approved_facts(self, package: str) -> dict[str, Any] | None:

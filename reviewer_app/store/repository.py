@@ -2,7 +2,9 @@
 
 Its parts live beside it: base.py (engines, transactions, the shared rules), queue.py (reading the queue
 and a submission), claims.py (leases), decisions.py, jobs.py (background work), scans.py (scans, the
-blocklist, recall cases), catalog.py (live apps and clone results), devices.py (device runs); this module files submissions and keeps users."""
+blocklist, recall cases), catalog.py (live apps and clone results), devices.py (device runs), audits.py
+(samples, the audit queue, audits, frozen evidence), outcomes.py (reopening, recalling, notes to reviewers);
+this module files submissions and keeps users."""
 
 from __future__ import annotations
 
@@ -22,11 +24,13 @@ from reviewer_app.domain import (
     DeviceScreenshot,
     RedFlag,
 )
+from reviewer_app.store.audits import AuditWrites
 from reviewer_app.store.catalog import CatalogWrites
 from reviewer_app.store.claims import ClaimWrites
 from reviewer_app.store.decisions import DecisionWrites
 from reviewer_app.store.devices import DeviceWrites
 from reviewer_app.store.errors import IntegrityViolation, translate_errors
+from reviewer_app.store.outcomes import OutcomeWrites
 from reviewer_app.store.queue import QueueReads
 from reviewer_app.store.scans import ScanWrites
 from reviewer_app.store.schema import (
@@ -43,7 +47,9 @@ ANALYZE_AFTER = 1000  # rows added in one bulk import
 __all__ = ["Store", "translate_errors"]
 
 
-class Store(QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, DeviceWrites):
+class Store(
+    QueueReads, ClaimWrites, DecisionWrites, ScanWrites, CatalogWrites, DeviceWrites, AuditWrites, OutcomeWrites
+):
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""
 
     # -- submissions -----------------------------------------------------------------------------
