@@ -560,9 +560,13 @@ class ReviewService:
         return UndoOutcome(sid, False, error, code)
 
     def _push(self, entry: JournalEntry) -> None:
-        """One journal entry to the database; raises DatabaseUnavailable to stop the flush."""
+        """One journal entry to the database, with the evidence the submission has now (review/evidence.py:
+        a decision made offline is frozen when it is sent); raises DatabaseUnavailable to stop the flush."""
+        from reviewer_app.review.evidence import evidence_of
+
         now = self.clock()
         try:
+            evidence = evidence_of(self, entry.submission_id, entry.decided_at)
             self._pushed[entry.decision_id] = self.store.record_decision(
                 decision_id=entry.decision_id,
                 submission_id=entry.submission_id,
@@ -573,6 +577,7 @@ class ReviewService:
                 now=now,
                 lease=self.lease,
                 decided_at=entry.decided_at,
+                evidence=evidence,
             )
         except DatabaseUnavailable as exc:
             self.offline_error = exc
