@@ -177,7 +177,9 @@ def thaw(text: str, icon_png: bytes | None = None) -> ThawedEvidence:
     return ThawedEvidence(detail, changes, flags)
 
 
-def evidence_of(service: Any, submission_id: int, decided_at: datetime) -> tuple[str, str] | None:
+def evidence_of(
+    service: Any, submission_id: int, decided_at: datetime, require_open: bool = True
+) -> tuple[str, str] | None:
     """(SHA-256, text) of a submission's evidence now, for its decision about to be sent; None when there is
     no such submission or it is decided already (the database refuses the decision then)."""
     from reviewer_app.apk.facts import ApkFacts
@@ -185,10 +187,10 @@ def evidence_of(service: Any, submission_id: int, decided_at: datetime) -> tuple
     from reviewer_app.review.service import SubmissionView
 
     try:
-        detail = service.store.detail(submission_id, icon=False)
+        detail = service.store.detail(submission_id, icon=False, jobs=False)
     except NotFound:
         return None
-    if detail.row.status not in OPEN_STATUSES:
+    if require_open and detail.row.status not in OPEN_STATUSES:
         return None
     facts = ApkFacts.from_json(detail.facts) if detail.facts else None
     previous = ApkFacts.from_json(detail.previous_facts) if detail.previous_facts else None

@@ -189,8 +189,9 @@ class QueueReads(StoreBase):
             next_deadline = next_deadline.replace(tzinfo=UTC)
         return {"open": total, "overdue": overdue, "next_deadline": next_deadline}
 
-    def detail(self, submission_id: int, icon: bool = True) -> SubmissionDetail:
-        """Everything about one submission; `icon` false leaves the icon's bytes unread (its blob is named)."""
+    def detail(self, submission_id: int, icon: bool = True, jobs: bool = True) -> SubmissionDetail:
+        """Everything about one submission; `icon` false leaves the icon's bytes unread (its blob is named),
+        `jobs` false the states of its jobs (evidence frozen with a decision has no use for them)."""
         with self._reading() as s:
             values = s.execute(self._row_select().where(Submission.id == submission_id)).first()
             if values is None:
@@ -209,11 +210,13 @@ class QueueReads(StoreBase):
             versions = self._versions(s, row.package, submission_id) if row.package else ()
             icon_blob = art.icon_blob if art else None
             scans = scans_of(s, art.id, art.sha256) if art else ()
-            scan_job = job_state(s, "scan", art.id) if art else None
+            scan_job = job_state(s, "scan", art.id) if art and jobs else None
             clones = latest_clone_result(s, art.id) if art else None
-            clone_job = job_state(s, "clones", art.id) if art else None
+            clone_job = job_state(s, "clones", art.id) if art and jobs else None
             device_runs = device_runs_of(s, art.id, art.sha256) if art else ()
-            device_job = (job_state(s, "devices", art.id) or job_state(s, "device_capture", art.id)) if art else None
+            device_job = None
+            if art and jobs:
+                device_job = job_state(s, "devices", art.id) or job_state(s, "device_capture", art.id)
             previous_runs: tuple[DeviceRun, ...] = ()
             if previous_sha is not None:
                 previous_id = s.execute(select(Artifact.id).where(Artifact.sha256 == previous_sha)).scalar()

@@ -4,6 +4,7 @@ SQLite and on PostgreSQL (where only leads and workers may put a sample in the q
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -187,3 +188,20 @@ def test_the_daily_sample_is_taken_once_a_day(team):
     decide_plan(team, {("bob", "new"): 4})
     tomorrow = daily_sample(store, settings, team.clock(), "lena")
     assert tomorrow is not None and strata(tomorrow) == Counter({("bob", "new"): 1})
+
+
+def test_a_worker_takes_the_days_sample_in_its_housekeeping(team):
+    import threading
+
+    from reviewer_app.review.worker import run_worker
+    from tests.review.test_device_runs import worker_settings
+
+    decide_plan(team, {("alice", "new"): 6, ("bob", "update"): 3})
+    settings = dataclasses.replace(worker_settings(team), audits=AuditSettings(new_reviewer_first_n=0))
+    stats = run_worker(settings, threading.Event(), once=True, poll_seconds=0.1)
+    assert stats.sampled_for_audit == 2  # 5% of each stratum, at least one
+    items = team["lena"].store.audit_queue("lena")
+    assert len(items) == 2 and {i.kind for i in items} == {"new", "update"}
+    assert {i.sampled_by for i in items} == {"wendy"}
+    again = run_worker(settings, threading.Event(), once=True, poll_seconds=0.1)
+    assert again.sampled_for_audit == 0  # once a day
