@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import types
 import typing
 from datetime import datetime
@@ -28,6 +29,7 @@ from typing import Any, Union
 from reviewer_app.apk.diff import VersionDiff
 from reviewer_app.domain import (
     CloneResult,
+    DatabaseUnavailable,
     DecisionRecord,
     DeviceRun,
     DeviceScreenshot,
@@ -38,6 +40,8 @@ from reviewer_app.domain import (
     SubmissionDetail,
     VersionRecord,
 )
+
+log = logging.getLogger(__name__)
 
 SNAPSHOT_VERSION = 1
 OPEN_STATUSES = ("pending", "escalated")
@@ -197,3 +201,16 @@ def evidence_of(
     view = SubmissionView(detail, facts, previous)
     changes = view.changes
     return canonical(freeze(detail, changes, detail_flags(view, changes), decided_at))
+
+
+def evidence_to_send(service: Any, submission_id: int, decided_at: datetime) -> tuple[str, str] | None:
+    """`evidence_of` for a decision being sent: a database that does not answer stops the sending (the
+    decision waits in the journal); anything else that keeps the evidence from being read is logged and
+    the decision goes without it, since a decision is never held back, let alone lost, for its evidence."""
+    try:
+        return evidence_of(service, submission_id, decided_at)
+    except DatabaseUnavailable:
+        raise
+    except Exception:
+        log.exception("the evidence of a decision on submission %s could not be frozen", submission_id)
+        return None

@@ -562,11 +562,11 @@ class ReviewService:
     def _push(self, entry: JournalEntry) -> None:
         """One journal entry to the database, with the evidence the submission has now (review/evidence.py:
         a decision made offline is frozen when it is sent); raises DatabaseUnavailable to stop the flush."""
-        from reviewer_app.review.evidence import evidence_of
+        from reviewer_app.review.evidence import evidence_to_send
 
         now = self.clock()
         try:
-            evidence = evidence_of(self, entry.submission_id, entry.decided_at)
+            evidence = evidence_to_send(self, entry.submission_id, entry.decided_at)
             self._pushed[entry.decision_id] = self.store.record_decision(
                 decision_id=entry.decision_id,
                 submission_id=entry.submission_id,

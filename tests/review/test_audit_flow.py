@@ -333,3 +333,66 @@ def test_a_decision_kept_back_in_the_journal_is_frozen_with_the_evidence_of_when
     alice.flush_journal(held_too=True)
     audit = open_audit(team["lena"], held.decision_id)
     assert [s.engines[0].engine_version for s in audit.detail.view.detail.scans] == ["ClamAV 1.4.1"]
+
+
+def test_a_lead_cannot_claim_their_own_decision_even_past_the_review_layer(team):
+    lena = team["lena"]
+    sid = team.file("com.own.claim", tier=3)
+    lena.decide(sid, "approve")
+    (item,) = take_sample(lena, 1.0, seed=2, new_reviewer_first_n=0)
+    (queued,) = lena.store.audit_queue("lena")
+    assert queued.by_you and queued.decision_id == item.decision_id
+    with pytest.raises(ReviewError, match="your own decision"):
+        claim_audit(lena, queued.item_id)
+    with pytest.raises(PermissionDenied) as refused:
+        lena.store.claim_audit_item(queued.item_id, "lena", team.clock())
+    assert "\n" not in str(refused.value)
+    assert lena.store.audit_queue("lena")[0].claimed_by is None
+
+
+def test_frozen_evidence_that_cannot_be_read_is_a_one_line_error_and_unknown_fields_are_ignored(team, decided):
+    _, _, decision_id, _ = decided
+    _, text = team["lena"].store.decision_evidence(decision_id)
+    body = json.loads(text)
+    body["row"]["added_later"] = 1  # a field a newer version wrote
+    body["scans"][0]["engines"][0]["also_later"] = "x"
+    thawed = thaw(json.dumps(body))
+    assert thawed.detail.scans[0].engines[0] == CLEAN
+    for bad, why in (("{", "not JSON"), ('{"version": 99}', "version"), ('{"version": 1}', "incomplete")):
+        with pytest.raises(ValueError, match=why) as refused:
+            thaw(bad)
+        assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "reasons", "note", "why"),
+    [
+        ("escalate", (), None, "approve or reject"),
+        ("reject", (), None, "at least one reason"),
+        ("reject", ("nonsense",), None, "unknown reason code"),
+        ("approve", (), "x" * 4001, "longer than"),
+    ],
+)
+def test_bad_audits_are_refused_in_one_line(team, decided, verdict, reasons, note, why):
+    _, _, decision_id, _ = decided
+    with pytest.raises(ReviewError, match=why) as refused:
+        record_audit(team["lena"], decision_id, verdict, reasons, note)
+    assert "\n" not in str(refused.value)
+    assert team["lena"].store.audits(decision_id) == []
+    with pytest.raises(ReviewError, match="no decision"):
+        open_audit(team["lena"], "no-such-decision")
+
+
+def test_a_decision_goes_without_its_evidence_rather_than_not_at_all(team, monkeypatch):
+    from reviewer_app.review import evidence
+
+    def broken(*_args, **_kwargs):
+        raise TypeError("a record the snapshot cannot hold")
+
+    monkeypatch.setattr(evidence, "freeze", broken)
+    sid = team.file("com.no.evidence", tier=3)
+    outcome = team["alice"].decide(sid, "approve")
+    assert outcome.ok and outcome.status == "approved"
+    assert team["lena"].store.decision_evidence(outcome.decision_id) == (None, None)
+    audit = open_audit(team["lena"], outcome.decision_id)  # shown from the database, and said so
+    assert not audit.frozen and audit.detail.view.row.status == "pending" and audit.detail.view.detail.decisions == ()
