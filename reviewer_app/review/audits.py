@@ -274,7 +274,8 @@ def _blob(service: Any, sha256: str | None) -> bytes | None:
 
 def open_audit(service: Any, decision_id: str) -> AuditView:
     """The blind view of a decision: its frozen evidence rebuilt for the evidence panels (not the
-    database's today), without its verdict, reasons, message or reviewer."""
+    database's today), without its verdict, reasons, message or reviewer (their name hidden wherever the
+    evidence carries it)."""
     decision = _decision(service, decision_id)
     _not_own(service, decision)
     sha, text = service.store.decision_evidence(decision.decision_id)
@@ -288,6 +289,7 @@ def open_audit(service: Any, decision_id: str) -> AuditView:
     else:
         stored = _as_decided(service.store.detail(decision.submission_id), decision)
         changes, flags = None, ()
+    stored = _blind(stored, decision.reviewer)
     facts = ApkFacts.from_json(stored.facts, stored.icon_png) if stored.facts else None
     previous = ApkFacts.from_json(stored.previous_facts) if stored.previous_facts else None
     view = SubmissionView(stored, facts, previous)
@@ -296,6 +298,28 @@ def open_audit(service: Any, decision_id: str) -> AuditView:
         flags = detail_flags(view, changes)
     detail = assemble_detail(service, view, changes, tuple(flags))
     return AuditView(decision.decision_id, decision.submission_id, detail, decision.decided_at, text is not None, sha)
+
+
+HIDDEN = "—"  # in place of the audited decision's reviewer, wherever the evidence names them
+
+
+def _blind(detail: SubmissionDetail, reviewer: str) -> SubmissionDetail:
+    """The evidence with its reviewer's name hidden where it carries it: who decided other versions or
+    earlier on this one, who asked for a device run, the workstation whose background worker scanned (a
+    worker is named "user@host:pid"). The auditor learns whose decision it is after recording theirs."""
+
+    def hide(name: str | None) -> str | None:
+        return HIDDEN if name and (name == reviewer or name.partition("@")[0] == reviewer) else name
+
+    previous = detail.previous_device_run
+    return replace(
+        detail,
+        decisions=tuple(replace(d, reviewer=hide(d.reviewer) or "") for d in detail.decisions),
+        versions=tuple(replace(v, decided_by=hide(v.decided_by)) for v in detail.versions),
+        scans=tuple(replace(scan, worker=hide(scan.worker)) for scan in detail.scans),
+        device_runs=tuple(replace(run, created_by=hide(run.created_by) or "") for run in detail.device_runs),
+        previous_device_run=replace(previous, created_by=hide(previous.created_by) or "") if previous else None,
+    )
 
 
 def _as_decided(detail: SubmissionDetail, decision: DecisionRecord) -> SubmissionDetail:

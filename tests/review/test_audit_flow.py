@@ -396,3 +396,24 @@ def test_a_decision_goes_without_its_evidence_rather_than_not_at_all(team, monke
     assert team["lena"].store.decision_evidence(outcome.decision_id) == (None, None)
     audit = open_audit(team["lena"], outcome.decision_id)  # shown from the database, and said so
     assert not audit.frozen and audit.detail.view.row.status == "pending" and audit.detail.view.detail.decisions == ()
+
+
+def test_the_reviewers_name_is_hidden_wherever_the_evidence_carries_it(team, worker, demo_facts, demo_apks):
+    v1 = file_demo(team, demo_facts, demo_apks, "com.example.notes_1.apk")
+    alice = team["alice"]
+    assert alice.decide(v1, "approve").ok  # the version before: decided by alice too
+    v2 = file_demo(team, demo_facts, demo_apks, "com.example.notes_2.apk")
+    sha = team.intake.store.detail(v2).artifact_sha256
+    store = worker.store
+    scan_id = store.start_scan(job_id=None, artifact_sha256=sha, submission_id=None, reason="submitted",
+                               policy="any_clean", engines_expected=1, signatures="s", worker="alice@desk:4242/0",
+                               now=team.clock())  # fmt: skip
+    store.finish_scan(scan_id, job_id=None, worker="alice@desk:4242/0", now=team.clock(), engines=[CLEAN],
+                      gate="pass", gate_reason="")  # fmt: skip
+    decision = alice.decide(v2, "reject", ["privacy"], "Contacts without a reason.")
+    audit = open_audit(team["lena"], decision.decision_id)
+    seen = audit.detail.view.detail
+    assert "alice" not in json.dumps(dataclasses.asdict(seen), default=str)
+    assert [(v.submission_id, v.decided_by) for v in seen.versions] == [(v1, "—")]
+    assert seen.scans[0].worker == "—"
+    assert team["lena"].store.decision(decision.decision_id).reviewer == "alice"  # hidden, not changed
