@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from reviewer_app import cli_audits
 from reviewer_app.cli_work import _emit
 from reviewer_app.domain import AUDIT_ACTIONS, AuditEvent, iso_utc
 
@@ -40,8 +41,9 @@ def positive(text: str) -> int:
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("audit", parents=[common], help="the audit trail: check it, list it")
+    p = sub.add_parser("audit", parents=[common], help="spot-check samples and the audit trail: check it, list it")
     audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    cli_audits.add_sample_parser(audit_sub, common)
     q = audit_sub.add_parser(
         "verify",
         parents=[common],
@@ -64,6 +66,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_audit(args: argparse.Namespace, service: Any) -> int:
     from reviewer_app.review import trail
+
+    if args.audit_command == "sample":
+        return cli_audits.cmd_audit_sample(args, service)
 
     if args.audit_command == "verify":
         check = service.verify_trail()

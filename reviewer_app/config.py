@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from reviewer_app.scanning.engine import EngineSpec
 
 __all__ = [
+    "AuditSettings",
     "ClamavSettings",
     "ConfigError",
     "ScanSettings",
@@ -137,6 +138,20 @@ class DeviceSettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    """`[audits]`: the share of final decisions sampled for spot-check audits each day (and by `audit sample`
+    unless told otherwise), per kind and per reviewer where `[audits.per_kind]` and `[audits.per_reviewer]`
+    say otherwise (a reviewer's share first, then the kind's), and how many of a new reviewer's first
+    decisions are all audited. `daily`: whether the workers take the day's sample."""
+
+    rate: float = 0.05
+    per_kind: Mapping[str, float] = field(default_factory=dict, hash=False)
+    per_reviewer: Mapping[str, float] = field(default_factory=dict, hash=False)
+    new_reviewer_first_n: int = 20
+    daily: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     db_url: str | None = None  # None: SQLite file in data_dir
@@ -149,6 +164,7 @@ class Settings:
     scanning: ScanSettings = field(default_factory=ScanSettings)
     clones: CloneSettings = field(default_factory=CloneSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
+    audits: AuditSettings = field(default_factory=AuditSettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -353,6 +369,33 @@ def _device_settings(raw: Any) -> DeviceSettings:
     )
 
 
+def _audit_settings(raw: Any) -> AuditSettings:
+    from reviewer_app.domain import KINDS
+
+    table = _table(raw, "audits")
+    _only(table, {"rate", "per_kind", "per_reviewer", "new_reviewer_first_n", "daily"}, "audits")
+    defaults = AuditSettings()
+    per_kind = _table(table.get("per_kind", {}), "audits.per_kind")
+    unknown = sorted(set(per_kind) - set(KINDS))
+    if unknown:
+        raise ConfigError(f"audits.per_kind.{unknown[0]}: unknown kind (use {', '.join(KINDS)})")
+    per_reviewer = _table(table.get("per_reviewer", {}), "audits.per_reviewer")
+    daily = table.get("daily", defaults.daily)
+    if not isinstance(daily, bool):
+        raise ConfigError("audits.daily must be true or false")
+    return AuditSettings(
+        rate=_number(table, "rate", defaults.rate, 0.0, 1.0, "audits.rate"),
+        per_kind={k: _number(per_kind, k, 0, 0.0, 1.0, f"audits.per_kind.{k}") for k in per_kind},
+        per_reviewer={k: _number(per_reviewer, k, 0, 0.0, 1.0, f"audits.per_reviewer.{k}") for k in per_reviewer},
+        new_reviewer_first_n=int(
+            _number(
+                table, "new_reviewer_first_n", defaults.new_reviewer_first_n, 0, 100_000, "audits.new_reviewer_first_n"
+            )
+        ),
+        daily=daily,
+    )
+
+
 def _table(value: Any, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{key} must be a table ([{key}])")
@@ -438,6 +481,11 @@ def load_settings(
         if "devices" in raw:
             try:
                 settings = replace(settings, devices=_device_settings(raw["devices"]))
+            except ConfigError as exc:
+                raise ConfigError(f"{path}: {exc}") from None
+        if "audits" in raw:
+            try:
+                settings = replace(settings, audits=_audit_settings(raw["audits"]))
             except ConfigError as exc:
                 raise ConfigError(f"{path}: {exc}") from None
         if "sla" in raw:

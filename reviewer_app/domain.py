@@ -111,6 +111,76 @@ class DecisionRecord:
         }
 
 
+# -- spot-check audits ----------------------------------------------------------------------------
+
+FINAL_VERDICTS = ("approve", "reject")  # what an audit samples and an auditor says
+SAMPLE_REASONS = ("rate", "stratum", "new_reviewer")  # why a decision was sampled (AuditQueueEntry.why)
+AUDIT_QUEUE_STATES = ("open", "done")
+
+
+@dataclass(frozen=True)
+class SampleCandidate:
+    """A final decision that may be sampled for an audit (not sampled or audited yet)."""
+
+    decision_id: str
+    submission_id: int
+    reviewer: str
+    kind: str
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """A lead's blind re-review of a decision: their own verdict and reasons, and whether they agree."""
+
+    audit_id: str
+    decision_id: str
+    auditor: str
+    audited_at: datetime
+    outcome: str  # "agree" / "disagree"
+    verdict: str | None
+    reason_codes: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AuditQueueItem:
+    """A sampled decision in the audit queue, as a lead's list shows it: what was decided on, never how or
+    by whom (the audit is blind). `by_you`: the asking user made the decision, so may not audit it."""
+
+    item_id: int
+    decision_id: str
+    submission_id: int
+    kind: str
+    package: str | None
+    label: str | None
+    sampled_at: datetime
+    sampled_by: str
+    seed: int
+    rate: float
+    why: str  # SAMPLE_REASONS
+    state: str  # AUDIT_QUEUE_STATES
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    by_you: bool = False
+    outcome: str | None = None  # of its audit, once done
+    auditor: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewerNote:
+    """A lead's note to a reviewer about one of their decisions."""
+
+    note_id: int
+    to_reviewer: str
+    from_reviewer: str
+    decision_id: str | None
+    submission_id: int | None
+    text: str
+    created_at: datetime
+    read_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class VersionRecord:
     """An earlier submission of the same package, for the history of an app."""
@@ -471,6 +541,7 @@ class SubmissionDetail:
     previous_device_run: DeviceRun | None = None  # the newest run of the last approved version
     device_job: str | None = None  # "queued" or "running" while an import or a capture waits or runs
     listing_images: tuple[DeviceScreenshot, ...] = ()  # the developer's store-listing images
+    icon_blob: str | None = None  # the launcher icon as PNG in the blob store (`icon_png` holds its bytes)
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,28 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> ReviewD
             claim_error = str(exc)
     view = service.view(submission_id)
     changes = view.changes
+    return assemble_detail(service, view, changes, detail_flags(view, changes), claim_error)
+
+
+def detail_flags(view: Any, changes: VersionDiff | None) -> tuple[RedFlag, ...]:
+    """Every red flag of a submission's evidence, worst first: the package and the update, the newest
+    finished scan, the clone comparison, the newest finished device run."""
+    flags = red_flags(view.facts, changes)
+    finished = [scan for scan in view.detail.scans if scan.state == "done"]
+    if finished:
+        flags = worst_first([*flags, *scan_flags(finished[0])])
+    clones = view.detail.clones
+    if clones is not None:
+        flags = worst_first([*flags, *clone_flags(clones)])
+    runs = view.detail.device_runs
+    return worst_first([*flags, *device_flags(next((run for run in runs if run.state != "running"), None))])
+
+
+def assemble_detail(
+    service: Any, view: Any, changes: VersionDiff | None, flags: tuple[RedFlag, ...], claim_error: str | None = None
+) -> ReviewDetail:
+    """A ReviewDetail of a SubmissionView (read now, or thawed from frozen evidence), with the files of its
+    blobs and the icons of its clone candidates."""
     requested, implied, removed = permission_entries(view.facts, changes)
     code_paths = None
     if changes is not None and view.detail.artifact_sha256 and view.detail.previous_artifact_sha256:
@@ -144,19 +166,11 @@ def load_detail(service: Any, submission_id: int, claim: bool = True) -> ReviewD
             str(service.artifact_path(view.detail.previous_artifact_sha256)),
             str(service.artifact_path(view.detail.artifact_sha256)),
         )
-    flags = red_flags(view.facts, changes)
-    finished = [scan for scan in view.detail.scans if scan.state == "done"]
-    if finished:
-        flags = worst_first([*flags, *scan_flags(finished[0])])
-    clones = view.detail.clones
-    icons: dict[int, bytes] = {}
-    if clones is not None:
-        flags = worst_first([*flags, *clone_flags(clones)])
-        icons = service.catalog_icons([c.catalog_id for c in clones.candidates])
-    runs = view.detail.device_runs
-    flags = worst_first([*flags, *device_flags(next((run for run in runs if run.state != "running"), None))])
     detail = ReviewDetail(view, claim_error, requested, implied, removed, changes, code_paths, flags)
-    detail.clone_icons = icons
+    clones = view.detail.clones
+    if clones is not None and clones.candidates:
+        detail.clone_icons = service.catalog_icons([c.catalog_id for c in clones.candidates])
+    runs = view.detail.device_runs
     shown = [*runs, *([view.detail.previous_device_run] if view.detail.previous_device_run else [])]
     detail.device_files = {
         shot.sha256: str(service.artifact_path(shot.sha256))

@@ -600,9 +600,13 @@ class ReviewService:
             pass
 
     def _push(self, entry: JournalEntry) -> None:
-        """One journal entry to the database; raises DatabaseUnavailable to stop the flush."""
+        """One journal entry to the database, with the evidence the submission has now (review/evidence.py:
+        a decision made offline is frozen when it is sent); raises DatabaseUnavailable to stop the flush."""
+        from reviewer_app.review.evidence import evidence_to_send
+
         now = self.clock()
         try:
+            evidence = evidence_to_send(self, entry.submission_id, entry.decided_at)
             self._pushed[entry.decision_id] = self.store.record_decision(
                 decision_id=entry.decision_id,
                 submission_id=entry.submission_id,
@@ -613,6 +617,7 @@ class ReviewService:
                 now=now,
                 lease=self.lease,
                 decided_at=entry.decided_at,
+                evidence=evidence,
             )
         except DatabaseUnavailable as exc:
             self.offline_error = exc

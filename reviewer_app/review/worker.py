@@ -26,6 +26,7 @@ from reviewer_app.review.clone_job import CloneJob, sync_catalog
 from reviewer_app.review.clones import CloneThresholds
 from reviewer_app.review.devices import CAPTURE_JOB, IMPORT_JOB, DeviceJob
 from reviewer_app.review.scans import ScanJob, reputation_options
+from reviewer_app.review.service import ReviewError
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class WorkerStats:
     jobs: int = 0
     rescans_queued: int = 0
     catalog_added: int = 0
+    sampled_for_audit: int = 0
     errors: int = 0
 
 
@@ -175,19 +177,35 @@ def run_worker(
 
 
 def _housekeeping(store: Any, handlers: dict[str, Any], settings: Settings, stats: WorkerStats) -> None:
-    """Now and then: re-scans when the engines' signatures changed; approved packages into the catalog."""
+    """Now and then: re-scans when the engines' signatures changed; approved packages into the catalog; the
+    day's sample of decisions for spot-check audits."""
     try:
         queued = store.enqueue_rescans(handlers["scan"].signatures(), _utc_now()) if "scan" in handlers else 0
         added = sync_catalog(store, settings.limits, _utc_now())
     except StoreError as exc:
         log.warning("could not queue re-scans or fill the catalog: %s", exc)
         return
+    if settings.audits.daily:
+        _sample_for_audits(store, settings, stats)
     if queued:
         log.info("signatures changed: %d live apps queued for a re-scan", queued)
         stats.rescans_queued += queued
     if added:
         log.info("%d approved packages added to the catalog", added)
         stats.catalog_added += added
+
+
+def _sample_for_audits(store: Any, settings: Settings, stats: WorkerStats) -> None:
+    from reviewer_app.review.audits import daily_sample
+
+    try:
+        sampled = daily_sample(store, settings.audits, _utc_now(), store.whoami())
+    except (StoreError, ReviewError) as exc:  # a bad rate in the settings, or the database: log, go on
+        log.warning("could not take the day's sample of decisions for audits: %s", exc)
+        return
+    if sampled is not None:
+        log.info("%d decisions sampled for today's audits", len(sampled))
+        stats.sampled_for_audit += len(sampled)
 
 
 def _loop(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from reviewer_app.domain import (
     VERDICT_STATUS,
@@ -32,6 +33,7 @@ from reviewer_app.store.chain import canonical_details
 from reviewer_app.store.errors import IntegrityViolation
 from reviewer_app.store.schema import (
     Decision,
+    EvidenceSnapshot,
     Submission,
     UTCDateTime,
 )
@@ -50,11 +52,14 @@ class DecisionWrites(StoreBase):
         now: datetime,
         lease: timedelta,
         decided_at: datetime | None = None,
+        evidence: tuple[str, str] | None = None,
     ) -> tuple[DecisionRecord, str]:
         """Append a decision; a trigger moves the submission on, in the same transaction.
 
-        Idempotent by decision id (a journal may push the same decision twice). Fails with AlreadyDecided
-        or HeldByOther instead of overwriting somebody else's work.
+        `evidence`: (SHA-256, canonical JSON text) of what the reviewer had before them, kept in the same
+        transaction (once per distinct text) and named by the decision. Idempotent by decision id (a
+        journal may push the same decision twice). Fails with AlreadyDecided or HeldByOther instead of
+        overwriting somebody else's work.
         """
         if verdict not in VERDICT_STATUS:
             raise ValueError(f"unknown verdict {verdict!r}")
@@ -77,10 +82,11 @@ class DecisionWrites(StoreBase):
             "verdict": verdict,
             "reason_codes": list(record.reason_codes),
             "message": message,
+            "evidence_sha256": evidence[0] if evidence else None,
         }
         try:
             if self.backend == "postgresql":
-                # Take-or-keep the claim and insert, in one call (migration 0004).
+                # Take-or-keep the claim, keep the evidence and insert, in one call (migrations 0004, 0015).
                 pushed = self._hot(
                     ("decide",),
                     self._decide_call,
@@ -90,12 +96,13 @@ class DecisionWrites(StoreBase):
                         "lease": lease,
                         "audit_subject": subject,
                         "audit_details": canonical_details(details),
+                        "evidence": evidence[1] if evidence else None,
                     },
                 )
                 if pushed[0]:
                     return record, VERDICT_STATUS[verdict]
             else:
-                take, add_decision = self._prepared(("decide",), self._decide_statements)
+                take, keep, add_decision = self._prepared(("decide",), self._decide_statements)
                 with self._core_writing() as conn:
                     # Claim it for the caller (or keep the caller's claim) before deciding: the same rule
                     # the database enforces for reviewers on PostgreSQL.
@@ -106,6 +113,8 @@ class DecisionWrites(StoreBase):
                         ).first()
                         is not None
                     ):
+                        if evidence is not None:
+                            conn.execute(keep, {"sha256": evidence[0], "body": evidence[1], "created_at": now})
                         # A trigger moves the submission on in the same transaction (migration 0002).
                         conn.execute(add_decision, values)
                         self._append_event(conn, "decide", subject, details)
@@ -127,11 +136,13 @@ class DecisionWrites(StoreBase):
             .values(claimed_by=bindparam("reviewer"), lease_until=until_sql)
             .returning(Submission.id)
         )
-        return take, cast(Table, Decision.__table__).insert()
+        keep = sqlite_insert(EvidenceSnapshot).on_conflict_do_nothing(index_elements=["sha256"])
+        return take, keep, cast(Table, Decision.__table__).insert()
 
     @staticmethod
     def _decide_call():
-        """record_decision (migration 0004) and, when it decided, the audit event, in one statement."""
+        """record_decision (migrations 0004, 0015: with the evidence) and, when it decided, the audit event, in
+        one statement."""
         decided = select(
             func.record_decision(
                 bindparam("id", type_=String()),
@@ -142,6 +153,8 @@ class DecisionWrites(StoreBase):
                 bindparam("reason_codes", type_=JSON()),
                 bindparam("message", type_=Text()),
                 bindparam("lease", type_=Interval()),
+                bindparam("evidence_sha256", type_=String()),
+                bindparam("evidence", type_=Text()),
             ).label("pushed")
         ).cte("decided")
         logged = (

@@ -191,7 +191,9 @@ class QueueReads(StoreBase):
             next_deadline = next_deadline.replace(tzinfo=UTC)
         return {"open": total, "overdue": overdue, "next_deadline": next_deadline}
 
-    def detail(self, submission_id: int) -> SubmissionDetail:
+    def detail(self, submission_id: int, icon: bool = True, jobs: bool = True) -> SubmissionDetail:
+        """Everything about one submission; `icon` false leaves the icon's bytes unread (its blob is named),
+        `jobs` false the states of its jobs (evidence frozen with a decision has no use for them)."""
         with self._reading() as s:
             values = s.execute(self._row_select().where(Submission.id == submission_id)).first()
             if values is None:
@@ -210,27 +212,29 @@ class QueueReads(StoreBase):
             versions = self._versions(s, row.package, submission_id) if row.package else ()
             icon_blob = art.icon_blob if art else None
             scans = scans_of(s, art.id, art.sha256) if art else ()
-            scan_job = job_state(s, "scan", art.id) if art else None
+            scan_job = job_state(s, "scan", art.id) if art and jobs else None
             clones = latest_clone_result(s, art.id) if art else None
-            clone_job = job_state(s, "clones", art.id) if art else None
+            clone_job = job_state(s, "clones", art.id) if art and jobs else None
             device_runs = device_runs_of(s, art.id, art.sha256) if art else ()
-            device_job = (job_state(s, "devices", art.id) or job_state(s, "device_capture", art.id)) if art else None
+            device_job = None
+            if art and jobs:
+                device_job = job_state(s, "devices", art.id) or job_state(s, "device_capture", art.id)
             previous_runs: tuple[DeviceRun, ...] = ()
             if previous_sha is not None:
                 previous_id = s.execute(select(Artifact.id).where(Artifact.sha256 == previous_sha)).scalar()
                 previous_runs = device_runs_of(s, previous_id, previous_sha, 1) if previous_id is not None else ()
             app = s.get(App, sub.app_id) if sub.app_id else None
-        icon = None
-        if icon_blob:
+        icon_png = None
+        if icon_blob and icon:
             try:
-                icon = self.blobs.read(icon_blob)
+                icon_png = self.blobs.read(icon_blob)
             except OSError:
-                icon = None
+                icon_png = None
         return SubmissionDetail(
             row=row,
             artifact_sha256=art.sha256 if art else None,
             facts=dict(art.facts) if art else None,
-            icon_png=icon,
+            icon_png=icon_png,
             note=sub.note,
             row_version=sub.row_version,
             decisions=decisions,
@@ -255,6 +259,7 @@ class QueueReads(StoreBase):
                 )
                 for i in sub.listing_images or ()
             ),
+            icon_blob=icon_blob,
         )
 
     def approved_facts(self, package: str) -> dict[str, Any] | None:

@@ -4,7 +4,8 @@ Its parts live beside it: base.py (engines, transactions, the shared rules), que
 and a submission), claims.py (leases), decisions.py, jobs.py (background work), scans.py (scans, the
 blocklist, recall cases), catalog.py (live apps and clone results), devices.py (device runs), recalls.py
 (recalls and rollbacks by leads), audit.py (the audit trail, which chain.py appends to), quality.py (the quality
-dashboard's counts); this module files submissions and keeps users."""
+dashboard's counts), audits.py (samples, the audit queue, audits, frozen evidence), outcomes.py (reopening,
+recalling, notes to reviewers); this module files submissions and keeps users."""
 
 from __future__ import annotations
 
@@ -25,11 +26,13 @@ from reviewer_app.domain import (
     RedFlag,
 )
 from reviewer_app.store.audit import AuditTrail
+from reviewer_app.store.audits import AuditWrites
 from reviewer_app.store.catalog import CatalogWrites
 from reviewer_app.store.claims import ClaimWrites
 from reviewer_app.store.decisions import DecisionWrites
 from reviewer_app.store.devices import DeviceWrites
 from reviewer_app.store.errors import IntegrityViolation, translate_errors
+from reviewer_app.store.outcomes import OutcomeWrites
 from reviewer_app.store.quality import QualityReads
 from reviewer_app.store.queue import QueueReads
 from reviewer_app.store.recalls import RecallWrites
@@ -57,6 +60,8 @@ class Store(
     DeviceWrites,
     RecallWrites,
     QualityReads,
+    AuditWrites,
+    OutcomeWrites,
     AuditTrail,
 ):
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""

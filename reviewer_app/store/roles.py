@@ -6,8 +6,9 @@ connection's database user (`current_user`) and every rule below is checked by P
     reviewer_app_reviewer  read everything; claim/release open submissions; insert decisions only in
                            their own name and only on submissions they hold; never update or delete
                            a decision or an audit record.
-    reviewer_app_lead      a reviewer who may also take escalated work, record audits (never of their
-                           own decisions) and recalls.
+    reviewer_app_lead      a reviewer who may also take escalated work, sample decisions for audits,
+                           record audits (never of their own decisions), reopen audited submissions,
+                           write notes to reviewers, and recall apps.
     reviewer_app_admin     manages configuration, intake (developers, apps, artifacts, submissions)
                            and users; decides nothing.
     reviewer_app_worker    a headless `reviewer-app worker`: takes and finishes jobs, writes scans and
@@ -40,6 +41,46 @@ OPEN_AND_MINE = (
     "status IN ('pending', 'escalated') AND (claimed_by IS NULL OR claimed_by = current_user "
     "OR lease_until < now()) AND (status = 'pending' OR pg_has_role(current_user, 'reviewer_app_lead', 'MEMBER'))"
 )
+
+LEAD = "pg_has_role(current_user, 'reviewer_app_lead', 'MEMBER')"
+
+# Spot-check audits (migration 0015): a decision's evidence is written with it, by whoever decides (the
+# check constraint keeps its key the hash of its text); leads and workers sample decisions into the audit
+# queue in their own name; a lead claims an entry (never one of their own decisions), audits it and may
+# reopen the submission (reopen_submission runs as its owner), or leave a note that only the reviewer it
+# is for, its writer and leads read, and that only its reviewer marks read.
+AUDITS = [
+    "GRANT INSERT ON evidence_snapshots TO reviewer_app_reviewer",
+    "GRANT INSERT ON audit_queue, audit_sample_days TO reviewer_app_lead, reviewer_app_worker",
+    "GRANT USAGE ON SEQUENCE audit_queue_id_seq TO reviewer_app_lead, reviewer_app_worker",
+    "GRANT UPDATE (state, claimed_by, claimed_at, audit_id) ON audit_queue TO reviewer_app_lead",
+    "GRANT INSERT ON reviewer_notes TO reviewer_app_lead",
+    "GRANT USAGE ON SEQUENCE reviewer_notes_id_seq TO reviewer_app_lead",
+    "GRANT UPDATE (read_at) ON reviewer_notes TO reviewer_app_reviewer",
+    "REVOKE ALL ON FUNCTION reopen_submission(integer, timestamptz) FROM PUBLIC",
+    "GRANT EXECUTE ON FUNCTION reopen_submission(integer, timestamptz) TO reviewer_app_lead",
+    "ALTER TABLE audit_queue ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS read_all ON audit_queue",
+    "CREATE POLICY read_all ON audit_queue FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS sample ON audit_queue",
+    "CREATE POLICY sample ON audit_queue FOR INSERT TO reviewer_app_lead, reviewer_app_worker WITH CHECK ("
+    "sampled_by = current_user AND state = 'open' AND claimed_by IS NULL AND audit_id IS NULL)",
+    "DROP POLICY IF EXISTS claim ON audit_queue",
+    "CREATE POLICY claim ON audit_queue FOR UPDATE TO reviewer_app_lead USING (claimed_by IS NULL "
+    "OR claimed_by = current_user OR (state = 'open' AND claimed_at < now() - interval '1 day')) "
+    "WITH CHECK ((claimed_by IS NULL AND state = 'open') OR (claimed_by = current_user AND NOT EXISTS "
+    "(SELECT 1 FROM decisions d WHERE d.id = decision_id AND d.reviewer = current_user)))",
+    "ALTER TABLE reviewer_notes ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS read_own ON reviewer_notes",
+    f"CREATE POLICY read_own ON reviewer_notes FOR SELECT USING (to_reviewer = current_user "
+    f"OR from_reviewer = current_user OR {LEAD})",
+    "DROP POLICY IF EXISTS leads_write ON reviewer_notes",
+    "CREATE POLICY leads_write ON reviewer_notes FOR INSERT TO reviewer_app_lead "
+    "WITH CHECK (from_reviewer = current_user AND read_at IS NULL)",
+    "DROP POLICY IF EXISTS mark_read ON reviewer_notes",
+    "CREATE POLICY mark_read ON reviewer_notes FOR UPDATE TO reviewer_app_reviewer "
+    "USING (to_reviewer = current_user) WITH CHECK (to_reviewer = current_user)",
+]
 
 SETUP = [
     # group roles
@@ -147,6 +188,7 @@ SETUP = [
     "CREATE POLICY read_all ON recalls FOR SELECT USING (true)",
     "DROP POLICY IF EXISTS own_name ON recalls",
     "CREATE POLICY own_name ON recalls FOR INSERT TO reviewer_app_lead WITH CHECK (recalled_by = current_user)",
+    *AUDITS,
 ]
 
 

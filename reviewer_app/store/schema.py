@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     FetchedValue,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -163,6 +164,10 @@ class Decision(Base):
     verdict: Mapped[str] = mapped_column(String(16))
     reason_codes: Mapped[list] = mapped_column(JSON)
     message: Mapped[str | None] = mapped_column(Text)
+    # What the reviewer had before them when the decision was sent (an EvidenceSnapshot's key); NULL for
+    # decisions sent before evidence was kept. A hash like the blob store's, not a foreign key: the
+    # column is added to an append-only table whose triggers a SQLite table copy would lose.
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         CheckConstraint("verdict IN ('approve', 'reject', 'escalate')", name="verdict_valid"),
@@ -178,6 +183,19 @@ class Decision(Base):
             sqlite_where=FINAL_VERDICT,
         ),
     )
+
+
+class EvidenceSnapshot(Base):
+    """The evidence of a decision as it was when it was sent: canonical JSON text (review/evidence.py) keyed
+    by its SHA-256, so that identical evidence is kept once. Blobs (icons, screenshots, APKs) are named by
+    their hashes, not copied: the blob store never deletes. Append-only; on PostgreSQL a check constraint
+    makes the key the hash of the text."""
+
+    __tablename__ = "evidence_snapshots"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)  # text, not JSON: the hash is of these exact bytes
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Audit(Base):
@@ -197,6 +215,63 @@ class Audit(Base):
     reason_codes: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (CheckConstraint("outcome IN ('agree', 'disagree')", name="outcome_valid"),)
+
+
+class AuditQueueEntry(Base):
+    """A decision sampled for a spot-check audit, until a lead has audited it. `why`: "rate" (its stratum's
+    share), "stratum" (the one pick every reviewer-and-kind stratum gets), "new_reviewer" (one of a new
+    reviewer's first decisions, all of which are audited)."""
+
+    __tablename__ = "audit_queue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    sampled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sampled_by: Mapped[str] = mapped_column(String(200))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    rate: Mapped[float] = mapped_column(Float)
+    why: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    audit_id: Mapped[str | None] = mapped_column(ForeignKey("audits.id"))
+
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'done')", name="state_valid"),
+        CheckConstraint("why IN ('rate', 'stratum', 'new_reviewer')", name="why_valid"),
+        Index("ix_audit_queue_state", "state", "sampled_at", "id"),
+    )
+
+
+class AuditSampleDay(Base):
+    """The day's automatic sample was taken (by a worker's housekeeping): one row per day, so that several
+    workers sample once between them."""
+
+    __tablename__ = "audit_sample_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO date, UTC
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    taken_by: Mapped[str] = mapped_column(String(200))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    rate: Mapped[float] = mapped_column(Float)
+    picked: Mapped[int] = mapped_column(Integer)
+
+
+class ReviewerNote(Base):
+    """A lead's note to a reviewer about one of their decisions (after an audit); the reviewer's window
+    shows it until they have read it."""
+
+    __tablename__ = "reviewer_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to_reviewer: Mapped[str] = mapped_column(String(200))
+    from_reviewer: Mapped[str] = mapped_column(String(200))
+    decision_id: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_reviewer_notes_to", "to_reviewer", "read_at", "id"),)
 
 
 class Recall(Base):

@@ -7,7 +7,7 @@
 Work on the database goes through `DbJobs` (one worker thread that owns the ReviewService); APK parsing
 through `ParseJobs`. The parts: `session` (connection, password, offline state, journal sync),
 `loader` (the selected submission, claimed and read), `decisions` (deciding, confirming, undoing),
-`imports`. Which submission the reviewer holds is `review.claims.ClaimTracker`'s to say. Other
+`imports`, `lead_mode` (the lead window, for leads), `notes` (leads' notes to the reviewer). Which submission the reviewer holds is `review.claims.ClaimTracker`'s to say. Other
 workstations' changes arrive through a watcher thread of its own (`live.QueueWatcher`), throttled.
 """
 
@@ -37,7 +37,9 @@ from reviewer_app.ui.imports import ImportController
 from reviewer_app.ui.jobs import DbJobs, ParseJobs
 from reviewer_app.ui.layout import APPLICATION, ORGANIZATION, app_settings, fitting_size, restore_layout, save_layout
 from reviewer_app.ui.layout import reset_layout as reset_window_layout
+from reviewer_app.ui.lead import LeadMode
 from reviewer_app.ui.live import LiveUpdates
+from reviewer_app.ui.notes import ReviewerNotes
 from reviewer_app.ui.queue_model import SubmissionQueueModel
 from reviewer_app.ui.queue_view import QueuePane
 from reviewer_app.ui.recall_cases import RecallCasesController
@@ -95,6 +97,8 @@ class MainWindow(QMainWindow):
         self.imports = ImportController(jobs, parser, self, app_settings())
         self.window_actions = WindowActions(self)
         self.recall_cases = RecallCasesController(jobs, self)
+        self.lead_mode = LeadMode(jobs, self, self.recall_cases.menu, settings)
+        self.notes = ReviewerNotes(jobs, self)
         self.live = LiveUpdates(self.model, self.claims, lambda: not self._closed and self.session.connected,
                                 self._after_live_reload, self, interval=watch_interval,
                                 throttle_ms=reload_throttle_ms)  # fmt: skip
@@ -184,6 +188,9 @@ class MainWindow(QMainWindow):
         self.imports.sig_finished.connect(self._on_import_finished)
         self.loader.sig_loaded.connect(self._on_detail_loaded)
         self.recall_cases.sig_log.connect(self.log)
+        self.lead_mode.sig_log.connect(self.log)
+        self.lead_mode.sig_queue_changed.connect(self.refresh)
+        self.notes.sig_log.connect(self.log)
         self.submission_view.sig_run.connect(self._run_for_panel)
         self.submission_view.sig_reject.connect(self.decision_panel.begin_reject)
         self.loader.sig_released.connect(self.model.invalidate)
@@ -261,6 +268,8 @@ class MainWindow(QMainWindow):
         self._reviewer = session.reviewer
         self.status.set_reviewer(session.reviewer, session.role)
         self.recall_cases.set_role(session.role)
+        self.lead_mode.set_role(session.role)
+        self.notes.refresh()
         self._update_title()
         if session.watch is not None and self._live:
             self.watcher.start(session.watch)
@@ -303,6 +312,7 @@ class MainWindow(QMainWindow):
         self._update_time_left()
         if self.session.online:
             self.refresh_stats()
+            self.notes.refresh()
 
     def _on_stats(self, stats: dict) -> None:
         self.status.set_stats(stats)
@@ -454,6 +464,8 @@ class MainWindow(QMainWindow):
         for timer in (self._detail_timer, self._renew_timer, self._stats_timer, self._refresh_timer, self._scan_timer):
             timer.stop()
         self.live.stop()
+        self.lead_mode.shutdown()
+        self.notes.shutdown()
         self.decisions.shutdown()
         self.session.shutdown()
         self.model.stop_timers()
