@@ -270,6 +270,8 @@ class AuditWrites(StoreBase):
                 .values(state="done", audit_id=audit_id, claimed_by=auditor, claimed_at=now)
                 .execution_options(synchronize_session=False)
             )
+            self._append_event(s, "audit", f"decision:{decision_id}",
+                               {"audit": audit_id, "outcome": outcome, "verdict": verdict})  # fmt: skip
         return AuditRecord(audit_id, decision_id, auditor, now, outcome, verdict, tuple(reasons), note)
 
     def audits(self, decision_id: str) -> list[AuditRecord]:

@@ -38,6 +38,8 @@ class OutcomeWrites(StoreBase):
             )
             with self._writing() as s:
                 reopened = bool(s.execute(call).scalar())
+                if reopened:
+                    self._append_event(s, "reopen", f"submission:{submission_id}")
         else:
             with self._writing() as s:
                 result = s.execute(
@@ -53,6 +55,8 @@ class OutcomeWrites(StoreBase):
                     .execution_options(synchronize_session=False)
                 )
                 reopened = bool(getattr(result, "rowcount", 0))
+                if reopened:
+                    self._append_event(s, "reopen", f"submission:{submission_id}")
         if not reopened and self.submission_status(submission_id) is None:
             raise NotFound(f"no submission {submission_id}")
         return reopened

@@ -265,6 +265,13 @@ def test_a_reopened_submission_is_back_in_the_queue_with_a_fresh_deadline(team, 
     assert row.status == "pending" and row.deadline == deadline and row.claimed_by is None
     with pytest.raises(ReviewError, match="in the queue already"):
         reopen_audited(lena, decision_id)
+    # the audit trail has the audit and the reopening, in the lead's name, and is intact
+    events = list(lena.trail(actions=("audit", "reopen")))
+    assert [(e.actor, e.action, e.subject) for e in events] == [
+        ("lena", "audit", f"decision:{decision_id}"),
+        ("lena", "reopen", f"submission:{v2}"),
+    ]
+    assert lena.verify_trail().ok
     # Decided again, with the evidence of now; the first decision and its audit stay.
     again = alice.decide(v2, "reject", ["malware"], "A trojan.")
     assert again.ok and again.status == "rejected"
