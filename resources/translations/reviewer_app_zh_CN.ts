@@ -32,6 +32,341 @@
     </message>
 </context>
 <context>
+    <name>AuditComparisonView</name>
+    <message>
+        <source>Your audit</source>
+        <translation>你的抽查</translation>
+    </message>
+    <message>
+        <source>Original decision</source>
+        <translation>原决定</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note / message</source>
+        <translation>备注 / 消息</translation>
+    </message>
+    <message>
+        <source>By, when</source>
+        <translation>由谁、何时</translation>
+    </message>
+    <message>
+        <source>+ a reason you gave that the reviewer did not;  − a reason the reviewer gave that you did not.</source>
+        <translation>+ 你给出而审核员没有给出的原因；  − 审核员给出而你没有给出的原因。</translation>
+    </message>
+    <message>
+        <source>&amp;Agree</source>
+        <translation>同意(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The decision stands: on to the next decision to audit</source>
+        <translation>原决定成立：继续抽查下一个决定</translation>
+    </message>
+    <message>
+        <source>Re&amp;open…</source>
+        <translation>重新打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>The submission goes back to the queue, pending, with a fresh deadline</source>
+        <translation>提交回到队列，状态为待审，并有新的截止时间</translation>
+    </message>
+    <message>
+        <source>Re&amp;call app…</source>
+        <translation>下架应用(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Withdraw the approved app from the store through a recall case</source>
+        <translation>通过下架案例将已通过的应用从商店撤下</translation>
+    </message>
+    <message>
+        <source>&amp;Note to reviewer…</source>
+        <translation>给审核员留言(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>A note the reviewer sees in their window</source>
+        <translation>审核员会在自己的窗口中看到的留言</translation>
+    </message>
+    <message>
+        <source>You agree with the reviewer's verdict.</source>
+        <translation>你同意审核员的结论。</translation>
+    </message>
+    <message>
+        <source>You disagree with the reviewer's verdict.</source>
+        <translation>你不同意审核员的结论。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditForm</name>
+    <message>
+        <source>Your verdict</source>
+        <translation>你的结论</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>通过(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject</source>
+        <translation>驳回(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reasons of your verdict</source>
+        <translation>你作出该结论的原因</translation>
+    </message>
+    <message>
+        <source>&amp;Note for the record (optional):</source>
+        <translation>备案备注（可选）(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Note for the record</source>
+        <translation>备案备注</translation>
+    </message>
+    <message>
+        <source>&amp;Record audit</source>
+        <translation>记录抽查(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Keep your verdict; the original decision is shown after that</source>
+        <translation>保存你的结论；之后才会显示原决定</translation>
+    </message>
+    <message>
+        <source>Choose approve or reject.</source>
+        <translation>请选择通过或驳回。</translation>
+    </message>
+    <message>
+        <source>A rejection needs at least one reason.</source>
+        <translation>驳回至少需要一个原因。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditList</name>
+    <message>
+        <source>Submission</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>抽中原因</translation>
+    </message>
+    <message>
+        <source>Sampled</source>
+        <translation>抽样时间</translation>
+    </message>
+    <message>
+        <source>Audit queue</source>
+        <translation>抽查队列</translation>
+    </message>
+    <message>
+        <source>Audited: agrees</source>
+        <translation>已抽查：一致</translation>
+    </message>
+    <message>
+        <source>Audited: disagrees</source>
+        <translation>已抽查：不一致</translation>
+    </message>
+    <message>
+        <source>Audited</source>
+        <translation>已抽查</translation>
+    </message>
+    <message>
+        <source>Your own decision</source>
+        <translation>你自己的决定</translation>
+    </message>
+    <message>
+        <source>Yours to audit</source>
+        <translation>由你抽查</translation>
+    </message>
+    <message>
+        <source>Being audited by %1</source>
+        <translation>%1 正在抽查</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待抽查</translation>
+    </message>
+    <message>
+        <source>Seed %1, share %2</source>
+        <translation>种子 %1，比例 %2</translation>
+    </message>
+</context>
+<context>
+    <name>AuditQueueTab</name>
+    <message>
+        <source>&amp;Show:</source>
+        <translation>显示(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>To audit</source>
+        <translation>待抽查</translation>
+    </message>
+    <message>
+        <source>All, audited too</source>
+        <translation>全部，含已抽查</translation>
+    </message>
+    <message>
+        <source>Sa&amp;mple now…</source>
+        <translation>立即抽样(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>&amp;Audit</source>
+        <translation>抽查(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Claim the selected decision and review its evidence blind</source>
+        <translation>领取所选决定，在不知道原结论的情况下审阅其证据</translation>
+    </message>
+    <message>
+        <source>Re&amp;lease</source>
+        <translation>放回(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Choose a sampled decision and press Audit. You see the evidence its reviewer had, not their verdict, until you have recorded yours.</source>
+        <translation>选择一个抽中的决定并点击“抽查”。在你记录自己的结论之前，你只能看到审核员当时掌握的证据，看不到其结论。</translation>
+    </message>
+    <message>
+        <source>The audit queue</source>
+        <translation>抽查队列</translation>
+    </message>
+    <message>
+        <source>%1 to audit</source>
+        <translation>%1 个待抽查</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>显示(&amp;S)</translation>
+    </message>
+    <message>
+        <source>%1 decisions sampled for audits (seed %2).</source>
+        <translation>已抽取 %1 个决定待抽查（种子 %2）。</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>抽样</translation>
+    </message>
+    <message>
+        <source>Audit of submission %1</source>
+        <translation>抽查提交 %1</translation>
+    </message>
+    <message>
+        <source>Blind audit: the evidence as its reviewer had it when deciding, %1.</source>
+        <translation>盲审：审核员在 %1 作决定时掌握的证据。</translation>
+    </message>
+    <message>
+        <source>No evidence was kept with this decision (%1, before evidence was frozen): shown as the database holds it now.</source>
+        <translation>此决定没有保存证据（%1，早于证据冻结功能）：按数据库当前内容显示。</translation>
+    </message>
+    <message>
+        <source>The evidence of an audit is as it was at the decision: nothing is run again here. Re-scan from the review queue.</source>
+        <translation>抽查中的证据保持决定时的样子：这里不会重新运行任何检查。如需重新扫描，请在审核队列中操作。</translation>
+    </message>
+    <message>
+        <source>The audit</source>
+        <translation>抽查</translation>
+    </message>
+    <message>
+        <source>Reopen into the queue</source>
+        <translation>重新放回队列</translation>
+    </message>
+    <message>
+        <source>The submission goes back to the review queue with a fresh deadline. Why? (optional, kept in the log)</source>
+        <translation>提交将以新的截止时间回到审核队列。原因？（可选，记录在日志中）</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>Back in the queue, due %1.</source>
+        <translation>已回到队列，截止 %1。</translation>
+    </message>
+    <message>
+        <source>Reopening</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>Recall the app</source>
+        <translation>下架应用</translation>
+    </message>
+    <message>
+        <source>Why is the app recalled? The reason is kept with the recall case and the app's withdrawal.</source>
+        <translation>为什么下架该应用？原因会随下架案例和应用撤下记录一起保存。</translation>
+    </message>
+    <message>
+        <source>Recall app</source>
+        <translation>下架应用</translation>
+    </message>
+    <message>
+        <source>Recalled: %1 is withdrawn from the store (recall case %2).</source>
+        <translation>已下架：%1 已从商店撤下（下架案例 %2）。</translation>
+    </message>
+    <message>
+        <source>Recalling</source>
+        <translation>下架</translation>
+    </message>
+    <message>
+        <source>Note to the reviewer</source>
+        <translation>给审核员的留言</translation>
+    </message>
+    <message>
+        <source>What should the reviewer know about this decision? They see it in their window.</source>
+        <translation>关于这个决定，审核员需要知道什么？他们会在自己的窗口中看到。</translation>
+    </message>
+    <message>
+        <source>Send note</source>
+        <translation>发送留言</translation>
+    </message>
+    <message>
+        <source>Note sent to %1.</source>
+        <translation>留言已发送给 %1。</translation>
+    </message>
+    <message>
+        <source>The note</source>
+        <translation>留言</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>AuditReasons</name>
+    <message>
+        <source>Sampled share</source>
+        <translation>按比例抽中</translation>
+    </message>
+    <message>
+        <source>One per reviewer and kind</source>
+        <translation>每位审核员每种类型至少一个</translation>
+    </message>
+    <message>
+        <source>New reviewer</source>
+        <translation>新审核员</translation>
+    </message>
+</context>
+<context>
     <name>CloneSignals</name>
     <message>
         <source>Name</source>
@@ -1601,6 +1936,40 @@
     </message>
 </context>
 <context>
+    <name>LeadMode</name>
+    <message>
+        <source>Audit queue</source>
+        <translation>抽查队列</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>&amp;Lead mode…</source>
+        <translation>组长模式(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Lead mode</source>
+        <translation>组长模式</translation>
+    </message>
+    <message>
+        <source>Audit queue and the other parts of a lead's work (Ctrl+Shift+L)</source>
+        <translation>抽查队列及组长的其他工作（Ctrl+Shift+L）</translation>
+    </message>
+</context>
+<context>
+    <name>LeadWindow</name>
+    <message>
+        <source>Lead mode</source>
+        <translation>组长模式</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Not connected</source>
@@ -1664,6 +2033,33 @@
     <message>
         <source>a few characters changed</source>
         <translation>改动了几个字符</translation>
+    </message>
+</context>
+<context>
+    <name>NotesDialog</name>
+    <message>
+        <source>Notes from your leads</source>
+        <translation>来自组长的留言</translation>
+    </message>
+    <message>
+        <source>Leads audited some of your decisions and wrote to you:</source>
+        <translation>组长抽查了你的一些决定，并给你留言：</translation>
+    </message>
+    <message>
+        <source>&amp;Mark as read</source>
+        <translation>标为已读(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Later</source>
+        <translation>稍后(&amp;L)</translation>
+    </message>
+    <message>
+        <source>about submission %1</source>
+        <translation>关于提交 %1</translation>
+    </message>
+    <message>
+        <source>From %1, %2</source>
+        <translation>来自 %1，%2</translation>
     </message>
 </context>
 <context>
@@ -2284,6 +2680,56 @@
     </message>
 </context>
 <context>
+    <name>ReviewerNotes</name>
+    <message>
+        <source>Notes from leads could not be read: %1</source>
+        <translation>无法读取组长的留言：%1</translation>
+    </message>
+    <message>
+        <source>✉ Notes from leads: %1</source>
+        <translation>✉ 组长留言：%1</translation>
+    </message>
+    <message>
+        <source>Leads wrote to you about your decisions: click to read</source>
+        <translation>组长就你的决定给你留言：点击查看</translation>
+    </message>
+    <message>
+        <source>A lead wrote to you about a decision: see the notes in the status bar.</source>
+        <translation>有组长就某个决定给你留言：请查看状态栏中的留言。</translation>
+    </message>
+</context>
+<context>
+    <name>SampleDialog</name>
+    <message>
+        <source>Sample decisions for audits</source>
+        <translation>抽取决定以供抽查</translation>
+    </message>
+    <message>
+        <source>&amp;Share of each reviewer's decisions:</source>
+        <translation>每位审核员决定的抽取比例(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>The same seed over the same decisions gives the same sample</source>
+        <translation>相同的种子对相同的决定会得到相同的样本</translation>
+    </message>
+    <message>
+        <source>S&amp;eed:</source>
+        <translation>种子(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;All of a new reviewer's first:</source>
+        <translation>新审核员的前几个决定全部抽取(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Every reviewer and kind with decisions gets at least one; decisions sampled or audited before are left out.</source>
+        <translation>每位有决定的审核员、每种类型至少抽取一个；之前已抽取或已抽查的决定不再抽取。</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>抽样</translation>
+    </message>
+</context>
+<context>
     <name>ScanEngineTree</name>
     <message>
         <source>%1 s</source>
@@ -2833,6 +3279,125 @@
     <message>
         <source>%1m</source>
         <translation>%1分</translation>
+    </message>
+</context>
+<context>
+    <name>TrailViewer</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>起始：</translation>
+    </message>
+    <message>
+        <source>Who:</source>
+        <translation>人员：</translation>
+    </message>
+    <message>
+        <source>anyone</source>
+        <translation>任何人</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>操作：</translation>
+    </message>
+    <message>
+        <source>every action</source>
+        <translation>所有操作</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation>对象：</translation>
+    </message>
+    <message>
+        <source>submission:12</source>
+        <translation>submission:12</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Verify the trail</source>
+        <translation>校验审计日志</translation>
+    </message>
+    <message>
+        <source>Check every event's hash and link: an event changed, removed or reordered is found.</source>
+        <translation>检查每条事件的哈希和链接：被修改、删除或调换顺序的事件都会被发现。</translation>
+    </message>
+    <message>
+        <source>Reading the trail…</source>
+        <translation>正在读取审计日志…</translation>
+    </message>
+    <message>
+        <source>The first %1 events that match; narrow the filters or export them all.</source>
+        <translation>前 %1 条匹配的事件；请缩小筛选范围，或全部导出。</translation>
+    </message>
+    <message>
+        <source>%1 events</source>
+        <translation>%1 条事件</translation>
+    </message>
+    <message>
+        <source>The trail could not be read: %1</source>
+        <translation>无法读取审计日志：%1</translation>
+    </message>
+    <message>
+        <source>Export the trail</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 events written to %2</source>
+        <translation>已将 %1 条事件写入 %2</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Checking every event of the trail…</source>
+        <translation>正在检查审计日志中的每条事件…</translation>
+    </message>
+    <message>
+        <source>The trail is intact: %1 events, every hash and link checked.</source>
+        <translation>审计日志完整：%1 条事件，所有哈希和链接均已检查。</translation>
+    </message>
+    <message>
+        <source>The trail was tampered with: event %1 was changed, removed or reordered.</source>
+        <translation>审计日志被篡改：事件 %1 被修改、删除或调换了顺序。</translation>
+    </message>
+    <message>
+        <source>The trail could not be checked: %1</source>
+        <translation>无法检查审计日志：%1</translation>
     </message>
 </context>
 <context>
