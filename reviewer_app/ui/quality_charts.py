@@ -188,7 +188,7 @@ def paint_lines(painter: QPainter, rect: QRectF, data: LineData) -> None:
         painter.restore()
         return
     peak = max((v for s in data.series for v in s.values if v is not None), default=0.0)
-    step = _nice_step(max(peak, 1.0))
+    step = max(1.0, math.ceil(_nice_step(max(peak, 1.0))))  # counts: whole steps, no "2, 2, 1" on a small axis
     high = step * max(1, math.ceil(max(peak, 1.0) / step))
     left = metrics.horizontalAdvance(f"{high:,.0f}") + 10
     plot = QRectF(body.left() + left, body.top() + 4, body.width() - left - 8, body.height() - metrics.height() - 12)

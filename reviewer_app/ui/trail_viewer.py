@@ -127,6 +127,7 @@ class TrailViewer(QWidget):
         filters.addWidget(QLabel(self.tr("From:"), self))
         self.since_edit = QDateEdit(QDate.currentDate().addDays(-7), self)
         self.since_edit.setCalendarPopup(True)
+        self.since_edit.setDisplayFormat("yyyy-MM-dd")
         self.since_edit.setObjectName("trailSince")
         filters.addWidget(self.since_edit)
         filters.addWidget(QLabel(self.tr("Who:"), self))
