@@ -227,8 +227,14 @@ class DeviceJob:
             self.store.finish_device_run(run_id, state="failed", error=error, now=clock())
             return error
 
+        why: list[str] = []  # who stopped it, for the run's line
+
         def progress(serial: str, step: str, done: int, total: int) -> None:
-            if self.store.device_run_progress(run_id, done, total) or (cancel is not None and cancel.is_set()):
+            if self.store.device_run_progress(run_id, done, total):
+                why.append("stopped by a reviewer")
+                stop.set()
+            elif cancel is not None and cancel.is_set():
+                why.append("the worker was stopped")
                 stop.set()
 
         with tempfile.TemporaryDirectory(prefix="reviewer-capture-") as tmp:
@@ -239,9 +245,13 @@ class DeviceJob:
             except (AdbError, ResultsError) as exc:
                 self.store.finish_device_run(run_id, state="failed", error=str(exc), now=clock())
                 return str(exc)
+            except BaseException as exc:  # a run left "running" would wait in the panel for ever
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+                self.store.finish_device_run(run_id, state="failed", error=reason, now=clock())
+                raise
             state = "cancelled" if stop.is_set() else "done"
             file_run(self.store, sha, imported, by=None, now=clock(), run_id=run_id, state=state,
-                     error="stopped by a reviewer" if stop.is_set() else None)  # fmt: skip
+                     error=why[0] if why else None)  # fmt: skip
         return None
 
     def close(self) -> None:

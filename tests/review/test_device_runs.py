@@ -5,6 +5,7 @@ write what on PostgreSQL."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -262,3 +263,45 @@ def test_a_capture_on_adb_devices_is_a_job_with_progress_and_a_stop(team, tmp_pa
     assert emulator.installed is True and emulator.launched is True and emulator.screenshots
     assert all(not phone.installed for phone in phones)  # uninstalled from every phone
     assert "device_crash" in {f.code for f in load_detail(alice, sid, claim=False).red_flags}
+
+
+def test_a_reviewer_stops_a_running_capture_and_keeps_what_was_captured(team, tmp_path):
+    from reviewer_app.config import DeviceSettings
+    from reviewer_app.devices.adb import CaptureSettings
+    from reviewer_app.review import ReviewService
+    from reviewer_app.review.devices import DeviceJob, enqueue_capture
+    from tests.corpus import need_tool
+    from tests.devices.fake_adb import FakeAdbServer, FakeDevice
+
+    need_tool("adb", "adb")
+    (sid,) = submit_demo(team, "com.example.notes_1.apk")
+    alice = team["alice"]
+    enqueue_capture(alice, sid)
+    phone = FakeDevice("emulator-5554", qemu=True, monkey_seconds=3.0)
+    worker = ReviewService(worker_settings(team), clock=team.clock)
+    outcome: list[bool] = []
+    try:
+        with FakeAdbServer([phone], "com.example.notes") as server:
+            settings = DeviceSettings(adb_server=f"{server.address[0]}:{server.address[1]}", capture=True)
+            fast = CaptureSettings(events=20, throttle_ms=0, launch_wait_s=0, shot_interval_s=0)
+            job = worker.store.take_job("wendy-test", team.clock(), timedelta(minutes=5), kinds=("device_capture",))
+            runner = threading.Thread(
+                target=lambda: outcome.append(
+                    DeviceJob(worker.store, settings, capture_settings=fast).run(job, "wendy-test", team.clock, bool)
+                )
+            )
+            runner.start()
+            deadline = time.monotonic() + 20
+            while "monkey" not in " ".join(phone.commands) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert alice.view(sid).detail.device_runs[0].state == "running"
+            assert cancel_capture(alice, sid) == 1  # during the Monkey run
+            runner.join(30)
+    finally:
+        worker.close()
+    run = alice.view(sid).detail.device_runs[0]
+    assert outcome == [True]
+    assert run.state == "cancelled" and run.error == "stopped by a reviewer"
+    (result,) = run.results
+    assert result.screenshots and all(shot.step != "monkey" for shot in result.screenshots)  # none after the stop
+    assert not phone.installed  # uninstalled all the same
