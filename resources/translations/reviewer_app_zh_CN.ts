@@ -1961,6 +1961,10 @@
         <source>Audit queue and the other parts of a lead's work (Ctrl+Shift+L)</source>
         <translation>抽查队列及组长的其他工作（Ctrl+Shift+L）</translation>
     </message>
+    <message>
+        <source>Record the blind audit first: this names reviewers.</source>
+        <translation>请先记录盲审结果：这里会显示审核员的名字。</translation>
+    </message>
 </context>
 <context>
     <name>LeadWindow</name>

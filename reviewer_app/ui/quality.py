@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.review.quality import QualityReport, quality, report_csv
 from reviewer_app.ui.jobs import one_line
-from reviewer_app.ui.quality_charts import BarChart, LineChart, bar_data, line_data
+from reviewer_app.ui.quality_charts import BarChart, BarData, LineChart, LineData, bar_data, line_data
 from reviewer_app.ui.quality_model import COLUMN_COUNT, QualityTableModel, SortRole, team_text, visible_columns
 
 RunJob = Callable[[Callable[[Any], Any], Callable[[Any], None], Callable[[BaseException], None]], Any]
@@ -311,6 +311,19 @@ class QualityDashboard(QWidget):
         message = self.tr("The quality report could not be made: %1").replace("%1", one_line(exc))
         self.status_label.setText(message)
         self.sig_failed.emit(message)
+
+    def blank(self) -> None:
+        """Show nothing (lead mode does it while a blind audit is open: the figures name reviewers); the next
+        refresh computes them again."""
+        self._request += 1  # an answer on its way is dropped
+        self.report = None
+        self.model.set_report(None)
+        self.team_label.clear()
+        self.bars.set_data(BarData("", (), ()))
+        self.lines.set_data(LineData("", (), ()))
+        self.status_label.clear()
+        self.csv_button.setEnabled(False)
+        self.pdf_button.setEnabled(False)
 
     def show_report(self, report: QualityReport) -> None:
         """Show a report (the table, the team's line and the charts)."""

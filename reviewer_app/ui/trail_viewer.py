@@ -237,6 +237,13 @@ class TrailViewer(QWidget):
         if request == self._request:
             self.status_label.setText(self.tr("The trail could not be read: %1").replace("%1", one_line(exc)))
 
+    def blank(self) -> None:
+        """Show nothing (lead mode does it while a blind audit is open: the trail names who decided what);
+        the next refresh reads the events again."""
+        self._request += 1  # an answer on its way is dropped
+        self.model.set_events([])
+        self.status_label.clear()
+
     # -- export and check --------------------------------------------------------------------------
 
     def ask_export(self) -> None:

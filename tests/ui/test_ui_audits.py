@@ -157,11 +157,18 @@ def test_the_blind_audit_shows_nothing_of_the_decision_until_the_lead_has_record
     assert leaks == []
     assert tab.form.reasons() == [] and tab.form.verdict() == ""  # nothing of the original pre-filled
     assert not tab.comparison.isVisible() and tab.comparison.comparison is None
+    # the lead-mode tabs that name reviewers and their verdicts wait until the audit is recorded
+    lead_mode, tabs = window.lead_mode, window.lead_mode.lead_window.tabs
+    for other in (lead_mode.quality_tab, lead_mode.trail_tab):
+        assert not tabs.isTabEnabled(tabs.indexOf(other))
 
     tab.form.approve_radio.setChecked(True)
     qtbot.mouseClick(tab.form.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.comparison.comparison is not None, timeout=10_000)
     assert tab.bottom.currentIndex() == 1
+    for other in (lead_mode.quality_tab, lead_mode.trail_tab):
+        assert tabs.isTabEnabled(tabs.indexOf(other))
+    qtbot.waitUntil(lambda: lead_mode.trail_tab.model.rowCount() > 0, timeout=10_000)  # read again
     mine, theirs = tab.comparison.cells["verdict"]
     assert (mine.text(), theirs.text()) == (verdict_name("approve"), verdict_name("reject"))
     assert tab.comparison.cells["who"][1].text().startswith("alice, ")

@@ -96,6 +96,7 @@ class AuditQueueTab(QWidget):
 
     sig_log = Signal(str, bool)
     sig_queue_changed = Signal()
+    sig_blind = Signal(bool)  # a blind audit is open (True) or recorded / closed (False)
 
     def __init__(self, jobs: Any, settings: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -301,6 +302,7 @@ class AuditQueueTab(QWidget):
         if comparison is not None:
             self._on_recorded(comparison)
         else:
+            self.sig_blind.emit(True)
             self.bottom.setCurrentWidget(self.form)
             height = self.page.height()
             self.page.setSizes([height - self.form.sizeHint().height(), self.form.sizeHint().height()])
@@ -334,12 +336,14 @@ class AuditQueueTab(QWidget):
         if self.item is not None:
             subject = f"#{self.item.submission_id}  {self.item.label or self.item.package or ''}".rstrip()
         self.comparison.show_comparison(comparison, subject)
+        self.sig_blind.emit(False)
         self.bottom.setCurrentIndex(1)
         height = self.page.height()
         self.page.setSizes([height // 2, height - height // 2])  # the comparison needs the room now
         self.refresh()
 
     def close_audit(self) -> None:
+        self.sig_blind.emit(False)
         self.decision_id, self.item, self.audit = None, None, None
         self.comparison.clear()
         self.form.reset()

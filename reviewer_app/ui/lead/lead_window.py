@@ -47,6 +47,8 @@ class LeadWindow(QWidget):
 
     def refresh(self) -> None:
         for index in range(self.tabs.count()):
+            if not self.tabs.isTabEnabled(index):
+                continue  # emptied while a blind audit is open
             refresh = getattr(self.tabs.widget(index), "refresh", None)
             if callable(refresh):
                 refresh()
@@ -75,6 +77,8 @@ class LeadMode(QObject):
         self.lead_window.add_tab(self.quality_tab, self.tr("Quality"))
         self.trail_tab = TrailViewer(run, self.lead_window)
         self.lead_window.add_tab(self.trail_tab, self.tr("Audit trail"))
+        self.audit_tab.sig_blind.connect(self._set_blind)
+        self.blind = False
         self.action: QAction = menu.addAction(self.tr("&Lead mode…"))
         self.action.setObjectName("leadModeAction")
         self.action.setShortcut(QKeySequence("Ctrl+Shift+L"))
@@ -110,6 +114,22 @@ class LeadMode(QObject):
         self.lead_window.raise_()
         self.lead_window.activateWindow()
         self.lead_window.refresh()
+
+    def _set_blind(self, blind: bool) -> None:
+        """While an audit is blind, the tabs that name reviewers and their verdicts (the quality figures,
+        the trail's decide events) are emptied and disabled; they come back once the audit is recorded."""
+        if blind == self.blind:
+            return
+        self.blind = blind
+        tabs = self.lead_window.tabs
+        for widget in (self.quality_tab, self.trail_tab):
+            index = tabs.indexOf(widget)
+            tabs.setTabEnabled(index, not blind)
+            tabs.setTabToolTip(index, self.tr("Record the blind audit first: this names reviewers.") if blind else "")
+            if blind:
+                widget.blank()
+            elif self.lead_window.isVisible():
+                widget.refresh()
 
     def shutdown(self) -> None:
         if self.audit_tab.dialog is not None:
