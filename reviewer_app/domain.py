@@ -555,7 +555,7 @@ class ClaimRecord:
 # "audit", "reopen", "rollback" and "settings" are kept for the lead's work still to come.
 AUDIT_ACTIONS = (
     "claim", "release", "decide", "undo", "audit", "reopen", "recall", "dismiss", "recall_case", "rollback",
-    "settings", "blocklist", "protected_name", "user", "job_request",
+    "settings", "blocklist", "protected_name", "user", "job_request", "sample", "note",
 )  # fmt: skip
 
 

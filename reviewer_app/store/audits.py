@@ -130,9 +130,12 @@ class AuditWrites(StoreBase):
                 s.add(AuditQueueEntry(decision_id=decision_id, sampled_at=now, sampled_by=by, seed=seed,
                                       rate=rate, why=why, state="open"))  # fmt: skip
                 added.append(decision_id)
-            if day is not None:  # last: a worker that wrote the day's row meanwhile makes this one fail whole
+            if day is not None:  # a worker that wrote the day's row meanwhile makes this one fail whole
                 s.add(AuditSampleDay(day=day, taken_at=now, taken_by=by, seed=seed, rate=rate, picked=len(added)))
                 s.flush()
+            if added:
+                self._append_event(s, "sample", f"seed:{seed}",
+                                   {"rate": rate, "decisions": len(added), "day": day})  # fmt: skip
             return added
 
     def last_daily_sample(self) -> datetime | None:

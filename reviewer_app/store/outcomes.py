@@ -125,6 +125,7 @@ class OutcomeWrites(StoreBase):
                 if decision_id
                 else None
             )
+            self._append_event(s, "note", f"user:{to}", {"decision": decision_id})
             return _note(note, submission_id)
 
     def reviewer_notes(self, to: str, unread_only: bool = True, limit: int = NOTES_SHOWN) -> list[ReviewerNote]:

@@ -308,6 +308,8 @@ def test_a_note_reaches_the_reviewer_who_marks_it_read(team, decided):
     record_audit(lena, decision_id, "reject", ["privacy"])
     note = note_to_reviewer(lena, decision_id, "This one asks for SMS without a reason: please look again.")
     assert (note.to_reviewer, note.from_reviewer, note.submission_id) == ("alice", "lena", v2)
+    (event,) = lena.trail(actions=("note",))
+    assert (event.actor, event.subject, event.details["decision"]) == ("lena", "user:alice", decision_id)
     assert unread_notes(bob) == []
     (seen,) = unread_notes(alice)
     assert seen.text.startswith("This one asks") and seen.decision_id == decision_id and seen.read_at is None

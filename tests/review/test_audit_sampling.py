@@ -139,6 +139,8 @@ def test_a_sample_of_the_database_is_reproducible_stratified_and_never_takes_a_d
     items = lead.store.audit_queue(lead.reviewer)
     assert {i.decision_id for i in items} == {p.decision_id for p in first}
     assert all(i.seed == 7 and i.rate == 0.1 and i.sampled_by == "lena" and i.state == "open" for i in items)
+    (event,) = lead.trail(actions=("sample",))  # the audit trail says who sampled what
+    assert (event.actor, event.subject, event.details["decisions"]) == ("lena", "seed:7", len(first))
     # Sampled already: the same seed now draws others, and never one in the queue.
     later = sample_decisions(lead, 0.1, seed=7, new_reviewer_first_n=0)
     assert not {p.decision_id for p in later} & {p.decision_id for p in first}
@@ -182,7 +184,8 @@ def test_the_daily_sample_is_taken_once_a_day(team):
     taken = daily_sample(store, settings, now, "lena")
     assert taken is not None and strata(taken) == Counter({("alice", "new"): 1, ("bob", "update"): 1})
     assert {i.seed for i in store.audit_queue("lena")} == {int(now.date().isoformat().replace("-", ""))}
-    assert daily_sample(store, settings, now + timedelta(hours=1), "lena") is None  # the same day
+    later_that_day = now.replace(hour=23, minute=59, second=59)  # (an hour later may be tomorrow)
+    assert daily_sample(store, settings, later_that_day, "lena") is None  # the same day
     # The next day: the decisions made since the last sample.
     team.clock.advance(days=1)
     decide_plan(team, {("bob", "new"): 4})

@@ -26,7 +26,7 @@ depends_on = None
 
 ACTIONS = (
     "claim", "release", "decide", "undo", "audit", "reopen", "recall", "dismiss", "recall_case", "rollback",
-    "settings", "blocklist", "protected_name", "user", "job_request",
+    "settings", "blocklist", "protected_name", "user", "job_request", "sample", "note",
 )  # fmt: skip
 
 # store/chain.py's AUDIT_LOCK: the key every appender takes before it reads the last event.
