@@ -21,7 +21,7 @@ from reviewer_app.devices.checks import mark_version_changes
 from reviewer_app.devices.folder import read_results
 from reviewer_app.devices.images import ImageLimits, read_screenshot
 from reviewer_app.devices.results import ResultsError, read_capped
-from reviewer_app.devices.run import ImportedRun
+from reviewer_app.devices.run import MANIFEST_NAME, ImportedRun
 from reviewer_app.domain import OPEN_STATUSES, DeviceResult, DeviceRun, DeviceScreenshot, JobRecord, RedFlag
 from reviewer_app.review.flags import SERIOUS
 
@@ -198,8 +198,9 @@ class DeviceJob:
             import_folder(self.store, sha, folder, package, by=None, now=clock(), limits=self.limits)
         except (ResultsError, DeviceImportError) as exc:
             # Kept as a failed run, so that the reviewer who asked sees why in the Devices panel.
-            self.store.add_device_run(sha, source="manifest", label=Path(folder).name or folder, results=(),
-                                      files={}, by=None, now=clock(), state="failed", error=str(exc))  # fmt: skip
+            source = "manifest" if (Path(folder) / MANIFEST_NAME).is_file() else "test_lab"
+            self.store.add_device_run(sha, source=source, label=Path(folder).name or folder, results=(), files={},
+                                      by=None, now=clock(), state="failed", error=str(exc))  # fmt: skip
             return str(exc)
         return None
 
