@@ -235,7 +235,7 @@ def test_demo_workspace_without_gui(tmp_path):
     kinds = {r["kind"] for r in queue}
     assert kinds == {"new", "update", "metadata", "sensitive"}
     assert len({r["tier"] for r in queue}) >= 3
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     now = datetime.now(UTC)
     deadlines = [datetime.fromisoformat(r["deadline"].replace("Z", "+00:00")) for r in queue]
@@ -272,6 +272,19 @@ def test_demo_workspace_without_gui(tmp_path):
         assert service.store.catalog_stats()["apps"] >= 38
         (case,) = service.recall_cases()
         assert case.package == "com.example.smshelper" and case.evidence[0].engine == "clamav"
+        # Every package ran on five phones; the wallet crashed on one, with the system's dialog on screen.
+        (wallet,) = [r for r in flags if r["package"] == "com.example.wallet"]
+        assert {"device_crash", "device_crash_dialog"} <= set(wallet["red_flags"])
+        run_of = service.view(wallet["submission_id"]).detail.device_runs[0]
+        assert len(run_of.results) == 5 and sum(len(r.screenshots) for r in run_of.results) == 15
+        # Lead mode has three weeks of decisions, audits of both reviewers and a sample waiting.
+        from reviewer_app.review.quality import quality
+
+        report = quality(service, now - timedelta(days=30), now, ("reviewer",))
+        audited = {row.reviewer: row.audited for row in report.rows}
+        assert audited["alice"] > 0 and audited["bob"] > 0 and report.team.agreement < 1.0
+        assert service.store.audit_queue("lena", ("open",))
+        assert service.verify_trail().ok
     finally:
         service.close()
 

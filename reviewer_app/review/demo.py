@@ -116,6 +116,7 @@ def _fill(service: ReviewService) -> str:
         filed += 1
     notes += _catalog(service)
     notes += _device_runs(service, tested)
+    notes += _history(service)
     notes += _scan(service.settings)
     return "; ".join([f"{filed} submissions filed", *notes])
 
@@ -155,6 +156,17 @@ def _listing(package: str) -> tuple[list, dict[str, bytes]]:
 
     with tempfile.TemporaryDirectory(prefix="reviewer-demo-listing-") as tmp:
         return read_listing_images(listing_images(Path(tmp), package, LISTING_IMAGES[package]))
+
+
+def _history(service: ReviewService) -> list[str]:
+    """Three weeks of decided listing changes, audits and a sample, for lead mode's tabs."""
+    from reviewer_app.domain import StoreError
+    from reviewer_app.review.demo_history import file_history
+
+    try:
+        return file_history(service.settings, service.clock(), DEMO_LEAD)
+    except StoreError as exc:  # on a shared database the connecting user may not decide as others
+        return [f"no past decisions ({str(exc).splitlines()[0]})"]
 
 
 def _device_runs(service: ReviewService, tested: list[tuple[str, str, str, int]]) -> list[str]:
