@@ -39,6 +39,7 @@ from reviewer_app.store.errors import translate_errors
 from reviewer_app.store.hot import HotConnection, HotStatement
 from reviewer_app.store.schema import (
     OPEN_STATUSES,
+    Artifact,
     Decision,
     Submission,
     UTCDateTime,
@@ -205,4 +206,16 @@ def decision_record(d: Decision) -> DecisionRecord:
         verdict=d.verdict,
         reason_codes=tuple(d.reason_codes or ()),
         message=d.message,
+    )
+
+
+def live_versions(package: str, *columns: Any) -> Any:
+    """`columns` of the approved versions of a package that are live (not rolled back), newest first: what
+    an update is compared with, whose screenshots it is compared with, what a recall or rollback pulls."""
+    return (
+        select(*columns)
+        .select_from(Submission)
+        .join(Artifact, Artifact.id == Submission.artifact_id)
+        .where(Artifact.package == package, Submission.status == "approved", Artifact.withdrawn_at.is_(None))
+        .order_by(Artifact.version_code.desc(), Submission.id.desc())
     )

@@ -17,10 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from reviewer_app.domain import DeviceCrash, DeviceResult, DeviceRun, DeviceScreenshot, NotFound, RedFlag
-from reviewer_app.store.base import StoreBase
+from reviewer_app.store.base import StoreBase, live_versions
 from reviewer_app.store.jobs import JobWrites
 from reviewer_app.store.scans import replace_flags
-from reviewer_app.store.schema import Artifact, DeviceResultRow, DeviceRunRow, DeviceScreenshotRow, Submission
+from reviewer_app.store.schema import Artifact, DeviceResultRow, DeviceRunRow, DeviceScreenshotRow
 
 RUNS_SHOWN = 5  # the newest runs of an artifact that a detail carries
 
@@ -140,16 +140,7 @@ class DeviceWrites(JobWrites, StoreBase):
             if not package:
                 return None
             found = s.execute(
-                select(Artifact.id, Artifact.sha256)
-                .join(Submission, Submission.artifact_id == Artifact.id)
-                .where(
-                    Artifact.package == package,
-                    Submission.status == "approved",
-                    Artifact.sha256 != artifact_sha256,
-                    Artifact.withdrawn_at.is_(None),
-                )
-                .order_by(Artifact.version_code.desc(), Submission.id.desc())
-                .limit(1)
+                live_versions(package, Artifact.id, Artifact.sha256).where(Artifact.sha256 != artifact_sha256).limit(1)
             ).first()
             if found is None:
                 return None

@@ -27,7 +27,7 @@ from reviewer_app.domain import (
     SubmissionDetail,
     VersionRecord,
 )
-from reviewer_app.store.base import StoreBase, decision_record
+from reviewer_app.store.base import StoreBase, decision_record, live_versions
 from reviewer_app.store.catalog import latest_clone_result
 from reviewer_app.store.devices import device_runs_of
 from reviewer_app.store.jobs import job_state
@@ -269,16 +269,10 @@ class QueueReads(StoreBase):
 
     @staticmethod
     def _approved(s: Session, package: str, exclude: int | None) -> tuple[dict[str, Any] | None, str | None]:
-        conditions = [Artifact.package == package, Submission.status == "approved", Artifact.withdrawn_at.is_(None)]
+        query = live_versions(package, Artifact.facts, Artifact.sha256)
         if exclude is not None:
-            conditions.append(Submission.id != exclude)
-        found = s.execute(
-            select(Artifact.facts, Artifact.sha256)
-            .join(Submission, Submission.artifact_id == Artifact.id)
-            .where(*conditions)
-            .order_by(Artifact.version_code.desc(), Submission.id.desc())
-            .limit(1)
-        ).first()
+            query = query.where(Submission.id != exclude)
+        found = s.execute(query.limit(1)).first()
         return (dict(found[0]), found[1]) if found is not None else (None, None)
 
     MAX_VERSIONS = 50

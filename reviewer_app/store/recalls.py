@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from reviewer_app.domain import NotFound, RecallCase, Rollback, StoreError
-from reviewer_app.store.base import StoreBase
+from reviewer_app.store.base import StoreBase, live_versions
 from reviewer_app.store.scans import _recall_case
 from reviewer_app.store.schema import App, Artifact, Recall, RecallCaseRow, Submission
 
@@ -81,10 +81,5 @@ class RecallWrites(StoreBase):
 
 def _live_versions(s: Session, package: str) -> list[tuple[int, int, str | None]]:
     """(submission, artifact, version name) of the approved versions of a package not withdrawn, newest first."""
-    rows = s.execute(
-        select(Submission.id, Artifact.id, Artifact.version_name)
-        .join(Artifact, Artifact.id == Submission.artifact_id)
-        .where(Artifact.package == package, Submission.status == "approved", Artifact.withdrawn_at.is_(None))
-        .order_by(Artifact.version_code.desc(), Submission.id.desc())
-    ).all()
+    rows = s.execute(live_versions(package, Submission.id, Artifact.id, Artifact.version_name)).all()
     return [(int(a), int(b), c) for a, b, c in rows]
