@@ -114,11 +114,18 @@ def fill_postgres(url: str, data: Data, now: datetime) -> None:
         ) as copy:
             for sid, kind, submitted, deadline, status in data.submissions:
                 copy.write_row((sid, kind, 1, submitted, deadline, status, 1))
+        # The decisions with their quality facts trigger (as in the workflow), not those that move statuses.
+        conn.execute("SET session_replication_role = origin")
+        for trigger in ("decisions_require_open", "decisions_apply"):
+            conn.execute(f"ALTER TABLE decisions DISABLE TRIGGER {trigger}")
         with conn.cursor().copy(
             "COPY decisions (id, submission_id, reviewer, decided_at, verdict, reason_codes) FROM STDIN"
         ) as copy:
             for did, sid, reviewer, decided, verdict in data.decisions:
                 copy.write_row((did, sid, reviewer, decided, verdict, "[]"))
+        for trigger in ("decisions_require_open", "decisions_apply"):
+            conn.execute(f"ALTER TABLE decisions ENABLE TRIGGER {trigger}")
+        conn.execute("SET session_replication_role = replica")
         with conn.cursor().copy(
             "COPY audits (id, decision_id, auditor, audited_at, outcome, verdict) FROM STDIN"
         ) as copy:
@@ -126,7 +133,7 @@ def fill_postgres(url: str, data: Data, now: datetime) -> None:
                 copy.write_row(row)
         conn.execute("SELECT setval('submissions_id_seq', (SELECT max(id) FROM submissions))")
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE submissions, decisions, audits")
+        conn.execute("VACUUM ANALYZE submissions, decisions, quality_facts, audits")
 
 
 def fill_sqlite(url: str, path: Path, data: Data, now: datetime) -> None:
@@ -209,23 +216,19 @@ def measure(name: str, url: str, data_dir: Path, now: datetime, draw: bool) -> N
 
 
 def print_plan(service, now: datetime) -> None:
-    """EXPLAIN ANALYZE of the two aggregates for the last 30 days by reviewer: which indexes they use."""
-    from sqlalchemy import func, select, text
+    """EXPLAIN ANALYZE of the two aggregates for the last 365 days by reviewer: where the time goes."""
+    from sqlalchemy import text
 
     from reviewer_app.store.quality import GROUP_COLUMNS
-    from reviewer_app.store.schema import Decision
 
     store = service.store
-    start = now - timedelta(days=30)
+    start = now - timedelta(days=365)
     with store.reader.connect() as conn:
-        oldest = conn.execute(
-            select(func.min(Decision.submission_id + 0)).where(Decision.decided_at >= start, Decision.decided_at < now)
-        ).scalar_one()
         conn.execute(text("SET work_mem = '64MB'"))
-        statements = store._pg_statements(start, now, [GROUP_COLUMNS["reviewer"].label("reviewer")], 0, oldest)
+        statements = store._pg_statements(start, now, [GROUP_COLUMNS["reviewer"].label("reviewer")], 0)
         for name, stmt in zip(("every decision counted", "first final decisions timed"), statements, strict=True):
             compiled = stmt.compile(store.reader, compile_kwargs={"literal_binds": True})
-            print(f"PostgreSQL plan, 30 days by reviewer, {name}:")
+            print(f"PostgreSQL plan, 365 days by reviewer, {name}:")
             for row in conn.execute(text(f"EXPLAIN (ANALYZE, COSTS OFF) {compiled}")):
                 print("   ", row[0])
 

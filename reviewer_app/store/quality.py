@@ -6,16 +6,17 @@ What is counted (review/quality.py says what it means):
 - the decisions of the period are those with `start <= decided_at < end`;
 - a decision is its submission's *first final* one when it approves or rejects and no approval or rejection of
   the same submission came before it (escalations are steps; a submission reopened after an audit may have a
-  second final decision, which neither times nor misses again); time to decision and SLA misses are of these;
+  second final decision, which neither times nor misses again); time to decision and SLA misses are of these,
+  a miss being a decision after the deadline the submission had when it was decided;
 - audits are those of the period's decisions, whenever they were recorded;
 - a submission is open past its deadline at the period's end (capped at now) when its deadline is before it
   and it had no final decision before it: a miss of the team, not of a reviewer.
 
-PostgreSQL computes the medians with `percentile_cont` and the team's row in the same pass (GROUPING SETS);
-SQLite has neither, so the medians come from a window over each group's sorted times, and the team's counts
-are the groups' sums. Whether a decision is the first final one is an index-only probe of ix_decisions_final
-per decision (migration 0013); the join to the submissions reads only those from the oldest one decided in
-the period on (submissions are numbered as they are filed).
+Each decision's group, first-final flag, minutes and lateness are written once, as it is inserted, into
+`quality_facts` (migration 0016's trigger), so a period is one scan of narrow rows: no join to the
+submissions, no probe for earlier decisions. PostgreSQL computes the medians with `percentile_cont` and the
+team's row in the same pass (GROUPING SETS); SQLite has neither, so the medians come from each group's sorted
+times, and the team's counts are the groups' sums.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Date,
-    Float,
     Interval,
     and_,
     case,
@@ -34,8 +34,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    literal_column,
-    or_,
     select,
     text,
     tuple_,
@@ -44,10 +42,10 @@ from sqlalchemy.orm import Session, aliased
 
 from reviewer_app.domain import NotFound, PermissionDenied
 from reviewer_app.store.base import StoreBase
-from reviewer_app.store.schema import OPEN_STATUSES, VERDICTS, Audit, Decision, Submission
+from reviewer_app.store.schema import OPEN_STATUSES, VERDICTS, Audit, Decision, QualityFact, Submission
 
 FINAL = ("approve", "reject")
-GROUP_COLUMNS = {"reviewer": Decision.reviewer, "kind": Submission.kind}
+GROUP_COLUMNS = {"reviewer": QualityFact.reviewer, "kind": QualityFact.kind}
 OUTCOMES = ("agree", "disagree")
 
 
@@ -105,23 +103,13 @@ class QualityReads(StoreBase):
         columns = [GROUP_COLUMNS[name].label(name) for name in by]
         with self._reading() as s:
             if self.backend == "postgresql":
-                # One snapshot for all the queries below, so that the figures add up while decisions arrive.
+                # One snapshot for all the queries below, so that the figures add up while decisions arrive;
+                # the medians' sorts of a year's decisions in memory, not in temporary files.
                 s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
-            # Submissions are numbered as they are filed: those decided in the period are from the oldest
-            # one it decides on. Said as a number, it lets the join read only those, not every submission.
-            # (+ 0: from the period's entries of ix_decisions_decided_at, not by walking the submission ids in
-            # order until one falls in the period, which reads most of them for a recent period.)
-            oldest = s.execute(
-                select(func.min(Decision.submission_id + 0)).where(
-                    Decision.decided_at >= start, Decision.decided_at < end
-                )
-            ).scalar_one_or_none()
-            if self.backend == "postgresql":
-                # Sorts of a year's decisions in memory, not in temporary files (this transaction only).
                 s.execute(text("SET LOCAL work_mem = '64MB'"))
-                groups, team, days = self._pg_groups(s, start, end, columns, utc_offset_minutes, oldest)
+                groups, team, days = self._pg_groups(s, start, end, columns, utc_offset_minutes)
             else:
-                groups, team, days = self._sqlite_groups(s, start, end, columns, utc_offset_minutes, oldest)
+                groups, team, days = self._sqlite_groups(s, start, end, columns, utc_offset_minutes)
             return QualityCounts(
                 groups=groups,
                 team=team,
@@ -132,52 +120,22 @@ class QualityReads(StoreBase):
 
     # -- the decisions of a period ---------------------------------------------------------------
 
-    def _period_rows(
-        self,
-        start: datetime,
-        end: datetime,
-        columns: list[Any],
-        utc_offset_minutes: int,
-        oldest: int | None = None,
-        rows: str = "all",
-    ):
-        """One row per decision of the period: its group, verdict, whether it is the first final one of its
-        submission, minutes from submission to it, whether it missed the deadline, and its day.
-
-        `rows`: "all" as said; "counts": the group, verdict and day alone (no submission needed but for its
-        kind); "firsts": the first final decisions alone, the condition a filter, which PostgreSQL may run
-        as an anti-join, in parallel, instead of a probe per row."""
-        # A number in the text, not a parameter: a plan made for any value would not know it is selective.
-        from_oldest: Any = literal_column(str(int(oldest or 0)))
-        earlier = aliased(Decision)
-        first_final = and_(
-            Decision.verdict.in_(FINAL),
-            ~exists().where(
-                earlier.submission_id == Decision.submission_id,
-                earlier.submission_id >= from_oldest,  # the same, said so that a hashed anti-join reads fewer
-                earlier.verdict.in_(FINAL),  # the partial index's condition: an index-only probe
-                earlier.decided_at <= Decision.decided_at,
-                or_(earlier.decided_at < Decision.decided_at, earlier.id < Decision.id),
-            ),
-        )
+    def _period_rows(self, start: datetime, end: datetime, columns: list[Any], utc_offset_minutes: int):
+        """One row per decision of the period: its group, verdict, day, and (as 0 or 1) whether it is the
+        first final one of its submission and whether that was late, with the minutes it took."""
         if self.backend == "postgresql":
-            minutes = func.extract("epoch", Decision.decided_at - Submission.submitted_at) / 60.0
             shift = literal(timedelta(minutes=utc_offset_minutes), type_=Interval())
-            day: Any = cast(func.timezone("UTC", Decision.decided_at) + shift, Date)
+            day: Any = cast(func.timezone("UTC", QualityFact.decided_at) + shift, Date)
         else:
-            minutes = (func.julianday(Decision.decided_at) - func.julianday(Submission.submitted_at)) * 1440.0
-            day = func.date(Decision.decided_at, literal(f"{utc_offset_minutes:+d} minutes"))
-        values: list[Any] = [*columns, Decision.verdict.label("verdict"), day.label("day")]
-        if rows != "counts":
-            values += [
-                (literal(1) if rows == "firsts" else case((first_final, 1), else_=0)).label("first_final"),
-                cast(minutes, Float).label("minutes"),
-                case((Decision.decided_at > Submission.deadline, 1), else_=0).label("late"),
-            ]
-        stmt = select(*values).select_from(Decision).where(Decision.decided_at >= start, Decision.decided_at < end)
-        if rows != "counts" or any(c.name == "kind" for c in columns):
-            stmt = stmt.join(Submission, Submission.id == Decision.submission_id).where(Submission.id >= from_oldest)
-        return stmt.where(first_final) if rows == "firsts" else stmt
+            day = func.date(QualityFact.decided_at, literal(f"{utc_offset_minutes:+d} minutes"))
+        return select(
+            *columns,
+            QualityFact.verdict.label("verdict"),
+            day.label("day"),
+            case((QualityFact.first_final, 1), else_=0).label("first_final"),
+            QualityFact.minutes.label("minutes"),
+            case((and_(QualityFact.first_final, QualityFact.late), 1), else_=0).label("late"),
+        ).where(QualityFact.decided_at >= start, QualityFact.decided_at < end)
 
     @staticmethod
     def _decision_counts(period) -> list[Any]:
@@ -189,27 +147,27 @@ class QualityReads(StoreBase):
 
     @classmethod
     def _counts(cls, period) -> list[Any]:
-        first = period.c.first_final == 1
         return [
             *cls._decision_counts(period),
             func.sum(period.c.first_final).label("first_finals"),
-            func.sum(case((and_(first, period.c.late == 1), 1), else_=0)).label("sla_misses"),
+            func.sum(period.c.late).label("sla_misses"),
         ]
 
-    def _pg_statements(self, start, end, columns, utc_offset_minutes, oldest) -> tuple[Any, Any]:
+    def _pg_statements(self, start, end, columns, utc_offset_minutes) -> tuple[Any, Any]:
         """Two aggregates: every decision of the period counted per group, for the team and per day, and the
-        first final decisions timed (percentile_cont) per group and for the team (GROUPING SETS). Apart, the
-        first needs no probe per decision (nor the submissions, per reviewer) and both may run in parallel;
+        first final decisions timed (percentile_cont) per group and for the team (GROUPING SETS). Apart,
         the days have no medians, which would cost another sort of the period.
 
         Each row says what it is in `which`, a bit set of the columns it is not grouped by (GROUPING):
         the day's bit first, for the counts."""
-        counts = self._period_rows(start, end, columns, utc_offset_minutes, oldest, "counts").subquery("period")
-        keys = [counts.c[c.name] for c in columns]
+        period = self._period_rows(start, end, columns, utc_offset_minutes).subquery("period")
+        keys = [period.c[c.name] for c in columns]
         counted = select(
-            *keys, counts.c.day, func.grouping(counts.c.day, *keys).label("which"), *self._decision_counts(counts)
-        ).group_by(func.grouping_sets(tuple_(*keys), tuple_(), tuple_(counts.c.day)))
-        firsts = self._period_rows(start, end, columns, utc_offset_minutes, oldest, "firsts").subquery("period")
+            *keys, period.c.day, func.grouping(period.c.day, *keys).label("which"), *self._decision_counts(period)
+        ).group_by(func.grouping_sets(tuple_(*keys), tuple_(), tuple_(period.c.day)))
+        firsts = (
+            self._period_rows(start, end, columns, utc_offset_minutes).where(QualityFact.first_final).subquery("firsts")
+        )
         keys = [firsts.c[c.name] for c in columns]
         timed = select(
             *keys,
@@ -220,8 +178,8 @@ class QualityReads(StoreBase):
         ).group_by(func.grouping_sets(tuple_(*keys), tuple_()))
         return counted, timed
 
-    def _pg_groups(self, s: Session, start, end, columns, utc_offset_minutes, oldest):
-        counted, timed = self._pg_statements(start, end, columns, utc_offset_minutes, oldest)
+    def _pg_groups(self, s: Session, start, end, columns, utc_offset_minutes):
+        counted, timed = self._pg_statements(start, end, columns, utc_offset_minutes)
         n = len(columns)
         every = (1 << n) - 1  # `which` of the team's row in `timed`
         figures: dict[Any, dict[str, Any]] = {}  # a group's key, () for the team, or a day -> its figures
@@ -256,14 +214,11 @@ class QualityReads(StoreBase):
                 groups.append(counts)
         return _sorted(groups), team, sorted(days)
 
-    def _sqlite_groups(self, s: Session, start, end, columns, utc_offset_minutes, oldest):
-        """SQLite: the groups, the days, and the medians by a window over each group's sorted times, all read
-        from a temporary table of the period's rows: SQLite would otherwise work out each decision's first
-        final probe again in every one of those queries, and twice in some."""
+    def _sqlite_groups(self, s: Session, start, end, columns, utc_offset_minutes):
+        """SQLite: the groups, the days, and the medians from each group's sorted times, all read from a
+        temporary table of the period's rows, indexed for the medians."""
         s.execute(text("DROP TABLE IF EXISTS temp.quality_period"))
-        create = self._period_rows(start, end, columns, utc_offset_minutes, oldest).into(
-            "quality_period", temporary=True
-        )
+        create = self._period_rows(start, end, columns, utc_offset_minutes).into("quality_period", temporary=True)
         s.execute(create)
         try:
             return self._sqlite_summaries(s, create.table, columns)
@@ -339,17 +294,16 @@ class QualityReads(StoreBase):
         stmt = (
             select(
                 *columns,
-                Decision.verdict,
+                QualityFact.verdict,
                 Audit.verdict.label("audit_verdict"),
                 func.count().label("audits"),
                 func.sum(case((Audit.outcome == "agree", 1), else_=0)).label("agreements"),
                 func.sum(case((first_audit, 1), else_=0)).label("audited"),
             )
             .select_from(Audit)
-            .join(Decision, Decision.id == Audit.decision_id)
-            .join(Submission, Submission.id == Decision.submission_id)
-            .where(Decision.decided_at >= start, Decision.decided_at < end)
-            .group_by(*columns, Decision.verdict, Audit.verdict)
+            .join(QualityFact, QualityFact.decision_id == Audit.decision_id)
+            .where(QualityFact.decided_at >= start, QualityFact.decided_at < end)
+            .group_by(*columns, QualityFact.verdict, Audit.verdict)
         )
         n = len(columns)
         return sorted(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     FetchedValue,
@@ -171,8 +172,9 @@ class Decision(Base):
 
     __table_args__ = (
         CheckConstraint("verdict IN ('approve', 'reject', 'escalate')", name="verdict_valid"),
-        # The quality dashboard: the decisions of a period, and whether one is its submission's first final
-        # decision (an index-only probe per decision, not a read of every decision of the submission).
+        # The decisions since a moment, and whether a submission had a final decision before one (an
+        # index-only probe): the quality dashboard's open submissions past their deadline, and the facts'
+        # migration (0016).
         Index("ix_decisions_decided_at", "decided_at", "submission_id"),
         Index(
             "ix_decisions_final",
@@ -196,6 +198,37 @@ class EvidenceSnapshot(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     body: Mapped[str] = mapped_column(Text)  # text, not JSON: the hash is of these exact bytes
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QualityFact(Base):
+    """What the quality dashboard counts of one decision, written by a trigger as the decision is inserted
+    (migration 0016): its group, whether it is its submission's first final decision, the minutes from the
+    submission to it and whether it was after the deadline the submission had then. A period's figures
+    are read from these narrow rows alone, not worked out again from decisions and submissions."""
+
+    __tablename__ = "quality_facts"
+
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
+    submission_id: Mapped[int] = mapped_column(Integer)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    verdict: Mapped[str] = mapped_column(String(16))
+    # Approves or rejects, and no approval or rejection of the submission came before it (by time, then
+    # id): a decision sent late from a journal, dated before the one counted so far, takes its place.
+    first_final: Mapped[bool] = mapped_column(Boolean)
+    minutes: Mapped[float] = mapped_column(Float)
+    late: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_quality_facts_decided_at", "decided_at"),
+        Index(
+            "ix_quality_facts_first_final",
+            "submission_id",
+            postgresql_where=text("first_final"),
+            sqlite_where=text("first_final"),
+        ),
+    )
 
 
 class Audit(Base):
