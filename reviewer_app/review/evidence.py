@@ -12,6 +12,18 @@ evidence panels.
 
 A decision made offline waits in the journal and is frozen when it is sent: its evidence is the
 submission as it was then, which is what the database had for it at the moment it was recorded.
+
+The code comparison of an update (classes added and removed, new packages: what the reviewer's Facts
+panel said) is not stored here; the snapshot keeps the two APKs' hashes (`previous_artifact_sha256`,
+`artifact_sha256`) and an audit compares those two blobs again. That gives what the reviewer saw, since the
+blob store is content-addressed and a blob's bytes never change, and storing the summary instead would be
+neither cheap nor honest: the comparison reads both APKs' DEX classes (a second or more for a large app),
+which the sending of a decision must not wait for; the reviewer's window is not part of sending (a decision
+goes from the journal, or from the command line, with whatever the database holds), so it could only
+hand over a text it says it showed, present or not depending on whether the reviewer waited for it, from
+a client that is not a security boundary. What an audit recomputes is today's program's reading of the
+same bytes; where a blob has gone from the store, the audit says in one line that the code could not be
+compared.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Loading the selected submission into the submission view: claimed and read on the database worker,
-its code compared with the last approved version on the parsing thread, results for a submission that is
-no longer selected dropped. The claim follows the selection: the one before is given back, the one on
+its code compared with the last approved version on the parsing thread (ui/code_compare.py), results for
+a submission that is no longer selected dropped. The claim follows the selection: the one before is given back, the one on
 show is renewed on a heartbeat (`review.claims.ClaimTracker` says which).
 
 While the database does not answer, a submission loaded before shows as it was then (with a notice); the
@@ -19,11 +19,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from reviewer_app.review.claims import ClaimTracker
-from reviewer_app.review.detail import CodeChanges, ReviewDetail, code_changes, load_detail
+from reviewer_app.review.detail import ReviewDetail, load_detail
 from reviewer_app.review.session import is_unreachable, one_line
-from reviewer_app.ui.jobs import DbJobs, ParsedFile, ParseJobs
+from reviewer_app.ui.code_compare import CodeComparison
+from reviewer_app.ui.jobs import DbJobs
 from reviewer_app.ui.submission_view import SubmissionView, scaled_icon
-from reviewer_app.ui.text import local_time_text, warning_text
+from reviewer_app.ui.text import local_time_text
 
 
 def load_for_view(service: Any, submission_id: int, claim: bool = True) -> ReviewDetail:
@@ -46,7 +47,7 @@ class DetailLoader(QObject):
     def __init__(
         self,
         jobs: DbJobs,
-        parser: ParseJobs,
+        code: CodeComparison,
         view: SubmissionView,
         claims: ClaimTracker,
         clock: Callable[[], datetime],
@@ -54,7 +55,7 @@ class DetailLoader(QObject):
     ) -> None:
         super().__init__(parent)
         self.jobs = jobs
-        self.parser = parser
+        self.code = code
         self.view = view
         self.claims = claims
         self._clock = clock
@@ -63,10 +64,7 @@ class DetailLoader(QObject):
         self.shown_id: int | None = None
         self.offline = False  # what is on show was loaded before the database stopped answering
         self._details: OrderedDict[int, tuple[ReviewDetail, datetime]] = OrderedDict()
-        self._code_jobs: dict[int, tuple[int, list[ParsedFile]]] = {}  # parse id -> (submission, files so far)
-        self._code_texts: OrderedDict[int, str] = OrderedDict()
-        parser.sig_parsed.connect(self._on_parsed)
-        parser.sig_finished.connect(self._on_parse_finished)
+        code.sig_compared.connect(self._on_compared)
         jobs.sig_reachability.connect(self._on_reachability)
 
     def cached(self, submission_id: int) -> ReviewDetail | None:
@@ -231,57 +229,11 @@ class DetailLoader(QObject):
     # -- the code comparison of an update ----------------------------------------------------------
 
     def _compare_code(self, detail: ReviewDetail) -> None:
-        """Read the classes of the update and of its approved version on the parsing thread (a second for
-        a large app); the Facts panel says what is new when that is done."""
-        sid = detail.submission_id
-        if detail.code_paths is None:
-            return
-        if sid in self._code_texts:
-            self.view.show_update(sid, "code", self._code_texts[sid])
-            return
-        self.view.show_update(sid, "code", self.tr("Comparing the code with the last approved version…"))
-        if any(job_sid == sid for job_sid, _ in self._code_jobs.values()):
-            return
-        parse_id = self.parser.start(list(detail.code_paths), classes=True)
-        self._code_jobs[parse_id] = (sid, [])
+        """The Facts panel says what the update's code adds once `CodeComparison` has read both versions."""
+        if detail.code_paths is not None:
+            self.view.show_update(detail.submission_id, "code", self.code.compare(detail.code_paths))
 
-    def _on_parsed(self, parse_id: int, batch: list[ParsedFile]) -> None:
-        if parse_id in self._code_jobs:
-            self._code_jobs[parse_id][1].extend(batch)
-
-    def _on_parse_finished(self, parse_id: int, error: str) -> None:
-        if parse_id not in self._code_jobs:
-            return
-        sid, parts = self._code_jobs.pop(parse_id)
-        facts = [part.facts for part in sorted(parts, key=lambda part: part.index)]
-        unread = next((f for f in facts if not getattr(f, "ok", False) or f.classes is None), None)
-        changes = code_changes(facts[0], facts[1]) if not error and len(facts) == 2 and unread is None else None
-        if changes is None:
-            reason = error or self.tr("the classes could not be read")
-            if unread is not None and getattr(unread, "error", None):
-                reason = warning_text(unread.error, unread.error_code)
-            text = self.tr("Code not compared with the last approved version: %1").replace("%1", reason)
-        else:
-            text = self.code_text(changes)
-        self._code_texts[sid] = text
-        while len(self._code_texts) > self.MAX_CACHED:
-            self._code_texts.popitem(last=False)
-        self.view.show_update(sid, "code", text)
-
-    def code_text(self, changes: CodeChanges) -> str:
-        if not changes.any_code:
-            return self.tr("Neither version has DEX code.")
-        if not changes.added and not changes.removed:
-            return self.tr("Code: the same classes as the last approved version.")
-        lines = [
-            self.tr("Code since the last approved version: classes added %1, removed %2.")
-            .replace("%1", str(changes.added))
-            .replace("%2", str(changes.removed))
-        ]
-        if changes.new_packages:
-            default = self.tr("(default package)")
-            shown = ", ".join(f"{package or default} ({count})" for package, count in changes.new_packages[:8])
-            more = len(changes.new_packages) - 8
-            extra = self.tr(" and %1 more").replace("%1", str(more)) if more > 0 else ""
-            lines.append(self.tr("New packages: %1").replace("%1", shown) + extra)
-        return "\n".join(lines)
+    def _on_compared(self, paths: tuple[str, str], text: str) -> None:
+        shown = self.view.data
+        if shown is not None and shown.code_paths == paths:
+            self.view.show_update(shown.submission_id, "code", text)

@@ -6,7 +6,8 @@
 
 Work on the database goes through `DbJobs` (one worker thread that owns the ReviewService); APK parsing
 through `ParseJobs`. The parts: `session` (connection, password, offline state, journal sync),
-`loader` (the selected submission, claimed and read), `decisions` (deciding, confirming, undoing),
+`loader` (the selected submission, claimed and read), `code_comparison` (an update's code against the last
+approved version, for the loader and the lead's audits), `decisions` (deciding, confirming, undoing),
 `imports`, `lead_mode` (the lead window, for leads), `notes` (leads' notes to the reviewer). Which submission the reviewer holds is `review.claims.ClaimTracker`'s to say. Other
 workstations' changes arrive through a watcher thread of its own (`live.QueueWatcher`), throttled.
 """
@@ -30,6 +31,7 @@ from reviewer_app.review.claims import ClaimTracker
 from reviewer_app.review.session import Session, SyncResult
 from reviewer_app.ui.actions import WindowActions
 from reviewer_app.ui.activity_log import ActivityLog, activity_dock
+from reviewer_app.ui.code_compare import CodeComparison
 from reviewer_app.ui.decision_panel import DecisionPanel
 from reviewer_app.ui.decisions import DecisionController
 from reviewer_app.ui.detail_loader import DetailLoader
@@ -91,13 +93,14 @@ class MainWindow(QMainWindow):
         self.model = SubmissionQueueModel(jobs, clock, self)
         self._build()
         self.session = SessionController(jobs, settings, self, live=live_updates, sync_ms=sync_ms)
-        self.loader = DetailLoader(jobs, parser, self.submission_view, self.claims, clock, self)
+        self.code_comparison = CodeComparison(parser, self)  # the queue's updates and the lead's audits
+        self.loader = DetailLoader(jobs, self.code_comparison, self.submission_view, self.claims, clock, self)
         undo = undo_seconds if undo_seconds is not None else float(getattr(settings, "undo_seconds", 10.0))
         self.decisions = DecisionController(jobs, self.claims, self.queue_pane, self.loader, self, undo_seconds=undo)
         self.imports = ImportController(jobs, parser, self, app_settings())
         self.window_actions = WindowActions(self)
         self.recall_cases = RecallCasesController(jobs, self)
-        self.lead_mode = LeadMode(jobs, self, self.recall_cases.menu, settings)
+        self.lead_mode = LeadMode(jobs, self, self.recall_cases.menu, settings, code=self.code_comparison)
         self.notes = ReviewerNotes(jobs, self)
         self.live = LiveUpdates(self.model, self.claims, lambda: not self._closed and self.session.connected,
                                 self._after_live_reload, self, interval=watch_interval,

@@ -5,6 +5,10 @@ deciding) opens in the same evidence panels as the queue's, over a form for the 
 once that is recorded does the review layer give the original decision: then both are shown side by side
 with the differences, and the outcomes (keep, reopen, recall, a note to the reviewer) are offered. Every
 call that reads or writes the database runs on the database worker (`DbJobs`).
+
+The audit of an update shows the code comparison its reviewer saw: the same `CodeComparison` as the review
+queue's, run on the parsing thread over the two blobs the frozen evidence names (content-addressed, so the
+same bytes the reviewer's window compared); a blob missing from the store gives one line saying so.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.review import audits
+from reviewer_app.ui.code_compare import CodeComparison
 from reviewer_app.ui.evidence.widgets import BANNER_STYLE, WARNING_STYLE, plain_label
 from reviewer_app.ui.jobs import one_line
 from reviewer_app.ui.lead.audit_compare import AuditComparisonView
@@ -98,10 +103,15 @@ class AuditQueueTab(QWidget):
     sig_queue_changed = Signal()
     sig_blind = Signal(bool)  # a blind audit is open (True) or recorded / closed (False)
 
-    def __init__(self, jobs: Any, settings: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, jobs: Any, settings: Any = None, parent: QWidget | None = None, code: CodeComparison | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("auditQueueTab")
         self.jobs = jobs
+        self.code = code  # the code comparison of an update (none: the Facts panel goes without it)
+        if code is not None:
+            code.sig_compared.connect(self._on_code_compared)
         self.settings = settings
         self.me = str(getattr(settings, "reviewer_name", "") or "")
         self.decision_id: str | None = None  # on show (blind, or compared once recorded)
@@ -289,6 +299,9 @@ class AuditQueueTab(QWidget):
         self.comparison.clear()
         self.form.reset()
         self.evidence_view.show_detail(audit.detail, audit.decided_at)
+        paths = audit.detail.code_paths
+        if self.code is not None and paths is not None:
+            self.evidence_view.show_update(audit.submission_id, "code", self.code.compare(paths))
         when = local_time_text(audit.decided_at)
         if audit.frozen:
             text = self.tr("Blind audit: the evidence as its reviewer had it when deciding, %1.").replace("%1", when)
@@ -308,6 +321,10 @@ class AuditQueueTab(QWidget):
             self.page.setSizes([height - self.form.sizeHint().height(), self.form.sizeHint().height()])
             self.form.setFocus()
         self.refresh()
+
+    def _on_code_compared(self, paths: tuple[str, str], text: str) -> None:
+        if self.audit is not None and self.audit.detail.code_paths == paths:
+            self.evidence_view.show_update(self.audit.submission_id, "code", text)
 
     def _suggest_reject(self, reasons: Any) -> None:
         self.form.suggest_reject(tuple(reasons))

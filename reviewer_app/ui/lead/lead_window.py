@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
+from reviewer_app.ui.code_compare import CodeComparison
 from reviewer_app.ui.layout import fitting_size
 from reviewer_app.ui.lead.audit_queue import AuditQueueTab
 from reviewer_app.ui.quality import QualityDashboard
@@ -60,12 +61,14 @@ class LeadMode(QObject):
     sig_log = Signal(str, bool)
     sig_queue_changed = Signal()  # a lead put a submission back into the review queue
 
-    def __init__(self, jobs: Any, window: QMainWindow, menu: QMenu, settings: Any = None) -> None:
+    def __init__(
+        self, jobs: Any, window: QMainWindow, menu: QMenu, settings: Any = None, code: CodeComparison | None = None
+    ) -> None:
         super().__init__(window)
         self.jobs = jobs
         self.role = ""
         self.lead_window = LeadWindow(window)
-        self.audit_tab = AuditQueueTab(jobs, settings, self.lead_window)
+        self.audit_tab = AuditQueueTab(jobs, settings, self.lead_window, code=code)
         self.lead_window.add_tab(self.audit_tab, self.tr("Audit queue"))
         self.audit_tab.sig_log.connect(self.sig_log)
         self.audit_tab.sig_queue_changed.connect(self.sig_queue_changed)
