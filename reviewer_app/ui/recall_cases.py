@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer_app.ui.jobs import one_line
-from reviewer_app.ui.recalls import RecallListView
+from reviewer_app.ui.lead.recall_list import RecallListView
 
 LEAD_ROLES = ("lead", "admin")
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from reviewer_app.review import RecallCase, ScanEngineRow
 from reviewer_app.ui.evidence.scan_rows import COL_ENGINE, COL_VERDICT, EvidenceRole
-from reviewer_app.ui.recalls import COL_FOUND, COL_PACKAGE, COL_SOURCE, COL_STATE, RecallListView
+from reviewer_app.ui.lead.recall_list import COL_FOUND, COL_PACKAGE, COL_SOURCE, COL_STATE, RecallListView
 
 T0 = datetime(2026, 11, 29, 18, 2, tzinfo=UTC)
 

@@ -36,7 +36,7 @@ from reviewer_app.ui.jobs import one_line
 from reviewer_app.ui.lead.audit_compare import AuditComparisonView
 from reviewer_app.ui.lead.audit_form import AuditForm
 from reviewer_app.ui.lead.audit_list import AuditList
-from reviewer_app.ui.recalls import ReasonDialog
+from reviewer_app.ui.lead.recall_list import ReasonDialog
 from reviewer_app.ui.submission_view import SubmissionView, scaled_icon
 from reviewer_app.ui.text import local_time_text
 
