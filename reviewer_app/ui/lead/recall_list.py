@@ -188,6 +188,7 @@ class RecallListView(QWidget):
         detail_layout = QVBoxLayout(detail_page)
         detail_layout.setContentsMargins(0, 0, 0, 0)
         self.case_label = plain_label(detail_page, selectable=True)
+        self.case_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.case_label.setObjectName("recallCaseText")
         detail_layout.addWidget(self.case_label)
         self.evidence_tree = ScanEngineTree(detail_page)
@@ -298,6 +299,7 @@ class RecallListView(QWidget):
         else:
             self.case_label.setText(self._case_text(case))
             self.evidence_tree.show_rows(case.evidence)
+        self.evidence_tree.setVisible(case is None or bool(case.evidence))  # a lead's case has none: the text says so
         is_open = case is not None and case.state == "open"
         self.recall_button.setEnabled(is_open)
         self.dismiss_button.setEnabled(is_open)

@@ -102,9 +102,12 @@ class RecallsTab(QWidget):
         self.view = RecallListView(self)
         layout.addWidget(self.view)
         top = self.view.top_bar
-        self.message_label = plain_label(self)
+        self.message_label = plain_label(self)  # what the last action did: a line of its own, under the buttons
         self.message_label.setObjectName("recallMessage")
-        top.insertWidget(top.indexOf(self.view.filter_combo) + 1, self.message_label, 1)
+        self.message_label.hide()
+        view_layout = self.view.layout()
+        assert isinstance(view_layout, QVBoxLayout)
+        view_layout.insertWidget(1, self.message_label)
         self.recall_app_button = QPushButton(self.tr("Recall a &live app…"), self)
         self.recall_app_button.setObjectName("recallLiveApp")
         self.recall_app_button.setToolTip(self.tr("Withdraw a live app from the store at once, with your reason"))
@@ -149,6 +152,7 @@ class RecallsTab(QWidget):
         self.close_dialogs()
         self.view.show_cases(())
         self.message_label.clear()
+        self.message_label.hide()
 
     def close_dialogs(self) -> None:
         for dialog in (self.view.reason_dialog, self.dialog):
@@ -245,5 +249,5 @@ class RecallsTab(QWidget):
     def _say(self, text: str, error: bool) -> None:
         self.message_label.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
         self.message_label.setText(text)
-        self.message_label.setToolTip(text)
+        self.message_label.setVisible(bool(text))
         self.sig_log.emit(text, error)
