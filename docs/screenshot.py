@@ -28,7 +28,8 @@ def main() -> int:
     parser.add_argument("--kind", default="update", help="select the first row of this kind (default: update)")
     parser.add_argument("--package", default=None, help="select the first row of this package instead")
     parser.add_argument("--tab", default=None, help="show this evidence panel (facts, scan, history...)")
-    parser.add_argument("--recalls", action="store_true", help="open the leads' recall cases too")
+    parser.add_argument("--recalls", action="store_true",
+                        help="take lead mode's Recalls tab instead (every case, the first one selected)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
     args = parser.parse_args()
 
@@ -70,14 +71,20 @@ def main() -> int:
     wait(lambda: window.jobs.idle and not window.parser.busy)  # the code comparison of an update too
     if args.tab:
         window.submission_view.tabs.setCurrentWidget(window.submission_view.panel(args.tab))
+    shown = window
     if args.recalls:
-        window.recall_cases.show()
-        wait(lambda: window.recall_cases.view.table.topLevelItemCount() > 0)
-        window.recall_cases.view.table.setCurrentItem(window.recall_cases.view.table.topLevelItem(0))
+        lead_mode = window.lead_mode
+        lead_mode.show_recalls()
+        shown = lead_mode.lead_window
+        shown.resize(1366, 728)
+        view = lead_mode.recalls_tab.view
+        view.set_open_only(False)
+        wait(lambda: window.jobs.idle and view.table.topLevelItemCount() > 0)
+        view.table.setCurrentItem(view.table.topLevelItem(0))
     for _ in range(20):
         app.processEvents()
     out = Path(args.out)
-    window.grab().save(str(out))
+    shown.grab().save(str(out))
     window.close()
     print(out)
     return 0

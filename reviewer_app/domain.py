@@ -322,6 +322,7 @@ class RecallCase:
     closed_by: str | None = None
     closed_at: datetime | None = None
     note: str | None = None
+    label: str | None = None  # the app's name, as its recalled version gives it
 
 
 @dataclass(frozen=True)

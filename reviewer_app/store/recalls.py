@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from reviewer_app.domain import NotFound, RecallCase, Rollback, StoreError
 from reviewer_app.store.base import StoreBase, live_versions
-from reviewer_app.store.scans import _recall_case
+from reviewer_app.store.scans import _artifact_names, _recall_case
 from reviewer_app.store.schema import App, Artifact, Recall, RecallCaseRow, Submission
 
 
@@ -47,7 +47,7 @@ class RecallWrites(StoreBase):
             s.flush()
             self._append_event(s, "recall", f"recall_case:{case.id}", {"package": package, "note": reason})
             art = s.get(Artifact, artifact_id)
-            return _recall_case(case, art.sha256 if art else None, art.version_name if art else None)
+            return _recall_case(case, *_artifact_names(art))
 
     def rollback_app(self, package: str, reason: str, by: str, now: datetime) -> Rollback:
         """Withdraw the live version of `package` (a broken release): the version approved before it is

@@ -250,13 +250,13 @@ class ScanWrites(JobWrites, StoreBase):
     def recall_cases(self, states: Sequence[str] | None = ("open",), limit: int = 500) -> list[RecallCase]:
         """Newest first; `states` None for every case."""
         with self._reading() as s:
-            query = select(RecallCaseRow, Artifact.sha256, Artifact.version_name).outerjoin(
+            query = select(RecallCaseRow, Artifact.sha256, Artifact.version_name, Artifact.label).outerjoin(
                 Artifact, Artifact.id == RecallCaseRow.artifact_id
             )
             if states:
                 query = query.where(RecallCaseRow.state.in_(list(states)))
             rows = s.execute(query.order_by(RecallCaseRow.opened_at.desc(), RecallCaseRow.id.desc()).limit(limit))
-            return [_recall_case(case, sha, version) for case, sha, version in rows]
+            return [_recall_case(case, sha, version, label) for case, sha, version, label in rows]
 
     def close_recall_case(self, case_id: int, outcome: str, by: str, note: str, now: datetime) -> RecallCase:
         """A lead's decision on an open case: "recalled" withdraws the app (and records the recall),
@@ -298,7 +298,7 @@ class ScanWrites(JobWrites, StoreBase):
                 {"package": case.package, "note": note},
             )  # fmt: skip
             art = s.get(Artifact, case.artifact_id) if case.artifact_id else None
-            return _recall_case(case, art.sha256 if art else None, art.version_name if art else None)
+            return _recall_case(case, *_artifact_names(art))
 
 
 def replace_flags(s: Session, submission_id: int, source: str, flags: Sequence[RedFlag]) -> None:
@@ -339,7 +339,12 @@ def _scan_record(scan: Scan, sha: str) -> ScanRecord:
     )
 
 
-def _recall_case(case: RecallCaseRow, sha: str | None, version: str | None) -> RecallCase:
+def _artifact_names(art: Artifact | None) -> tuple[str | None, str | None, str | None]:
+    """What a recall case shows of its artifact: SHA-256, version name and label."""
+    return (art.sha256, art.version_name, art.label) if art is not None else (None, None, None)
+
+
+def _recall_case(case: RecallCaseRow, sha: str | None, version: str | None, label: str | None = None) -> RecallCase:
     return RecallCase(
         case_id=case.id,
         package=case.package,
@@ -354,4 +359,5 @@ def _recall_case(case: RecallCaseRow, sha: str | None, version: str | None) -> R
         closed_by=case.closed_by,
         closed_at=case.closed_at,
         note=case.note,
+        label=label,
     )

@@ -44,7 +44,6 @@ from reviewer_app.ui.live import LiveUpdates
 from reviewer_app.ui.notes import ReviewerNotes
 from reviewer_app.ui.queue_model import SubmissionQueueModel
 from reviewer_app.ui.queue_view import QueuePane
-from reviewer_app.ui.recall_cases import RecallCasesController
 from reviewer_app.ui.session import SessionController
 from reviewer_app.ui.status_bar import StatusBarParts
 from reviewer_app.ui.submission_view import SubmissionView
@@ -99,8 +98,7 @@ class MainWindow(QMainWindow):
         self.decisions = DecisionController(jobs, self.claims, self.queue_pane, self.loader, self, undo_seconds=undo)
         self.imports = ImportController(jobs, parser, self, app_settings())
         self.window_actions = WindowActions(self)
-        self.recall_cases = RecallCasesController(jobs, self)
-        self.lead_mode = LeadMode(jobs, self, self.recall_cases.menu, settings, code=self.code_comparison)
+        self.lead_mode = LeadMode(jobs, self, settings, code=self.code_comparison)
         self.notes = ReviewerNotes(jobs, self)
         self.live = LiveUpdates(self.model, self.claims, lambda: not self._closed and self.session.connected,
                                 self._after_live_reload, self, interval=watch_interval,
@@ -190,7 +188,6 @@ class MainWindow(QMainWindow):
         self.imports.sig_progress.connect(self.status.set_import_progress)
         self.imports.sig_finished.connect(self._on_import_finished)
         self.loader.sig_loaded.connect(self._on_detail_loaded)
-        self.recall_cases.sig_log.connect(self.log)
         self.lead_mode.sig_log.connect(self.log)
         self.lead_mode.sig_queue_changed.connect(self.refresh)
         self.notes.sig_log.connect(self.log)
@@ -270,7 +267,6 @@ class MainWindow(QMainWindow):
     def _on_connected(self, session: Session) -> None:
         self._reviewer = session.reviewer
         self.status.set_reviewer(session.reviewer, session.role)
-        self.recall_cases.set_role(session.role)
         self.lead_mode.set_role(session.role)
         self.notes.refresh()
         self._update_title()

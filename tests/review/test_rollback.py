@@ -47,8 +47,10 @@ def test_a_lead_recalls_a_live_app_and_every_view_says_so(team):
         team["alice"].recall_live_app("com.example.notes", "steals contacts")
     case = team["lena"].recall_live_app("com.example.notes", "steals contacts (user reports)")
     assert (case.source, case.state, case.closed_by, case.submission_id) == ("lead", "recalled", "lena", live)
+    assert (case.label, case.version_name) == ("Notes", "1.0")
     # in the same list as the re-scans' cases
-    assert case.case_id in [c.case_id for c in team["lena"].recall_cases(include_closed=True)]
+    listed = {c.case_id: c for c in team["lena"].recall_cases(include_closed=True)}
+    assert listed[case.case_id].label == "Notes"
     # the queue row of its pending update, and the update's header, say the app is recalled
     row = next(r for r in team["alice"].queue() if r.submission_id == update)
     assert row.recalled

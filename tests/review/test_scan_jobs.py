@@ -118,6 +118,7 @@ def test_a_rescan_with_new_rules_that_finds_malware_opens_a_recall_case(team, tm
     case = cases[0]
     package = alice.view(ids["plain.apk"]).detail.row.package
     assert (case.package, case.submission_id, case.source, case.state) == (package, ids["plain.apk"], "rescan", "open")
+    assert case.label and case.label == alice.view(ids["plain.apk"]).detail.row.label  # the app's name, for the list
     assert [row.engine for row in case.evidence] == ["yara"]
     assert "Store_Test_Dropper" in " ".join(case.evidence[0].detections)
     assert case.opened_by.startswith("wendy")

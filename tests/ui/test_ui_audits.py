@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.review.audits import take_sample
 from reviewer_app.ui.lead.audit_queue import PAGE_AUDIT
-from reviewer_app.ui.text import reason_title, verdict_name
+from reviewer_app.ui.text import reason_title, recall_source_name, verdict_name
 
 MESSAGE = "Sends premium SMS to 1066 without asking: not allowed."
 ROLES = [r.value if hasattr(r, "value") else int(r) for r in (
@@ -127,16 +127,19 @@ def test_lead_mode_is_for_leads_only(qtbot, make_window, service, settings, lead
     qtbot.waitUntil(lambda: reviewer.connected, timeout=10_000)
     qtbot.wait(50)
     assert not reviewer.lead_mode.action.isVisible() and not reviewer.lead_mode.button.isVisible()
+    assert not reviewer.lead_mode.menu.menuAction().isVisible()  # no Lead menu: no recall cases, no pulling apps
     reviewer.lead_mode.show()
+    reviewer.lead_mode.show_recalls()
     assert not reviewer.lead_mode.lead_window.isVisible()
     reviewer.close()
     lead = make_window(settings=lead_settings)
     qtbot.waitUntil(lambda: lead.lead_mode.is_lead, timeout=10_000)
     assert lead.lead_mode.action.isVisible() and lead.lead_mode.button.isVisible()
-    assert lead.lead_mode.lead_window.tab_titles() == ["Audit queue", "Quality", "Audit trail"]
+    assert lead.lead_mode.menu.menuAction().isVisible()
+    assert lead.lead_mode.lead_window.tab_titles() == ["Audit queue", "Recalls", "Quality", "Audit trail"]
     extra = QWidget()
-    assert lead.lead_mode.add_tab(extra, "Recalls") == 3
-    assert lead.lead_mode.lead_window.tab_titles() == ["Audit queue", "Quality", "Audit trail", "Recalls"]
+    assert lead.lead_mode.add_tab(extra, "Extra") == 4
+    assert lead.lead_mode.lead_window.tab_titles() == ["Audit queue", "Recalls", "Quality", "Audit trail", "Extra"]
 
 
 def test_the_blind_audit_shows_nothing_of_the_decision_until_the_lead_has_recorded(
@@ -159,14 +162,14 @@ def test_the_blind_audit_shows_nothing_of_the_decision_until_the_lead_has_record
     assert not tab.comparison.isVisible() and tab.comparison.comparison is None
     # the lead-mode tabs that name reviewers and their verdicts wait until the audit is recorded
     lead_mode, tabs = window.lead_mode, window.lead_mode.lead_window.tabs
-    for other in (lead_mode.quality_tab, lead_mode.trail_tab):
+    for other in (lead_mode.recalls_tab, lead_mode.quality_tab, lead_mode.trail_tab):
         assert not tabs.isTabEnabled(tabs.indexOf(other))
 
     tab.form.approve_radio.setChecked(True)
     qtbot.mouseClick(tab.form.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.comparison.comparison is not None, timeout=10_000)
     assert tab.bottom.currentIndex() == 1
-    for other in (lead_mode.quality_tab, lead_mode.trail_tab):
+    for other in (lead_mode.recalls_tab, lead_mode.quality_tab, lead_mode.trail_tab):
         assert tabs.isTabEnabled(tabs.indexOf(other))
     qtbot.waitUntil(lambda: lead_mode.trail_tab.model.rowCount() > 0, timeout=10_000)  # read again
     mine, theirs = tab.comparison.cells["verdict"]
@@ -273,3 +276,44 @@ def test_ones_own_decisions_cannot_be_audited_from_the_window(qtbot, make_window
     tab.list.select_item(item.item_id)
     assert not tab.audit_button.isEnabled()
     assert "Your own decision" in all_texts(tab.list)
+
+
+def test_the_recall_cases_wait_until_the_blind_audit_is_recorded(
+    qtbot, make_window, service, settings, lead_settings, tmp_path, wait_idle
+):
+    """A re-scan opened a case on the app whose approval is audited: the case alone would say that its
+    reviewer approved it (cases are opened on live apps only), so the Recalls tab waits like the others."""
+    from tests.ui.test_ui_lead_recalls import APKS, approve, rescan_with_new_rules
+
+    sid = approve(service, settings, APKS / "plain.apk")  # alice approves; the new rules find it later
+    rescan_with_new_rules(settings, tmp_path)
+    sample_as_lead(lead_settings)
+    window = make_window(settings=lead_settings)
+    tab = open_lead_window(qtbot, window)
+    lead_mode, tabs = window.lead_mode, window.lead_mode.lead_window.tabs
+    recalls = lead_mode.recalls_tab
+    qtbot.waitUntil(lambda: len(recalls.view.cases()) == 1, timeout=10_000)
+    (case,) = recalls.view.cases()
+    assert case.submission_id == sid and case.state == "open"
+    tabs.setCurrentWidget(recalls)
+    assert recalls.view.select_case(case.case_id)  # the lead was looking at it
+    tabs.setCurrentWidget(tab)
+
+    audit_first(qtbot, tab)
+    assert tab.evidence_view.data.view.row.submission_id == sid
+    assert not tabs.isTabEnabled(tabs.indexOf(recalls))
+    assert recalls.view.cases() == () and recalls.view.table.topLevelItemCount() == 0
+    recalls.refresh()  # asked again while blind (after a recall from the Lead menu, say): nothing is read
+    lead_mode.recalls_action.trigger()  # the Lead menu's entry: the audit stays in front
+    wait_idle(window)
+    assert recalls.view.cases() == () and tabs.currentWidget() is tab
+    texts = all_texts(lead_mode.lead_window, skip_models=(tab.form.reason_model,))
+    leaks = [t for t in texts if "Store_Dropper" in t or recall_source_name("rescan") in t
+             or f"Case {case.case_id}:" in t or "alice" in t or verdict_name("approve") in t]  # fmt: skip
+    assert leaks == []
+
+    tab.form.approve_radio.setChecked(True)
+    tab.form.record()
+    qtbot.waitUntil(lambda: tab.comparison.comparison is not None, timeout=10_000)
+    assert tabs.isTabEnabled(tabs.indexOf(recalls))
+    qtbot.waitUntil(lambda: [c.case_id for c in recalls.view.cases()] == [case.case_id], timeout=10_000)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from reviewer_app.review import RecallCase, ScanEngineRow
 from reviewer_app.ui.evidence.scan_rows import COL_ENGINE, COL_VERDICT, EvidenceRole
-from reviewer_app.ui.recalls import COL_FOUND, COL_PACKAGE, COL_SOURCE, COL_STATE, RecallListView
+from reviewer_app.ui.lead.recall_list import COL_PACKAGE, COL_SOURCE, COL_STATE, COL_WHY, RecallListView
 
 T0 = datetime(2026, 11, 29, 18, 2, tzinfo=UTC)
 
@@ -90,7 +90,7 @@ def test_the_table_lists_open_cases_or_all(view):
     first = view.table.topLevelItem(0)
     assert first.text(COL_PACKAGE) == "com.example.app1"
     assert first.text(COL_SOURCE) == "re-scan"
-    assert first.text(COL_FOUND) == "premium_sms, dex_loader, Andr.Trojan.SmsPay"  # each detection once
+    assert first.text(COL_WHY) == "premium_sms, dex_loader, Andr.Trojan.SmsPay"  # each detection once
     assert first.text(COL_STATE) == "open"
     assert view.table.topLevelItem(1).text(COL_SOURCE) == "lead"
     view.set_open_only(False)
@@ -113,8 +113,9 @@ def test_the_selected_case_shows_its_evidence_in_the_scan_tree(view):
     assert "Case 1: com.example.app1 1.2" in view.case_label.text()
     assert view.recall_button.isEnabled() and view.dismiss_button.isEnabled()
 
-    assert view.select_case(2)  # a lead's case: no engine rows
-    assert view.evidence_tree.topLevelItemCount() == 0
+    assert view.evidence_tree.isVisible()
+    assert view.select_case(2)  # a lead's case: no engine rows, and no empty tree for them
+    assert view.evidence_tree.topLevelItemCount() == 0 and not view.evidence_tree.isVisible()
     assert "reported by a bank" in view.case_label.text()
 
 

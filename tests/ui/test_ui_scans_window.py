@@ -53,7 +53,9 @@ def test_verdicts_arrive_in_the_open_submission_without_a_reload(
     qtbot.waitUntil(lambda: "waiting for a worker" in panel.state_label.text(), timeout=10_000)
 
 
-def test_a_lead_recalls_an_app_from_the_recall_cases(qtbot, make_window, select_and_load, service, settings, tmp_path):
+def test_a_lead_recalls_an_app_from_the_recall_cases_in_lead_mode(
+    qtbot, make_window, select_and_load, service, settings, tmp_path
+):
     sid = submit(service, "plain.apk")
     run_jobs(settings)
     service.claim(sid)
@@ -65,10 +67,13 @@ def test_a_lead_recalls_an_app_from_the_recall_cases(qtbot, make_window, select_
     run_worker(newer, threading.Event(), once=True, poll_seconds=0.1)  # the re-scan finds it: a case opens
 
     window = make_window(expect_rows=0)
-    controller = window.recall_cases
-    assert controller.menu.menuAction().isVisible()  # the single user of a workstation is its lead
+    lead_mode = window.lead_mode
+    controller = lead_mode.recalls_tab
+    assert lead_mode.menu.menuAction().isVisible()  # the single user of a workstation is its lead
     qtbot.waitUntil(lambda: controller.open_count == 1, timeout=10_000)
-    controller.show()
+    assert lead_mode.recalls_action.text().endswith("(1)")  # the Lead menu says a case waits
+    lead_mode.recalls_action.trigger()
+    assert lead_mode.lead_window.isVisible() and lead_mode.lead_window.tabs.currentWidget() is controller
     view = controller.view
     qtbot.waitUntil(lambda: view.table.topLevelItemCount() == 1, timeout=10_000)
     view.table.setCurrentItem(view.table.topLevelItem(0))
@@ -107,9 +112,9 @@ def test_a_lead_rolls_back_a_broken_release_and_recalls_an_app_from_the_lead_men
         assert service.decide(outcome.submission_id, "approve").ok
         ids.append(outcome.submission_id)
     window = make_window(expect_rows=0)
-    controller = window.recall_cases
+    controller = window.lead_mode.recalls_tab
 
-    dialog = controller.ask_rollback()
+    dialog = controller.ask_rollback(window)
     assert not dialog.ok_button.isEnabled()  # a package and a reason, both
     dialog.package_edit.setText("com.example.notes")
     assert not dialog.ok_button.isEnabled()
@@ -119,12 +124,12 @@ def test_a_lead_rolls_back_a_broken_release_and_recalls_an_app_from_the_lead_men
     qtbot.waitUntil(lambda: any("is live again" in line for line in window.log_lines()), timeout=10_000)
     assert service.store.approved_facts("com.example.notes")["version_code"] == 1
 
-    dialog = controller.ask_recall_app()
+    dialog = controller.ask_recall_app(window)
     dialog.package_edit.setText("com.example.nope")
     dialog.reason_edit.setPlainText("malware")
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: any("com.example.nope: no app" in line for line in window.log_lines()), timeout=10_000)
-    dialog = controller.ask_recall_app()
+    dialog = controller.ask_recall_app(window)
     dialog.package_edit.setText("com.example.notes")
     dialog.reason_edit.setPlainText("steals contacts")
     dialog.ok_button.click()

@@ -41,7 +41,7 @@ from reviewer_app.ui.jobs import one_line
 from reviewer_app.ui.lead.audit_compare import AuditComparisonView
 from reviewer_app.ui.lead.audit_form import AuditForm
 from reviewer_app.ui.lead.audit_list import AuditList
-from reviewer_app.ui.recalls import ReasonDialog
+from reviewer_app.ui.lead.recall_list import ReasonDialog
 from reviewer_app.ui.submission_view import SubmissionView, scaled_icon
 from reviewer_app.ui.text import local_time_text
 
@@ -97,11 +97,13 @@ class SampleDialog(QDialog):
 
 class AuditQueueTab(QWidget):
     """The audit queue and the audit of one entry; `sig_queue_changed` when a submission went back into
-    the review queue (the window reloads it), `sig_log(text, error)` for the activity log."""
+    the review queue (the window reloads it), `sig_recalled` when the audited app was recalled,
+    `sig_log(text, error)` for the activity log."""
 
     sig_log = Signal(str, bool)
     sig_queue_changed = Signal()
     sig_blind = Signal(bool)  # a blind audit is open (True) or recorded / closed (False)
+    sig_recalled = Signal()  # the audited app was recalled: a recall case more
 
     def __init__(
         self, jobs: Any, settings: Any = None, parent: QWidget | None = None, code: CodeComparison | None = None
@@ -401,9 +403,13 @@ class AuditQueueTab(QWidget):
 
     def recall(self, reason: str) -> None:
         decision_id = self._current()
-        self._outcome(lambda service: audits.recall_audited(service, decision_id, reason),
-                      lambda case: self.tr("Recalled: %1 is withdrawn from the store (recall case %2).")
-                      .replace("%1", case.package).replace("%2", str(case.case_id)), self.tr("Recalling"))  # fmt: skip
+
+        def said(case: Any) -> str:
+            self.sig_recalled.emit()
+            return (self.tr("Recalled: %1 is withdrawn from the store (recall case %2).")
+                    .replace("%1", case.package).replace("%2", str(case.case_id)))  # fmt: skip
+
+        self._outcome(lambda service: audits.recall_audited(service, decision_id, reason), said, self.tr("Recalling"))
 
     def ask_note(self) -> None:
         dialog = ReasonDialog(self.tr("Note to the reviewer"),

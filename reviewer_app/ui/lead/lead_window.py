@@ -1,8 +1,9 @@
 """Lead mode: a window of its own with one tab per part of a lead's work, shown only to leads and admins.
 
-`LeadWindow.add_tab(widget, title)` is how a part joins it (the audit queue is the first; the quality
-dashboard and the trail viewer add theirs the same way). `LeadMode` puts the window in the main window's
-*Lead* menu and status bar, keeps it hidden from reviewers, and refreshes its tabs when it is shown.
+`LeadWindow.add_tab(widget, title)` is how a part joins it (the audit queue is the first; the recall
+list, the quality dashboard and the trail viewer add theirs the same way). `LeadMode` owns the main
+window's *Lead* menu (lead mode itself, the recall cases, recalling or rolling back a live app) and a
+status-bar button, keeps them hidden from reviewers, and refreshes the tabs when the window is shown.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from reviewer_app.ui.code_compare import CodeComparison
+from reviewer_app.ui.evidence import badge_icon
 from reviewer_app.ui.layout import fitting_size
 from reviewer_app.ui.lead.audit_queue import AuditQueueTab
+from reviewer_app.ui.lead.recalls_tab import RecallsTab
 from reviewer_app.ui.quality import QualityDashboard
 from reviewer_app.ui.trail_viewer import TrailViewer
 
@@ -56,13 +59,13 @@ class LeadWindow(QWidget):
 
 
 class LeadMode(QObject):
-    """The lead window in the main window: a *Lead* menu entry and a status-bar button, for leads only."""
+    """The lead window in the main window: a *Lead* menu and a status-bar button, for leads only."""
 
     sig_log = Signal(str, bool)
     sig_queue_changed = Signal()  # a lead put a submission back into the review queue
 
     def __init__(
-        self, jobs: Any, window: QMainWindow, menu: QMenu, settings: Any = None, code: CodeComparison | None = None
+        self, jobs: Any, window: QMainWindow, settings: Any = None, code: CodeComparison | None = None
     ) -> None:
         super().__init__(window)
         self.jobs = jobs
@@ -72,6 +75,11 @@ class LeadMode(QObject):
         self.lead_window.add_tab(self.audit_tab, self.tr("Audit queue"))
         self.audit_tab.sig_log.connect(self.sig_log)
         self.audit_tab.sig_queue_changed.connect(self.sig_queue_changed)
+        self.recalls_tab = RecallsTab(jobs, self.lead_window)
+        self.lead_window.add_tab(self.recalls_tab, self.tr("Recalls"))
+        self.recalls_tab.sig_log.connect(self.sig_log)
+        self.recalls_tab.sig_loaded.connect(self._on_recalls_loaded)
+        self.audit_tab.sig_recalled.connect(self.recalls_tab.refresh)
 
         def run(fn: Any, on_done: Any, on_error: Any) -> Any:
             return jobs.run(fn, on_done, on_error)
@@ -82,10 +90,7 @@ class LeadMode(QObject):
         self.lead_window.add_tab(self.trail_tab, self.tr("Audit trail"))
         self.audit_tab.sig_blind.connect(self._set_blind)
         self.blind = False
-        self.action: QAction = menu.addAction(self.tr("&Lead mode…"))
-        self.action.setObjectName("leadModeAction")
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        self.action.triggered.connect(self.show)
+        self.menu = self._build_menu(window)
         self.button = QToolButton(window)
         self.button.setObjectName("leadModeButton")
         self.button.setText(self.tr("Lead mode"))
@@ -94,6 +99,23 @@ class LeadMode(QObject):
         self.button.clicked.connect(self.show)
         window.statusBar().addPermanentWidget(self.button)
         self.set_role("")
+
+    def _build_menu(self, window: QMainWindow) -> QMenu:
+        menu = window.menuBar().addMenu(self.tr("&Lead"))
+        self.action: QAction = menu.addAction(self.tr("&Lead mode…"))
+        self.action.setObjectName("leadModeAction")
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.action.triggered.connect(self.show)
+        self.recalls_action: QAction = menu.addAction(self.tr("&Recall cases…"))
+        self.recalls_action.setObjectName("recallCasesAction")
+        self.recalls_action.triggered.connect(self.show_recalls)
+        menu.addSeparator()
+        self.recall_action: QAction = menu.addAction(self.tr("Recall a live app…"))
+        self.recall_action.triggered.connect(lambda: self.recalls_tab.ask_recall_app(window))
+        self.rollback_action: QAction = menu.addAction(self.tr("Roll back an app…"))
+        self.rollback_action.triggered.connect(lambda: self.recalls_tab.ask_rollback(window))
+        menu.menuAction().setVisible(False)
+        return menu
 
     @property
     def is_lead(self) -> bool:
@@ -104,10 +126,14 @@ class LeadMode(QObject):
 
     def set_role(self, role: str) -> None:
         self.role = role
+        self.menu.menuAction().setVisible(self.is_lead)
         self.action.setVisible(self.is_lead)
         self.action.setEnabled(self.is_lead)
         self.button.setVisible(self.is_lead)
-        if not self.is_lead:
+        if self.is_lead:
+            self.recalls_tab.refresh()  # how many cases are open: the menu and the tab say so
+        else:
+            self.recalls_tab.close_dialogs()
             self.lead_window.hide()
 
     def show(self) -> None:
@@ -118,14 +144,29 @@ class LeadMode(QObject):
         self.lead_window.activateWindow()
         self.lead_window.refresh()
 
+    def show_recalls(self) -> None:
+        """The lead window on its recall list (the audit stays in front while a blind one is open)."""
+        self.show()
+        tabs = self.lead_window.tabs
+        if self.is_lead and tabs.isTabEnabled(tabs.indexOf(self.recalls_tab)):
+            tabs.setCurrentWidget(self.recalls_tab)
+
+    def _on_recalls_loaded(self, open_cases: int) -> None:
+        text = self.tr("&Recall cases…")
+        self.recalls_action.setText(f"{text} ({open_cases})" if open_cases else text)
+        tabs = self.lead_window.tabs
+        tabs.setTabIcon(tabs.indexOf(self.recalls_tab), badge_icon(open_cases, True) if open_cases else QIcon())
+
     def _set_blind(self, blind: bool) -> None:
         """While an audit is blind, the tabs that name reviewers and their verdicts (the quality figures,
-        the trail's decide events) are emptied and disabled; they come back once the audit is recorded."""
+        the trail's decide events, the recall cases: one on the audited app says it was approved, and
+        names who recalled it) are emptied and disabled; they come back once the audit is recorded."""
         if blind == self.blind:
             return
         self.blind = blind
+        self.recalls_tab.blind = blind  # its own actions and the Lead menu's do not fill it meanwhile
         tabs = self.lead_window.tabs
-        for widget in (self.quality_tab, self.trail_tab):
+        for widget in (self.recalls_tab, self.quality_tab, self.trail_tab):
             index = tabs.indexOf(widget)
             tabs.setTabEnabled(index, not blind)
             tabs.setTabToolTip(index, self.tr("Record the blind audit first: this names reviewers.") if blind else "")
@@ -137,4 +178,5 @@ class LeadMode(QObject):
     def shutdown(self) -> None:
         if self.audit_tab.dialog is not None:
             self.audit_tab.dialog.close()
+        self.recalls_tab.close_dialogs()
         self.lead_window.close()

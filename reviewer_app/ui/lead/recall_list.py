@@ -1,7 +1,8 @@
 """The leads' recall list: live apps that a later scan found malicious (or that a lead chose to pull).
 
-A table of cases (open ones, or all), and under it the selected case's evidence, engine by engine, in
-the same tree as the Scans panel. For an open case a lead recalls the app (a reason is required) or
+A table of cases (open ones, or all): when, which app and version, why (what the engines found, or the
+lead's reason), who opened it and how it stands; under it the selected case's evidence, engine by engine,
+in the same tree as the Scans panel. For an open case a lead recalls the app (a reason is required) or
 dismisses the case (a note is optional): the view asks for the words and emits a signal; the window
 does the work through the review service.
 """
@@ -34,7 +35,7 @@ from reviewer_app.ui.evidence.scan_rows import MALICIOUS_COLOR, MUTED_COLOR, Sca
 from reviewer_app.ui.evidence.widgets import plain_label
 from reviewer_app.ui.text import local_time_text, recall_source_name, recall_state_name
 
-COL_OPENED, COL_PACKAGE, COL_VERSION, COL_SOURCE, COL_OPENED_BY, COL_FOUND, COL_STATE = range(7)
+COL_OPENED, COL_APP, COL_PACKAGE, COL_VERSION, COL_WHY, COL_SOURCE, COL_OPENED_BY, COL_STATE = range(8)
 CaseIdRole = Qt.ItemDataRole.UserRole + 1
 STATE_COLORS = {"open": MALICIOUS_COLOR, "recalled": QColor("#555555"), "dismissed": MUTED_COLOR}
 FILTER_OPEN, FILTER_ALL = 0, 1
@@ -47,6 +48,11 @@ def found_text(case: RecallCase) -> str:
         for detection in row.detections:
             seen.setdefault(detection, None)
     return ", ".join(seen)
+
+
+def why_text(case: RecallCase) -> str:
+    """Why the case was opened: what the engines found, or (a lead's case) the lead's reason."""
+    return found_text(case) or ((case.note or "") if case.source == "lead" else "")
 
 
 class ReasonDialog(QDialog):
@@ -120,7 +126,7 @@ class RecallListView(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
 
-        top = QHBoxLayout()
+        self.top_bar = top = QHBoxLayout()  # lead mode adds its buttons here
         self.filter_caption = QLabel(self.tr("Show:"), self)
         top.addWidget(self.filter_caption)
         self.filter_combo = QComboBox(self)
@@ -156,18 +162,19 @@ class RecallListView(QWidget):
         self.table.setHeaderLabels(
             [
                 self.tr("Opened"),
+                self.tr("App"),
                 self.tr("Package"),
                 self.tr("Version"),
+                self.tr("Why"),
                 self.tr("Source"),
                 self.tr("Opened by"),
-                self.tr("Found"),
                 self.tr("State"),
             ]
         )
         self.table.setAccessibleName(self.tr("Recall cases"))
         header = self.table.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_FOUND, QHeaderView.ResizeMode.Stretch)  # elided; in full below
+        header.setSectionResizeMode(COL_WHY, QHeaderView.ResizeMode.Stretch)  # elided; in full below
         header.setStretchLastSection(False)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         list_layout.addWidget(self.table, 1)
@@ -181,6 +188,7 @@ class RecallListView(QWidget):
         detail_layout = QVBoxLayout(detail_page)
         detail_layout.setContentsMargins(0, 0, 0, 0)
         self.case_label = plain_label(detail_page, selectable=True)
+        self.case_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.case_label.setObjectName("recallCaseText")
         detail_layout.addWidget(self.case_label)
         self.evidence_tree = ScanEngineTree(detail_page)
@@ -263,19 +271,22 @@ class RecallListView(QWidget):
         self._on_selection_changed()
 
     def _case_item(self, case: RecallCase) -> QTreeWidgetItem:
-        texts = [""] * 7
+        texts = [""] * 8
         texts[COL_OPENED] = local_time_text(case.opened_at)
+        texts[COL_APP] = case.label or ""
         texts[COL_PACKAGE] = case.package
         texts[COL_VERSION] = case.version_name or ""
+        texts[COL_WHY] = " ".join(why_text(case).split())  # one line; in full below
         texts[COL_SOURCE] = recall_source_name(case.source)
         texts[COL_OPENED_BY] = case.opened_by
-        texts[COL_FOUND] = found_text(case)
         texts[COL_STATE] = recall_state_name(case.state)
         item = QTreeWidgetItem(texts)
         item.setData(COL_OPENED, CaseIdRole, case.case_id)
         item.setForeground(COL_STATE, QBrush(STATE_COLORS.get(case.state, MUTED_COLOR)))
-        if texts[COL_FOUND]:
-            item.setToolTip(COL_FOUND, texts[COL_FOUND].replace(", ", "\n"))
+        if case.evidence:
+            item.setToolTip(COL_WHY, found_text(case).replace(", ", "\n"))
+        elif texts[COL_WHY]:
+            item.setToolTip(COL_WHY, why_text(case))
         return item
 
     # -- the selected case -----------------------------------------------------------------------
@@ -288,16 +299,18 @@ class RecallListView(QWidget):
         else:
             self.case_label.setText(self._case_text(case))
             self.evidence_tree.show_rows(case.evidence)
+        self.evidence_tree.setVisible(case is None or bool(case.evidence))  # a lead's case has none: the text says so
         is_open = case is not None and case.state == "open"
         self.recall_button.setEnabled(is_open)
         self.dismiss_button.setEnabled(is_open)
 
     def _case_text(self, case: RecallCase) -> str:
         version = f" {case.version_name}" if case.version_name else ""
+        app = f"{case.label} ({case.package})" if case.label else case.package
         lines = [
             self.tr("Case %1: %2, opened %3 by %4 (%5)")
             .replace("%1", str(case.case_id))
-            .replace("%2", case.package + version)
+            .replace("%2", app + version)
             .replace("%3", local_time_text(case.opened_at))
             .replace("%4", case.opened_by)
             .replace("%5", recall_source_name(case.source))
