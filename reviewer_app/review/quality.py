@@ -8,7 +8,8 @@ Definitions, as the dashboard, the CSV and `reviewer-app quality` use them:
 - **Time to decision**: from the submission to the *first* final decision of the submission (a submission
   reopened after an audit may be decided again; that second decision is not timed). The median over the
   group's first final decisions of the period, in minutes.
-- **SLA misses**: first final decisions made after the submission's deadline. A submission still open past its
+- **SLA misses**: first final decisions made after the deadline the submission had then (a reopened
+  submission's fresh deadline changes nothing decided before it). A submission still open past its
   deadline at the period's end (or now, for a period that has not ended) is a miss of the team, not of a
   reviewer: it counts in the team's row only (`open_overdue`).
 - **Audited**: decisions of the period with at least one audit, whenever the audit was recorded.
