@@ -21,7 +21,9 @@ times, and the team's counts are the groups' sums.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -38,10 +40,12 @@ from sqlalchemy import (
     text,
     tuple_,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from reviewer_app.domain import NotFound, PermissionDenied
 from reviewer_app.store.base import StoreBase
+from reviewer_app.store.errors import translate_errors
 from reviewer_app.store.schema import OPEN_STATUSES, VERDICTS, Audit, Decision, QualityFact, Submission
 
 FINAL = ("approve", "reject")
@@ -101,17 +105,10 @@ class QualityReads(StoreBase):
         if unknown or not by or len(set(by)) != len(by):
             raise ValueError(f"cannot group by {tuple(by)!r}: use reviewer, kind or both")
         columns = [GROUP_COLUMNS[name].label(name) for name in by]
+        if self.backend == "postgresql":
+            return self._pg_counts(start, end, columns, min(end, now), utc_offset_minutes)
         with self._reading() as s:
-            if self.backend == "postgresql":
-                # One snapshot for all the queries below, so that the figures add up while decisions arrive;
-                # the medians' sorts of a year's decisions in memory, not in temporary files.
-                s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
-                # (JIT compiling would take longer than it saves on these few expressions.)
-                s.execute(text("SET LOCAL work_mem = '64MB'"))
-                s.execute(text("SET LOCAL jit = off"))
-                groups, team, days = self._pg_groups(s, start, end, columns, utc_offset_minutes)
-            else:
-                groups, team, days = self._sqlite_groups(s, start, end, columns, utc_offset_minutes)
+            groups, team, days = self._sqlite_groups(s, start, end, columns, utc_offset_minutes)
             return QualityCounts(
                 groups=groups,
                 team=team,
@@ -119,6 +116,38 @@ class QualityReads(StoreBase):
                 days=days,
                 open_overdue=self._open_overdue(s, min(end, now)),
             )
+
+    def _pg_counts(self, start, end, columns, cutoff, utc_offset_minutes) -> QualityCounts:
+        """Two connections on one snapshot (the first exports it, the second takes it up), so the figures add
+        up while decisions arrive and the two halves run at once: the groups' counts and medians on one; the
+        team's median, the audits and the open submissions on the other. A year of decisions is a scan or
+        two on each side, and a server has more than one core."""
+        counted, timed, team_timed = self._pg_statements(start, end, columns, utc_offset_minutes)
+        with translate_errors(), self.reader.connect() as conn, ThreadPoolExecutor(1) as pool:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                _read_only(conn)
+                snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                other = pool.submit(self._pg_other_half, snapshot, team_timed, start, end, columns, cutoff)
+                try:
+                    rows = list(conn.execute(counted)), list(conn.execute(timed))
+                finally:
+                    team_row, audits, open_overdue = other.result()  # the snapshot lives until it is taken up
+        groups, team, days = _pg_figures(len(columns), *rows, team_row)
+        return QualityCounts(groups=groups, team=team, audits=audits, days=days, open_overdue=open_overdue)
+
+    def _pg_other_half(
+        self, snapshot: str, team_timed, start, end, columns, cutoff
+    ) -> tuple[Any, list[AuditCounts], int]:
+        if not SNAPSHOT_ID.fullmatch(snapshot):
+            raise ValueError(f"unexpected snapshot id {snapshot!r}")
+        with translate_errors(), self.reader.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                conn.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+                _read_only(conn)
+                team = conn.execute(team_timed).one()
+                return team, self._audit_counts(conn, start, end, columns), self._open_overdue(conn, cutoff)
 
     # -- the decisions of a period ---------------------------------------------------------------
 
@@ -197,42 +226,6 @@ class QualityReads(StoreBase):
         ).where(*firsts)
         return counted, timed, team
 
-    def _pg_groups(self, s: Session, start, end, columns, utc_offset_minutes):
-        counted, timed, team_timed = self._pg_statements(start, end, columns, utc_offset_minutes)
-        n = len(columns)
-        figures: dict[Any, dict[str, Any]] = {}  # a group's key, () for the team, or a day -> its figures
-        for row in s.execute(counted):
-            if row.which == 1 << n:  # grouped by the keys
-                figures.setdefault(tuple(row[:n]), {}).update(row._mapping)
-            elif row.which == (1 << n) - 1:  # by the day
-                figures.setdefault(row.day, {}).update(row._mapping)
-            else:
-                figures.setdefault((), {}).update(row._mapping)
-        for row in s.execute(timed):
-            figures.setdefault(tuple(row[:n]), {}).update(row._mapping)
-        figures.setdefault((), {}).update(s.execute(team_timed).one()._mapping)
-        groups: list[GroupCounts] = []
-        days: list[DayCounts] = []
-        team = GroupCounts((), 0, 0, 0, 0, 0, None)
-        for key, values in figures.items():
-            if isinstance(key, date):
-                days.append(DayCounts(key, int(values["decisions"]), int(values["escalations"] or 0)))
-                continue
-            counts = GroupCounts(
-                key,
-                int(values.get("decisions") or 0),
-                int(values.get("final_decisions") or 0),
-                int(values.get("escalations") or 0),
-                int(values.get("first_finals") or 0),
-                int(values.get("sla_misses") or 0),
-                float(values["median"]) if values.get("median") is not None else None,
-            )
-            if key == ():
-                team = counts
-            else:
-                groups.append(counts)
-        return _sorted(groups), team, sorted(days)
-
     def _sqlite_groups(self, s: Session, start, end, columns, utc_offset_minutes):
         """SQLite: the groups, the days, and the medians from each group's sorted times, all read from a
         temporary table of the period's rows, indexed for the medians."""
@@ -305,7 +298,7 @@ class QualityReads(StoreBase):
     # -- audits, and the team's open work --------------------------------------------------------
 
     @staticmethod
-    def _audit_counts(s: Session, start, end, columns) -> list[AuditCounts]:
+    def _audit_counts(s: Session | Connection, start, end, columns) -> list[AuditCounts]:
         """Audits of the period's decisions by group and verdict pair; a decision audited twice counts
         once in `audited` (with the audit of the smallest id)."""
         other = aliased(Audit)
@@ -334,7 +327,7 @@ class QualityReads(StoreBase):
         )
 
     @staticmethod
-    def _open_overdue(s: Session, cutoff: datetime) -> int:
+    def _open_overdue(s: Session | Connection, cutoff: datetime) -> int:
         """Submissions past their deadline at `cutoff` with no final decision before it: those open now (the
         queue's index), and those decided only after the cutoff (the decisions since, by time)."""
         final_before = exists().where(
@@ -393,6 +386,53 @@ class QualityReads(StoreBase):
                     reason_codes=list(reason_codes) if reason_codes is not None else None,
                 )
             )
+
+
+def _pg_figures(n: int, counted, timed, team_row) -> tuple[list[GroupCounts], GroupCounts, list[DayCounts]]:
+    """The groups, the team and the days from the rows of `_pg_statements` (`n` grouping columns)."""
+    figures: dict[Any, dict[str, Any]] = {}  # a group's key, () for the team, or a day -> its figures
+    for row in counted:
+        if row.which == 1 << n:  # grouped by the keys
+            figures.setdefault(tuple(row[:n]), {}).update(row._mapping)
+        elif row.which == (1 << n) - 1:  # by the day
+            figures.setdefault(row.day, {}).update(row._mapping)
+        else:
+            figures.setdefault((), {}).update(row._mapping)
+    for row in timed:
+        figures.setdefault(tuple(row[:n]), {}).update(row._mapping)
+    figures.setdefault((), {}).update(team_row._mapping)
+    groups: list[GroupCounts] = []
+    days: list[DayCounts] = []
+    team = GroupCounts((), 0, 0, 0, 0, 0, None)
+    for key, values in figures.items():
+        if isinstance(key, date):
+            days.append(DayCounts(key, int(values["decisions"]), int(values["escalations"] or 0)))
+            continue
+        counts = GroupCounts(
+            key,
+            int(values.get("decisions") or 0),
+            int(values.get("final_decisions") or 0),
+            int(values.get("escalations") or 0),
+            int(values.get("first_finals") or 0),
+            int(values.get("sla_misses") or 0),
+            float(values["median"]) if values.get("median") is not None else None,
+        )
+        if key == ():
+            team = counts
+        else:
+            groups.append(counts)
+    return _sorted(groups), team, sorted(days)
+
+
+SNAPSHOT_ID = re.compile(r"[0-9A-F]+(-[0-9A-F]+)+")
+
+
+def _read_only(conn: Any) -> None:
+    """A read-only transaction whose sorts of a year's decisions stay in memory, not in temporary files, and
+    which compiles nothing (JIT would take longer than it saves on these few expressions)."""
+    conn.execute(text("SET TRANSACTION READ ONLY"))
+    conn.execute(text("SET LOCAL work_mem = '64MB'"))
+    conn.execute(text("SET LOCAL jit = off"))
 
 
 def _group(key: tuple[str, ...], row: Any, median: float | None = None) -> GroupCounts:
