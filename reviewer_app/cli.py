@@ -567,6 +567,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
     record = {
         "online": status.online,
         "pending": status.pending,
+        "undos_waiting": status.undos,
         "conflicts": [
             {"decision_id": c.decision_id, "submission_id": c.submission_id, "verdict": c.verdict, "error": c.error}
             for c in status.conflicts
@@ -576,9 +577,10 @@ def cmd_journal(args: argparse.Namespace) -> int:
         _emit(record)
     else:
         why = f" ({status.offline_error})" if not status.online and status.offline_error else ""
+        undos = f", {_count(status.undos, 'undo')} for the audit trail" if status.undos else ""
         print(
-            f"{'online' if status.online else 'offline' + why}: {_count(status.pending, 'decision')} waiting, "
-            f"{_count(len(status.conflicts), 'conflict')}"
+            f"{'online' if status.online else 'offline' + why}: {_count(status.pending, 'decision')} waiting"
+            f"{undos}, {_count(len(status.conflicts), 'conflict')}"
         )
         for c in status.conflicts:
             print(f"  submission {c.submission_id} ({c.verdict}): {c.error}")

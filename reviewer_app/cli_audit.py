@@ -41,9 +41,12 @@ def positive(text: str) -> int:
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("audit", parents=[common], help="spot-check samples and the audit trail: check it, list it")
+    p = sub.add_parser(
+        "audit", parents=[common], help="spot-check samples and their settings, and the audit trail: check it, list it"
+    )
     audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     cli_audits.add_sample_parser(audit_sub, common)
+    cli_audits.add_settings_parser(audit_sub, common)
     q = audit_sub.add_parser(
         "verify",
         parents=[common],
@@ -69,6 +72,8 @@ def cmd_audit(args: argparse.Namespace, service: Any) -> int:
 
     if args.audit_command == "sample":
         return cli_audits.cmd_audit_sample(args, service)
+    if args.audit_command == "settings":
+        return cli_audits.cmd_audit_settings(args, service)
 
     if args.audit_command == "verify":
         check = service.verify_trail()

@@ -552,8 +552,23 @@ class ClaimRecord:
     lease_until: datetime
 
 
+# Team settings whose key starts so are the team's to share and a lead's to change (store/settings.py); the
+# others (SQLite's "users", the roles of local names) are an admin's.
+TEAM_SETTING_PREFIX = "team."
+
+
+@dataclass(frozen=True)
+class TeamSetting:
+    """One setting the whole team shares (the database's `settings`), with who changed it last and when."""
+
+    key: str
+    value: Any
+    updated_by: str
+    updated_at: datetime
+
+
 # What the audit trail records (store/chain.py): each a person's (or a worker's) action on the shared database.
-# "audit", "reopen", "rollback" and "settings" are kept for the lead's work still to come.
+# "settings": a team setting changed (its old and new value); "job_request": a job asked for, or stopped.
 AUDIT_ACTIONS = (
     "claim", "release", "decide", "undo", "audit", "reopen", "recall", "dismiss", "recall_case", "rollback",
     "settings", "blocklist", "protected_name", "user", "job_request", "sample", "note",

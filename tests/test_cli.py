@@ -319,7 +319,7 @@ def test_journal_reports_what_waits_while_the_database_is_down_and_sends_it_afte
         assert waiting.stdout.startswith("offline (database unavailable: ")
         assert waiting.stdout.rstrip().endswith(": 1 decision waiting, 0 conflicts")
         assert lines(run("--db", url, "journal", "--json", data_dir=data, check_rc=1)) == [
-            {"online": False, "pending": 1, "conflicts": []}
+            {"online": False, "pending": 1, "undos_waiting": 0, "conflicts": []}
         ]
     finally:
         pg_server.start()

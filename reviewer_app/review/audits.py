@@ -23,7 +23,6 @@ from typing import Any
 from reviewer_app.apk.facts import ApkFacts
 from reviewer_app.domain import (
     FINAL_VERDICTS,
-    KINDS,
     AuditQueueItem,
     AuditRecord,
     DecisionRecord,
@@ -36,6 +35,7 @@ from reviewer_app.review.decisions import clean_reasons
 from reviewer_app.review.detail import ReviewDetail, assemble_detail, detail_flags
 from reviewer_app.review.evidence import OPEN_STATUSES, thaw
 from reviewer_app.review.reasons import REASON_CODES
+from reviewer_app.review.sampling import check_shares, effective_shares
 from reviewer_app.review.service import ReviewError, SubmissionView
 
 NOTE_LIMIT = 4000  # characters of a note to a reviewer or of an auditor's note
@@ -66,12 +66,6 @@ def sample_rank(seed: int, decision_id: str) -> str:
 def _rounded(rate: float, count: int) -> int:
     """`rate` of `count`, rounded half up (in decimal: 0.05 of 50 is 3, not 2)."""
     return int((Decimal(str(rate)) * count).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _check_rate(value: float, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise ReviewError(f"{what} must be between 0 and 1, not {value!r}")
-    return float(value)
 
 
 def pick_sample(
@@ -120,21 +114,13 @@ def sample_from_store(
     since: datetime | None = None,
 ) -> list[SampledDecision]:
     """The sample of the final decisions in `store` not sampled or audited yet (decided since `since`)."""
-    rate = _check_rate(rate, "the sampling rate")
-    for name, value in (*(per_kind or {}).items(), *(per_reviewer or {}).items()):
-        _check_rate(value, f"the sampling rate of {name}")
-    unknown = sorted(set(per_kind or {}) - set(KINDS))
-    if unknown:
-        raise ReviewError(f"unknown kind {unknown[0]!r} (use one of {', '.join(KINDS)})")
+    shares = check_shares(rate, per_kind, per_reviewer, new_reviewer_first_n)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise ReviewError(f"the seed must be a whole number from 0 to 2**63-1, not {seed!r}")
-    if new_reviewer_first_n < 0:
-        raise ReviewError(
-            f"the number of a new reviewer's decisions to audit cannot be negative ({new_reviewer_first_n})"
-        )
     candidates = store.sample_candidates(since)
-    first = store.first_decision_ids({c.reviewer for c in candidates}, new_reviewer_first_n)
-    return pick_sample(candidates, first, rate, seed, per_kind=per_kind, per_reviewer=per_reviewer)
+    first = store.first_decision_ids({c.reviewer for c in candidates}, shares.new_reviewer_first_n)
+    return pick_sample(candidates, first, shares.rate, seed, per_kind=shares.per_kind,
+                       per_reviewer=shares.per_reviewer)  # fmt: skip
 
 
 def sample_decisions(
@@ -162,21 +148,22 @@ def take_sample(service: Any, rate: float, seed: int, **options: Any) -> list[Sa
 
 
 def daily_sample(store: Any, settings: Any, now: datetime, by: str) -> list[SampledDecision] | None:
-    """The day's sample at the configured rates (a worker's housekeeping), once a day between all workers:
-    the decisions since the last daily sample (the day before, the first time). The seed is the date
-    (20261129), so a lead can draw the same sample again. None when the day's sample was taken already."""
+    """The day's sample at the team's rates (review/sampling.py: the database's, else `settings`, the
+    workstation's [audits]), taken by a worker's housekeeping once a day between all workers: the decisions
+    since the last daily sample (the day before, the first time). The seed is the date (20261129), so a lead
+    can draw the same sample again. None when the day's sample was taken already."""
     from reviewer_app.store.audits import SampleTaken
 
     day = now.date().isoformat()
     if store.sample_day_taken(day):
         return None
+    shares = effective_shares(store, settings)
     since = store.last_daily_sample() or now - DAILY_WINDOW
     seed = int(day.replace("-", ""))
-    picks = sample_from_store(store, settings.rate, seed, per_kind=settings.per_kind,
-                              per_reviewer=settings.per_reviewer,
-                              new_reviewer_first_n=settings.new_reviewer_first_n, since=since)  # fmt: skip
+    picks = sample_from_store(store, shares.rate, seed, per_kind=shares.per_kind, per_reviewer=shares.per_reviewer,
+                              new_reviewer_first_n=shares.new_reviewer_first_n, since=since)  # fmt: skip
     try:
-        added = set(store.queue_sample([(p.decision_id, p.why) for p in picks], seed=seed, rate=settings.rate,
+        added = set(store.queue_sample([(p.decision_id, p.why) for p in picks], seed=seed, rate=shares.rate,
                                        by=by, now=now, day=day))  # fmt: skip
     except SampleTaken:
         return None

@@ -148,7 +148,7 @@ def enqueue_capture(service: Any, submission_id: int) -> int | None:
 
 def cancel_capture(service: Any, submission_id: int) -> int:
     """Stop the captures running for the submission's package; the devices finished so far are kept."""
-    return int(service.store.request_device_cancel(package_of(service, submission_id)[0]))
+    return int(service.store.request_device_cancel(package_of(service, submission_id)[0], submission_id))
 
 
 def package_of(service: Any, submission_id: int) -> tuple[str, str | None]:

@@ -41,7 +41,7 @@ from reviewer_app.review.flags import red_flags
 from reviewer_app.review.sla import SlaPolicy
 from reviewer_app.review.trail import TrailCheck
 from reviewer_app.store import Store
-from reviewer_app.store.journal import DecisionJournal, JournalEntry
+from reviewer_app.store.journal import DecisionJournal, JournalEntry, UndoEvent
 
 Clock = Callable[[], datetime]
 
@@ -169,6 +169,7 @@ class JournalStatus:
     offline_error: DatabaseUnavailable | None = None  # why not online (CredentialsRequired: ask for a password)
     waiting: tuple[int, ...] = ()  # the submissions whose decisions wait, in order: decided, whatever the queue says
     held: tuple[HeldDecision, ...] = ()  # still in their undo window, oldest first
+    undos: int = 0  # undos the audit trail has not heard of yet (sent with the decisions)
 
     @property
     def unsent(self) -> int:
@@ -186,7 +187,8 @@ def _journal_status(
         if e.send_after is not None and e.send_after > now
     )
     waiting = tuple(entry.submission_id for entry in pending)
-    return JournalStatus(len(pending), tuple(journal.conflicts(key)), online, offline_error, waiting, held)
+    undos = len(journal.pending_undos(key))
+    return JournalStatus(len(pending), tuple(journal.conflicts(key)), online, offline_error, waiting, held, undos)
 
 
 def local_journal_status(settings: Settings, offline_error: DatabaseUnavailable | None = None) -> JournalStatus:
@@ -573,9 +575,10 @@ class ReviewService:
         if entry is None:
             return UndoOutcome(None, False, "this computer kept no such decision", "missing")
         sid = entry.submission_id
-        if entry.state == "pending" and entry.send_after is not None and self.clock() < entry.send_after:
-            if self.journal.undo(decision_id):
-                self._record_undo(entry)
+        now = self.clock()
+        if entry.state == "pending" and entry.send_after is not None and now < entry.send_after:
+            if self.journal.undo(decision_id, now):  # its event for the audit trail journaled with it
+                self._push_pending()  # the event goes now, after what is due before it; else with the next flush
                 return UndoOutcome(sid, True)
             entry = self.journal.entry(decision_id) or entry
         refusals = {
@@ -589,15 +592,19 @@ class ReviewService:
         )
         return UndoOutcome(sid, False, error, code)
 
-    def _record_undo(self, entry: JournalEntry) -> None:
-        """The undo in the audit trail. The undo itself is done (nothing was sent): a database that does not
-        answer now only loses its record there."""
+    def _push_undo(self, undo: UndoEvent) -> None:
+        """One undo to the audit trail (the undo itself is done: nothing was sent), at most once there however
+        often it is sent; raises DatabaseUnavailable to stop the flush, and the journal keeps it for the next."""
         try:
-            self.store.record_undo(entry.submission_id, entry.decision_id, entry.verdict)
+            self.store.record_undo(undo.submission_id, undo.decision_id, undo.verdict, undo.undone_at)
         except DatabaseUnavailable as exc:
             self.offline_error = exc
-        except StoreError:
-            pass
+            raise
+        except StoreError as exc:
+            self.journal.mark_undo(undo.decision_id, "refused", str(exc))  # kept for the record, not sent again
+        else:
+            self.journal.mark_undo(undo.decision_id, "sent")
+        self.offline_error = None
 
     def _push(self, entry: JournalEntry) -> None:
         """One journal entry to the database, with the evidence the submission has now (review/evidence.py:
@@ -632,20 +639,27 @@ class ReviewService:
 
     def _push_pending(self, held_too: bool = False) -> bool:
         """Push waiting decisions in the order they were made, except those still in their undo window
-        (all of them with `held_too`); stop at the first unreachable moment. What could not be pushed is
-        made durable locally before anybody is told it is saved. True when there was something to push."""
+        (all of them with `held_too`), and the undos the audit trail has not heard of, each after the decisions
+        journaled before it; stop at the first unreachable moment. What could not be pushed is made durable
+        locally before anybody is told it is saved. True when there was something to push."""
         now = self.clock()
         due = [
             entry
             for entry in self.journal.pending(self.journal_key)
             if held_too or entry.send_after is None or entry.send_after <= now
         ]
+        undos = self.journal.pending_undos(self.journal_key)
+        waiting = [*undos]
         try:
             for entry in due:
+                while waiting and waiting[0].after_seq < (entry.seq or 0):
+                    self._push_undo(waiting.pop(0))
                 self._push(entry)
-        except DatabaseUnavailable:  # _push noted why
+            for undo in waiting:
+                self._push_undo(undo)
+        except DatabaseUnavailable:  # _push and _push_undo noted why
             self.journal.make_durable()
-        return bool(due)
+        return bool(due or undos)
 
     def flush_journal(self, held_too: bool = False) -> JournalStatus:
         """Push what waits (`held_too`: decisions in their undo window as well, when the window closes);

@@ -26,6 +26,8 @@ from reviewer_app.domain import AUDIT_ACTIONS
 from reviewer_app.store.schema import AuditEventRow
 
 GENESIS = "0" * 64  # the prev_hash of the first event
+# The PostgreSQL advisory lock every appender takes before it reads the last event (migration 0011's trigger).
+AUDIT_LOCK = 7_240_311_657_184_201_117
 TEXT_CAP = 500  # characters of one text in details or of a subject: the trail says what, the tables say all
 TABLE = cast(Table, AuditEventRow.__table__)
 

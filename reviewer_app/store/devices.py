@@ -115,17 +115,27 @@ class DeviceWrites(JobWrites, StoreBase):
             sha = s.execute(select(Artifact.sha256).where(Artifact.id == run.artifact_id)).scalar_one()
             return _run_record(s, run, sha)
 
-    def request_device_cancel(self, artifact_sha256: str) -> int:
-        """Ask the running captures of an artifact to stop; how many were asked."""
+    def request_device_cancel(self, artifact_sha256: str, submission_id: int | None = None) -> int:
+        """Ask the running captures of an artifact to stop; how many were asked. Stopping is a request about
+        a job: a "job_request" event (change "cancel", the runs asked) in the same transaction, about the
+        submission it was asked from when given; none when no capture was running."""
         with self._writing() as s:
             artifact_id = self._device_artifact(s, artifact_sha256)
-            result = s.execute(
-                update(DeviceRunRow)
-                .where(DeviceRunRow.artifact_id == artifact_id, DeviceRunRow.state == "running")
-                .values(cancel_requested=True)
-                .execution_options(synchronize_session=False)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
+            runs = sorted(
+                s.execute(
+                    update(DeviceRunRow)
+                    .where(DeviceRunRow.artifact_id == artifact_id, DeviceRunRow.state == "running",
+                           DeviceRunRow.cancel_requested.is_(False))
+                    .values(cancel_requested=True)
+                    .returning(DeviceRunRow.id)
+                    .execution_options(synchronize_session=False)
+                ).scalars()
+            )  # fmt: skip
+            if runs:
+                subject = f"submission:{submission_id}" if submission_id is not None else f"artifact:{artifact_sha256}"
+                self._append_event(s, "job_request", subject, {"kind": "device_capture", "change": "cancel",
+                                                               "runs": runs})  # fmt: skip
+            return len(runs)
 
     def device_runs(self, artifact_sha256: str, limit: int = RUNS_SHOWN) -> tuple[DeviceRun, ...]:
         with self._reading() as s:

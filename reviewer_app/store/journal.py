@@ -10,7 +10,11 @@ server's commit, or `make_durable` here when the push could not be made. Waiting
 every decision would add a disk flush to each one while the server already keeps it safe.
 
 Undo: the window keeps each decision here for a few seconds before sending it (`send_after`); until then
-`undo` takes it back and nothing reaches the server. An undone entry stays, marked, for the record.
+`undo` takes it back and nothing reaches the server. An undone entry stays, marked, for the record. The
+undo's event for the audit trail (the database's only record of it) is kept here too, in the same local
+transaction (`undo_events`): it is sent with the next flush, in its place among the decisions (after those
+journaled before the undo, before those journaled after it), and the store appends it once however often
+it is sent (store/audit.py).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 
 from reviewer_app.paths import private_dir, private_sqlite_file
 
-SCHEMA_VERSION = 1  # 1: send_after, and the state 'undone'
+SCHEMA_VERSION = 2  # 1: send_after, and the state 'undone'; 2: undo_events
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -45,6 +49,18 @@ CREATE TABLE IF NOT EXISTS journal (
     conflict_at TEXT,
     conflict_verdict TEXT,
     send_after TEXT
+)
+"""
+# An undo waiting to reach the audit trail: `after_seq` is the last journal entry when it was made (the
+# decisions up to it are sent before it, those after it after it).
+UNDO_EVENTS = """
+CREATE TABLE IF NOT EXISTS undo_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    decision_id TEXT NOT NULL UNIQUE REFERENCES journal (decision_id),
+    undone_at TEXT NOT NULL,
+    after_seq INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'refused')),
+    error TEXT
 )
 """
 COLUMNS = (
@@ -72,6 +88,19 @@ class JournalEntry:
     conflict_at: datetime | None = None
     conflict_verdict: str | None = None
     send_after: datetime | None = None  # kept back until then, so that the reviewer can still undo it
+    seq: int | None = None  # its place in the journal (entries are sent in this order)
+
+
+@dataclass(frozen=True)
+class UndoEvent:
+    """An undo the audit trail has not been told of yet."""
+
+    decision_id: str
+    database: str
+    submission_id: int
+    verdict: str
+    undone_at: datetime  # the workstation's time of the undo (the server stamps the event with its own)
+    after_seq: int  # sent after the journal's entries up to this one, before those after it
 
 
 class DecisionJournal:
@@ -103,6 +132,7 @@ class DecisionJournal:
                     self._conn.execute("DROP TABLE journal_old")
                 else:
                     self._conn.execute(SCHEMA)
+                self._conn.execute(UNDO_EVENTS)  # version 2: undos journaled before an older version sent theirs
                 self._conn.execute("CREATE INDEX IF NOT EXISTS journal_waiting ON journal (database, state, seq)")
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 self._conn.execute("COMMIT")
@@ -137,7 +167,7 @@ class DecisionJournal:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT decision_id, database, submission_id, reviewer, verdict, reason_codes, message, decided_at,"
-                " state, error, conflict_kind, conflict_by, conflict_at, conflict_verdict, send_after"
+                " state, error, conflict_kind, conflict_by, conflict_at, conflict_verdict, send_after, seq"
                 f" FROM journal WHERE {where} ORDER BY seq",
                 params,
             ).fetchall()
@@ -158,6 +188,7 @@ class DecisionJournal:
                 datetime.fromisoformat(r[12]) if r[12] else None,
                 r[13],
                 datetime.fromisoformat(r[14]) if r[14] else None,
+                r[15],
             )
             for r in rows
         ]
@@ -212,10 +243,55 @@ class DecisionJournal:
         """The reviewer has seen the conflict; keep the entry, stop showing it."""
         self._set_state(decision_id, "dismissed")
 
-    def undo(self, decision_id: str) -> bool:
-        """Take back a decision that has not been sent; False when it was sent (or refused) already."""
+    def undo(self, decision_id: str, undone_at: datetime) -> bool:
+        """Take back a decision that has not been sent, and keep its undo for the audit trail (`undo_events`),
+        in one transaction; False when it was sent (or refused) already. Made durable before it returns: the
+        reviewer is told it is undone, and the trail must hear of it even after a power cut."""
         with self._lock:
-            cursor = self._conn.execute(
-                "UPDATE journal SET state = 'undone' WHERE decision_id = ? AND state = 'pending'", (decision_id,)
+            self._conn.execute("PRAGMA synchronous=FULL")  # this commit waits for the disk
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    cursor = self._conn.execute(
+                        "UPDATE journal SET state = 'undone' WHERE decision_id = ? AND state = 'pending'",
+                        (decision_id,),
+                    )
+                    undone = cursor.rowcount == 1
+                    if undone:
+                        self._conn.execute(
+                            "INSERT INTO undo_events (decision_id, undone_at, after_seq)"
+                            " SELECT ?, ?, max(seq) FROM journal",
+                            (decision_id, undone_at.isoformat()),
+                        )
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+            finally:
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            return undone
+
+    def pending_undos(self, database: str) -> list[UndoEvent]:
+        """The undos of this database's decisions that the audit trail has not been told of, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT u.decision_id, j.database, j.submission_id, j.verdict, u.undone_at, u.after_seq"
+                " FROM undo_events u JOIN journal j ON j.decision_id = u.decision_id"
+                " WHERE u.state = 'pending' AND j.database = ? ORDER BY u.seq",
+                (database,),
+            ).fetchall()
+        return [UndoEvent(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5]) for r in rows]
+
+    def undo_state(self, decision_id: str) -> str | None:
+        """Whether the undo of this decision reached the audit trail: 'pending', 'sent', 'refused' (None: no
+        undo kept here)."""
+        with self._lock:
+            row = self._conn.execute("SELECT state FROM undo_events WHERE decision_id = ?", (decision_id,)).fetchone()
+        return row[0] if row else None
+
+    def mark_undo(self, decision_id: str, state: str, error: str | None = None) -> None:
+        """The undo reached the audit trail ('sent'), or the database refused it ('refused': kept, not resent)."""
+        with self._lock:
+            self._conn.execute(
+                "UPDATE undo_events SET state = ?, error = ? WHERE decision_id = ?", (state, error, decision_id)
             )
-            return cursor.rowcount == 1

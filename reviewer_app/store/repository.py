@@ -5,7 +5,8 @@ and a submission), claims.py (leases), decisions.py, jobs.py (background work), 
 blocklist, recall cases), catalog.py (live apps and clone results), devices.py (device runs), recalls.py
 (recalls and rollbacks by leads), audit.py (the audit trail, which chain.py appends to), quality.py (the quality
 dashboard's counts), audits.py (samples, the audit queue, audits, frozen evidence), outcomes.py (reopening,
-recalling, notes to reviewers); this module files submissions and keeps users."""
+recalling, notes to reviewers), settings.py (the team's settings); this module files submissions and keeps
+users."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from reviewer_app.store.schema import (
     Setting,
     Submission,
 )
+from reviewer_app.store.settings import SettingWrites
 
 ANALYZE_AFTER = 1000  # rows added in one bulk import
 
@@ -62,6 +64,7 @@ class Store(
     QualityReads,
     AuditWrites,
     OutcomeWrites,
+    SettingWrites,
     AuditTrail,
 ):
     """Repository over one database (SQLite file or shared PostgreSQL) and its blob folder."""

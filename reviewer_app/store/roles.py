@@ -8,7 +8,7 @@ connection's database user (`current_user`) and every rule below is checked by P
                            a decision or an audit record.
     reviewer_app_lead      a reviewer who may also take escalated work, sample decisions for audits,
                            record audits (never of their own decisions), reopen audited submissions,
-                           write notes to reviewers, and recall apps.
+                           write notes to reviewers, recall apps, and change the team's settings.
     reviewer_app_admin     manages configuration, intake (developers, apps, artifacts, submissions)
                            and users; decides nothing.
     reviewer_app_worker    a headless `reviewer-app worker`: takes and finishes jobs, writes scans and
@@ -80,6 +80,24 @@ AUDITS = [
     "DROP POLICY IF EXISTS mark_read ON reviewer_notes",
     "CREATE POLICY mark_read ON reviewer_notes FOR UPDATE TO reviewer_app_reviewer "
     "USING (to_reviewer = current_user) WITH CHECK (to_reviewer = current_user)",
+]
+
+# Team settings (migration 0017): everyone reads them; admins keep every key; leads add and change the team's
+# own ("team.*": the spot-check sampling shares), in their own name, and delete none. Each change is a
+# "settings" event of the audit trail, appended in its transaction (store/settings.py).
+TEAM_SETTINGS = [
+    "GRANT INSERT, UPDATE ON settings TO reviewer_app_lead",
+    "ALTER TABLE settings ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS read_all ON settings",
+    "CREATE POLICY read_all ON settings FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS admins ON settings",
+    "CREATE POLICY admins ON settings FOR ALL TO reviewer_app_admin USING (true) WITH CHECK (true)",
+    "DROP POLICY IF EXISTS leads_add_team ON settings",
+    "CREATE POLICY leads_add_team ON settings FOR INSERT TO reviewer_app_lead "
+    "WITH CHECK (key LIKE 'team.%' AND updated_by = current_user)",
+    "DROP POLICY IF EXISTS leads_change_team ON settings",
+    "CREATE POLICY leads_change_team ON settings FOR UPDATE TO reviewer_app_lead USING (key LIKE 'team.%') "
+    "WITH CHECK (key LIKE 'team.%' AND updated_by = current_user)",
 ]
 
 SETUP = [
@@ -189,6 +207,7 @@ SETUP = [
     "DROP POLICY IF EXISTS own_name ON recalls",
     "CREATE POLICY own_name ON recalls FOR INSERT TO reviewer_app_lead WITH CHECK (recalled_by = current_user)",
     *AUDITS,
+    *TEAM_SETTINGS,
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC
 
 import pytest
 
@@ -103,11 +104,14 @@ def test_an_undo_is_recorded_and_its_decision_never_is(team, alice):
     sid = team.file("com.trail.undo", tier=3)
     start = last_id(alice)
     outcome = alice.decide(sid, "approve", hold=30)
+    team.clock.advance(seconds=3)
     assert alice.undo(outcome.decision_id).ok
     alice.flush_journal(held_too=True)
     assert events(alice, start) == [("alice", "claim", f"submission:{sid}"), ("alice", "undo", f"submission:{sid}")]
-    assert details_of_last(alice) == {"decision": outcome.decision_id, "verdict": "approve"}
+    undone_at = team.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # the workstation's time of it
+    assert details_of_last(alice) == {"decision": outcome.decision_id, "verdict": "approve", "undone_at": undone_at}
     assert alice.store.decisions(sid) == []
+    assert alice.journal.undo_state(outcome.decision_id) == "sent"
 
 
 def test_blocklist_and_brand_registry_changes_by_a_lead(team):

@@ -305,3 +305,29 @@ def test_a_reviewer_stops_a_running_capture_and_keeps_what_was_captured(team, tm
     (result,) = run.results
     assert result.screenshots and all(shot.step != "monkey" for shot in result.screenshots)  # none after the stop
     assert not phone.installed  # uninstalled all the same
+
+
+def test_stopping_a_capture_is_one_event_in_the_stops_own_transaction(team):
+    from reviewer_app.review import ReviewService
+    from reviewer_app.review import trail as audit_trail
+
+    (sid,) = submit_demo(team, "com.example.notes_1.apk")
+    alice = team["alice"]
+    sha = alice.store.detail(sid).artifact_sha256
+    worker = ReviewService(worker_settings(team), clock=team.clock)
+    try:
+        run_id = worker.store.start_device_run(sha, source="adb", label="adb: 2 devices", devices_total=2,
+                                               by="wendy", now=team.clock())  # fmt: skip
+        start = alice.store.audit_events()[-1].event_id
+        assert cancel_capture(alice, sid) == 1
+        (event,) = alice.store.audit_events(start)
+        assert (event.actor, event.action, event.subject) == ("alice", "job_request", f"submission:{sid}")
+        assert event.details == {"kind": "device_capture", "change": "cancel", "runs": [run_id]}
+        assert worker.store.device_run_progress(run_id, 1) is True  # the worker is told to stop
+        assert cancel_capture(alice, sid) == 0  # asked already: nothing changes, nothing is recorded
+        worker.store.finish_device_run(run_id, state="cancelled", now=team.clock())
+        assert cancel_capture(alice, sid) == 0  # nothing running
+        assert alice.store.audit_events(start) == [event]
+        assert audit_trail.verify(alice.store).ok
+    finally:
+        worker.close()

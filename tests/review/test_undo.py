@@ -7,7 +7,7 @@ tests do not need to move)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -199,6 +199,100 @@ def test_undo_of_a_decision_this_computer_never_kept(service):
     assert (missing.ok, missing.code, missing.submission_id) == (False, "missing", None)
 
 
+# -- the undo's event: kept in the journal until the audit trail has it, sent once ------------------
+
+
+def trail_of(service: ReviewService, after: int = 0) -> list[tuple[str, str]]:
+    """(action, subject) of the decide and undo events after `after`."""
+    return [(e.action, e.subject) for e in service.store.audit_events(after) if e.action in ("decide", "undo")]
+
+
+def local_iso(when) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_an_undo_while_the_database_is_down_reaches_the_trail_once_in_its_place_among_the_decisions(team, alice):
+    before, undone, after = (team.file(f"com.undo.down{i}", tier=3) for i in range(3))
+    start = alice.store.audit_events()[-1].event_id
+    server = team.pg_server
+    server.stop("immediate")
+    try:
+        first = alice.decide(before, "approve")  # queued: sent when the database is back
+        assert first.ok and first.queued
+        held = alice.decide(undone, "reject", ["privacy"], "Remove READ_CONTACTS", hold=HOLD)
+        assert held.ok and held.queued
+        team.clock.advance(seconds=4)
+        undone_at = team.clock()
+        assert alice.undo(held.decision_id).ok  # done at once: nothing was sent
+        assert alice.journal.undo_state(held.decision_id) == "pending"
+        team.clock.advance(seconds=1)
+        last = alice.decide(after, "approve")  # journaled after the undo
+        assert last.ok and last.queued
+        status = alice.flush_journal()
+        assert (status.pending, status.undos, status.online) == (2, 1, False)
+    finally:
+        server.start()
+    status = alice.flush_journal()
+    assert (status.pending, status.undos, status.online) == (0, 0, True)
+    assert trail_of(alice, start) == [
+        ("decide", f"submission:{before}"),
+        ("undo", f"submission:{undone}"),
+        ("decide", f"submission:{after}"),
+    ]
+    (event,) = [e for e in alice.store.audit_events(start) if e.action == "undo"]
+    assert event.actor == "alice"
+    assert event.details == {"decision": held.decision_id, "verdict": "reject", "undone_at": local_iso(undone_at)}
+    assert alice.journal.undo_state(held.decision_id) == "sent"
+    team.clock.advance(minutes=1)
+    alice.flush_journal()
+    alice.flush_journal(held_too=True)
+    assert [e.action for e in alice.store.audit_events(start)].count("undo") == 1  # exactly once
+    assert server_verdicts(alice, undone) == [] and status_of(alice, undone) == "pending"
+    assert alice.verify_trail().ok
+
+
+def test_an_undo_whose_acknowledgement_was_lost_is_not_appended_twice(team, alice):
+    sid = team.file("com.undo.ack", tier=3)
+    outcome = alice.decide(sid, "approve", hold=HOLD)
+    assert alice.undo(outcome.decision_id).ok
+    assert alice.journal.undo_state(outcome.decision_id) == "sent"
+    (undo,) = [e for e in alice.store.audit_events() if e.action == "undo"]
+    # As if the commit had reached the server and its answer had not come back: the journal sends it again.
+    alice.journal.mark_undo(outcome.decision_id, "pending")
+    assert alice.journal_status().undos == 1
+    alice.flush_journal()
+    assert alice.journal_status().undos == 0 and alice.journal.undo_state(outcome.decision_id) == "sent"
+    assert [e for e in alice.store.audit_events() if e.action == "undo"] == [undo]
+    again = ReviewService(team.settings("alice"), clock=team.clock)  # the window opened again: nothing to send
+    try:
+        assert again.journal_status().undos == 0
+    finally:
+        again.close()
+
+
+def test_a_closed_window_sends_an_undo_the_database_did_not_take_when_it_opens_again(tmp_path, clock):
+    """Kept in the journal's file, not in memory: a workstation closed while offline sends it next time."""
+    url = sqlite_url(tmp_path / "team.sqlite3")
+    alice = ReviewService(Settings(data_dir=tmp_path / "alice", db_url=url, reviewer="alice"), clock=clock)
+    now = clock()
+    sid = alice.store.add_submission(kind="new", developer="Acme", tier=3, submitted_at=now, deadline=now,
+                                     package="com.undo.later")  # fmt: skip
+    outcome = alice.decide(sid, "approve", hold=HOLD)
+    # The undo as the journal keeps it when the database does not answer: undone, its event waiting.
+    assert alice.journal.undo(outcome.decision_id, clock())
+    alice.close()
+    reopened = ReviewService(Settings(data_dir=tmp_path / "alice", db_url=url, reviewer="alice"), clock=clock)
+    try:
+        assert reopened.journal_status().undos == 1
+        reopened.flush_journal()
+        events = [e for e in reopened.store.audit_events() if e.action == "undo"]
+        assert [(e.subject, e.details["decision"]) for e in events] == [(f"submission:{sid}", outcome.decision_id)]
+        assert reopened.journal_status().undos == 0
+    finally:
+        reopened.close()
+
+
 # -- closing --------------------------------------------------------------------------------------
 
 
@@ -346,3 +440,39 @@ def test_a_journal_written_before_undo_keeps_its_entries_and_can_then_hold_and_u
         assert again.entry("d-offline").state == "pushed"
     finally:
         again.close()
+
+
+def test_a_journal_written_before_undo_events_sends_no_old_undo_and_keeps_new_ones(tmp_path, clock):
+    """Version 1 had undo but no undo_events: its undos were sent (or lost) when made; none is sent again."""
+    from reviewer_app.store.journal import SCHEMA
+
+    url = sqlite_url(tmp_path / "team.sqlite3")
+    path = tmp_path / "alice" / "journal.sqlite3"
+    path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(path)
+    conn.execute(SCHEMA)
+    conn.execute(
+        "INSERT INTO journal (decision_id, database, submission_id, reviewer, verdict, reason_codes, decided_at,"
+        " state) VALUES ('d-old', ?, 1, 'alice', 'approve', '[]', ?, 'undone')",
+        (url, clock().isoformat()),
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    journal = DecisionJournal(path)
+    try:
+        assert journal.pending_undos(url) == [] and journal.undo_state("d-old") is None
+        assert journal.entry("d-old").state == "undone"
+        assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (2,)
+    finally:
+        journal.close()
+    alice = ReviewService(Settings(data_dir=tmp_path / "alice", db_url=url, reviewer="alice"), clock=clock)
+    try:
+        now = clock()
+        sid = alice.store.add_submission(kind="new", developer="Acme", tier=3, submitted_at=now, deadline=now,
+                                         package="com.undo.v1")  # fmt: skip
+        held = alice.decide(sid, "approve", hold=HOLD)
+        assert alice.undo(held.decision_id).ok
+        assert [e.details["decision"] for e in alice.store.audit_events() if e.action == "undo"] == [held.decision_id]
+    finally:
+        alice.close()

@@ -293,12 +293,15 @@ def test_workstations_appending_at_once_on_sqlite_keep_one_chain(tmp_path):
     stores = [Store(url, tmp_path / "blobs", reviewer=name) for name in ("alice", "bob", "carol")]
     barrier = threading.Barrier(len(stores))
 
-    def append(store: Store) -> None:
+    def append(store: Store, name: str) -> None:
         barrier.wait()
         for i in range(20):
-            store.record_undo(i, f"d{i}", "approve")
+            assert store.record_undo(i, f"{name}-d{i}", "approve")
 
-    threads = [threading.Thread(target=append, args=(store,)) for store in stores]
+    threads = [
+        threading.Thread(target=append, args=(store, name))
+        for store, name in zip(stores, ("alice", "bob", "carol"), strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.review import audits
+from reviewer_app.review import audits, sampling
 from reviewer_app.ui.code_compare import CodeComparison
 from reviewer_app.ui.evidence.widgets import BANNER_STYLE, WARNING_STYLE, plain_label
 from reviewer_app.ui.jobs import one_line
@@ -42,6 +42,7 @@ from reviewer_app.ui.lead.audit_compare import AuditComparisonView
 from reviewer_app.ui.lead.audit_form import AuditForm
 from reviewer_app.ui.lead.audit_list import AuditList
 from reviewer_app.ui.lead.recall_list import ReasonDialog
+from reviewer_app.ui.lead.sampling_dialog import SamplingSettingsDialog
 from reviewer_app.ui.submission_view import SubmissionView, scaled_icon
 from reviewer_app.ui.text import local_time_text
 
@@ -146,6 +147,11 @@ class AuditQueueTab(QWidget):
         self.sample_button.setObjectName("sampleNow")
         self.sample_button.clicked.connect(self.ask_sample)
         top.addWidget(self.sample_button)
+        self.settings_button = QPushButton(self.tr("Sampling se&ttings…"), self)
+        self.settings_button.setObjectName("samplingSettings")
+        self.settings_button.setToolTip(self.tr("The team's shares of decisions sampled for audits"))
+        self.settings_button.clicked.connect(self.ask_settings)
+        top.addWidget(self.settings_button)
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
         self.refresh_button.clicked.connect(self.refresh)
         top.addWidget(self.refresh_button)
@@ -252,14 +258,29 @@ class AuditQueueTab(QWidget):
         self.release_button.setEnabled(item is not None and item.state == "open" and item.claimed_by == self.me)
 
     def ask_sample(self) -> None:
-        configured = getattr(self.settings, "audits", None)
-        dialog = SampleDialog(getattr(configured, "rate", 0.05), getattr(configured, "new_reviewer_first_n", 20), self)
-        self._open(dialog, lambda: self.sample(*dialog.values()))
+        """The sample dialog, filled with the team's shares (read on the database worker first)."""
 
-    def sample(self, rate: float, seed: int, first_n: int) -> None:
-        configured = getattr(self.settings, "audits", None)
-        options = {"per_kind": dict(getattr(configured, "per_kind", {}) or {}),
-                   "per_reviewer": dict(getattr(configured, "per_reviewer", {}) or {}), "new_reviewer_first_n": first_n}  # fmt: skip
+        def failed(exc: BaseException) -> None:
+            self._failed(self.tr("Sampling"), exc)
+
+        self.jobs.run(
+            sampling.shares_for, on_success=self._ask_sample_with, on_failure=failed, label="sampling settings"
+        )
+
+    def _ask_sample_with(self, shares: Any) -> None:
+        dialog = SampleDialog(shares.rate, shares.new_reviewer_first_n, self)
+        self._open(dialog, lambda: self.sample(*dialog.values(), shares=shares))
+
+    def ask_settings(self) -> None:
+        dialog = SamplingSettingsDialog(self.jobs, self)
+        saved = self.tr("The team's sampling settings are saved.")
+        dialog.sig_saved.connect(lambda _current: self.sig_log.emit(saved, False))
+        self._open(dialog, lambda: None)
+
+    def sample(self, rate: float, seed: int, first_n: int, shares: Any = None) -> None:
+        """Sample now at `rate`, with the kinds' and reviewers' own shares of `shares` (the team's)."""
+        options = {"per_kind": dict(getattr(shares, "per_kind", {}) or {}),
+                   "per_reviewer": dict(getattr(shares, "per_reviewer", {}) or {}), "new_reviewer_first_n": first_n}  # fmt: skip
 
         def done(sampled: list[Any]) -> None:
             self.sig_log.emit(self.tr("%1 decisions sampled for audits (seed %2).").replace("%1", str(len(sampled)))
