@@ -125,7 +125,6 @@ def fill_postgres(url: str, data: Data, now: datetime) -> None:
                 copy.write_row((did, sid, reviewer, decided, verdict, "[]"))
         for trigger in ("decisions_require_open", "decisions_apply"):
             conn.execute(f"ALTER TABLE decisions ENABLE TRIGGER {trigger}")
-        conn.execute("SET session_replication_role = replica")
         with conn.cursor().copy(
             "COPY audits (id, decision_id, auditor, audited_at, outcome, verdict) FROM STDIN"
         ) as copy:
@@ -133,7 +132,7 @@ def fill_postgres(url: str, data: Data, now: datetime) -> None:
                 copy.write_row(row)
         conn.execute("SELECT setval('submissions_id_seq', (SELECT max(id) FROM submissions))")
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE submissions, decisions, quality_facts, audits")
+        conn.execute("VACUUM ANALYZE submissions, decisions, quality_facts, audits, quality_audits")
 
 
 def fill_sqlite(url: str, path: Path, data: Data, now: datetime) -> None:

@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session, aliased
 from reviewer_app.domain import NotFound, PermissionDenied
 from reviewer_app.store.base import StoreBase
 from reviewer_app.store.errors import translate_errors
-from reviewer_app.store.schema import OPEN_STATUSES, VERDICTS, Audit, Decision, QualityFact, Submission
+from reviewer_app.store.schema import OPEN_STATUSES, VERDICTS, Audit, Decision, QualityAudit, QualityFact, Submission
 
 FINAL = ("approve", "reject")
 GROUP_COLUMNS = {"reviewer": QualityFact.reviewer, "kind": QualityFact.kind}
@@ -119,26 +119,24 @@ class QualityReads(StoreBase):
 
     def _pg_counts(self, start, end, columns, cutoff, utc_offset_minutes) -> QualityCounts:
         """Two connections on one snapshot (the first exports it, the second takes it up), so the figures add
-        up while decisions arrive and the two halves run at once: the groups' counts and medians on one; the
-        team's median, the audits and the open submissions on the other. A year of decisions is a scan or
-        two on each side, and a server has more than one core."""
+        up while decisions arrive and the two halves run at once: every decision counted by group and by day
+        on one; the medians, the audits and the open submissions on the other. A year of decisions is a scan
+        or two on each side, and a server has more than one core."""
         counted, timed, team_timed = self._pg_statements(start, end, columns, utc_offset_minutes)
         with translate_errors(), self.reader.connect() as conn, ThreadPoolExecutor(1) as pool:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 _read_only(conn)
                 snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-                other = pool.submit(self._pg_other_half, snapshot, team_timed, start, end, columns, cutoff)
+                other = pool.submit(self._pg_other_half, snapshot, (timed, team_timed), start, end, columns, cutoff)
                 try:
-                    rows = list(conn.execute(counted)), list(conn.execute(timed))
+                    counted_rows = list(conn.execute(counted))
                 finally:
-                    team_row, audits, open_overdue = other.result()  # the snapshot lives until it is taken up
-        groups, team, days = _pg_figures(len(columns), *rows, team_row)
+                    timed_rows, team_row, audits, open_overdue = other.result()  # the snapshot lives until then
+        groups, team, days = _pg_figures(len(columns), counted_rows, timed_rows, team_row)
         return QualityCounts(groups=groups, team=team, audits=audits, days=days, open_overdue=open_overdue)
 
-    def _pg_other_half(
-        self, snapshot: str, team_timed, start, end, columns, cutoff
-    ) -> tuple[Any, list[AuditCounts], int]:
+    def _pg_other_half(self, snapshot: str, statements, start, end, columns, cutoff) -> tuple[Any, ...]:
         if not SNAPSHOT_ID.fullmatch(snapshot):
             raise ValueError(f"unexpected snapshot id {snapshot!r}")
         with translate_errors(), self.reader.connect() as conn:
@@ -146,8 +144,10 @@ class QualityReads(StoreBase):
             with conn.begin():
                 conn.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
                 _read_only(conn)
-                team = conn.execute(team_timed).one()
-                return team, self._audit_counts(conn, start, end, columns), self._open_overdue(conn, cutoff)
+                timed, team_timed = statements
+                timed_rows, team_row = list(conn.execute(timed)), conn.execute(team_timed).one()
+                audits = self._audit_counts(conn, start, end, columns)
+                return timed_rows, team_row, audits, self._open_overdue(conn, cutoff)
 
     # -- the decisions of a period ---------------------------------------------------------------
 
@@ -301,26 +301,29 @@ class QualityReads(StoreBase):
     def _audit_counts(s: Session | Connection, start, end, columns) -> list[AuditCounts]:
         """Audits of the period's decisions by group and verdict pair; a decision audited twice counts
         once in `audited` (with the audit of the smallest id)."""
-        other = aliased(Audit)
-        first_audit = ~exists().where(other.decision_id == Audit.decision_id, other.id < Audit.id)
+        other = aliased(QualityAudit)
+        first_audit = ~exists().where(
+            other.decision_id == QualityAudit.decision_id, other.audit_id < QualityAudit.audit_id
+        )
+        keys = [getattr(QualityAudit, c.name).label(c.name) for c in columns]
         stmt = (
             select(
-                *columns,
-                QualityFact.verdict,
-                Audit.verdict.label("audit_verdict"),
+                *keys,
+                QualityAudit.decision_verdict,
+                QualityAudit.audit_verdict,
                 func.count().label("audits"),
-                func.sum(case((Audit.outcome == "agree", 1), else_=0)).label("agreements"),
+                func.sum(case((QualityAudit.outcome == "agree", 1), else_=0)).label("agreements"),
                 func.sum(case((first_audit, 1), else_=0)).label("audited"),
             )
-            .select_from(Audit)
-            .join(QualityFact, QualityFact.decision_id == Audit.decision_id)
-            .where(QualityFact.decided_at >= start, QualityFact.decided_at < end)
-            .group_by(*columns, QualityFact.verdict, Audit.verdict)
+            .where(QualityAudit.decided_at >= start, QualityAudit.decided_at < end)
+            .group_by(*keys, QualityAudit.decision_verdict, QualityAudit.audit_verdict)
         )
         n = len(columns)
         return sorted(
             (
-                AuditCounts(tuple(row[:n]), row.verdict, row.audit_verdict, row.audits, row.agreements, row.audited)
+                AuditCounts(
+                    tuple(row[:n]), row.decision_verdict, row.audit_verdict, row.audits, row.agreements, row.audited
+                )
                 for row in s.execute(stmt)
             ),
             key=lambda a: (a.key, a.decision_verdict, a.audit_verdict or ""),

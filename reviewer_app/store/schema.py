@@ -231,6 +231,27 @@ class QualityFact(Base):
     )
 
 
+class QualityAudit(Base):
+    """An audit with what the dashboard groups it by, copied from its decision's facts by a trigger as the
+    audit is inserted (migration 0016): a period's audits are read without a scan of its decisions."""
+
+    __tablename__ = "quality_audits"
+
+    audit_id: Mapped[str] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(String(36))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    decision_verdict: Mapped[str] = mapped_column(String(16))
+    audit_verdict: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (
+        Index("ix_quality_audits_decided_at", "decided_at"),
+        Index("ix_quality_audits_decision_id", "decision_id", "audit_id"),
+    )
+
+
 class Audit(Base):
     """A lead's blind re-review of a decision. Append-only, like decisions."""
 

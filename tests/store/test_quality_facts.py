@@ -11,7 +11,7 @@ from alembic import command
 from sqlalchemy import insert, select, update
 
 from reviewer_app.store import database
-from reviewer_app.store.schema import Decision, Developer, QualityFact, Submission
+from reviewer_app.store.schema import Audit, Decision, Developer, QualityAudit, QualityFact, Submission
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -46,6 +46,22 @@ def decide(conn, did: str, sid: int, who: str, verdict: str, at: datetime) -> No
     )
 
 
+def audit(conn, aid: str, did: str, outcome: str, verdict: str | None) -> None:
+    conn.execute(
+        insert(Audit.__table__).values(
+            id=aid, decision_id=did, auditor="lena", audited_at=T0 + timedelta(days=3), outcome=outcome,
+            verdict=verdict,
+        )
+    )  # fmt: skip
+
+
+def audited(conn) -> dict[str, tuple]:
+    return {
+        row.audit_id: (row.decision_id, row.reviewer, row.kind, row.decision_verdict, row.audit_verdict, row.outcome)
+        for row in conn.execute(select(QualityAudit.__table__))
+    }
+
+
 def reopen(conn, sid: int, deadline: datetime) -> None:
     """What a lead's reopen does to the row (the function itself is PostgreSQL's; the owner may do it here)."""
     conn.execute(update(Submission.__table__).where(Submission.id == sid).values(status="pending", deadline=deadline))
@@ -73,7 +89,13 @@ def test_each_decision_gets_its_facts_as_it_is_inserted(writer):
         decide(conn, "a", 1, "alice", "escalate", T0 + timedelta(minutes=30))
         decide(conn, "b", 1, "lena", "approve", T0 + timedelta(minutes=90))
         decide(conn, "c", 2, "bob", "reject", T0 + timedelta(minutes=150, seconds=30))
+        audit(conn, "a1", "c", "disagree", "approve")
+        audit(conn, "a2", "a", "agree", None)
     with writer.connect() as conn:
+        assert audited(conn) == {
+            "a1": ("c", "bob", "update", "reject", "approve", "disagree"),
+            "a2": ("a", "alice", "new", "escalate", None, "agree"),
+        }
         assert facts(conn) == {
             "a": ("alice", "new", "escalate", False, 30.0, False),
             "b": ("lena", "new", "approve", True, 90.0, False),
@@ -112,8 +134,10 @@ def test_the_migration_fills_in_the_decisions_made_before_it(writer):
         reopen(conn, 1, T0 + timedelta(days=1))
         decide(conn, "z", 1, "bob", "approve", T0 + timedelta(minutes=200))
         decide(conn, "w", 2, "bob", "approve", T0 + timedelta(minutes=45))
+        audit(conn, "a1", "y", "agree", "reject")
     database.upgrade(writer)
     with writer.connect() as conn:
+        assert audited(conn) == {"a1": ("y", "lena", "metadata", "reject", "reject", "agree")}
         assert facts(conn) == {
             "x": ("alice", "metadata", "escalate", False, 10.0, False),
             # Against the deadline the row has now (the reopen's): the migration cannot know the one it had then.
