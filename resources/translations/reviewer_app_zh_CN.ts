@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ActivityLog</name>
@@ -94,11 +95,11 @@
         <translation>审核员会在自己的窗口中看到的留言</translation>
     </message>
     <message>
-        <source>You agree with the reviewer's verdict.</source>
+        <source>You agree with the reviewer&apos;s verdict.</source>
         <translation>你同意审核员的结论。</translation>
     </message>
     <message>
-        <source>You disagree with the reviewer's verdict.</source>
+        <source>You disagree with the reviewer&apos;s verdict.</source>
         <translation>你不同意审核员的结论。</translation>
     </message>
 </context>
@@ -267,6 +268,18 @@
         <translation>抽样</translation>
     </message>
     <message>
+        <source>Sampling se&amp;ttings…</source>
+        <translation>抽样设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>The team&apos;s shares of decisions sampled for audits</source>
+        <translation>团队抽查的决定抽取比例</translation>
+    </message>
+    <message>
+        <source>The team&apos;s sampling settings are saved.</source>
+        <translation>团队的抽样设置已保存。</translation>
+    </message>
+    <message>
         <source>Audit of submission %1</source>
         <translation>抽查提交 %1</translation>
     </message>
@@ -311,7 +324,7 @@
         <translation>下架应用</translation>
     </message>
     <message>
-        <source>Why is the app recalled? The reason is kept with the recall case and the app's withdrawal.</source>
+        <source>Why is the app recalled? The reason is kept with the recall case and the app&apos;s withdrawal.</source>
         <translation>为什么下架该应用？原因会随下架案例和应用撤下记录一起保存。</translation>
     </message>
     <message>
@@ -619,7 +632,7 @@
         <translation>%1 — 仅候选应用申请</translation>
     </message>
     <message>
-        <source>Permissions (%1; the candidate's are not known)</source>
+        <source>Permissions (%1; the candidate&apos;s are not known)</source>
         <translation>权限（%1；候选应用的权限未知）</translation>
     </message>
     <message>
@@ -956,6 +969,14 @@
         <translation>未能与上一个已通过版本比较代码：%1</translation>
     </message>
     <message>
+        <source>the last approved version&apos;s APK is not in the blob store</source>
+        <translation>上一个已通过版本的 APK 不在文件库中</translation>
+    </message>
+    <message>
+        <source>this version&apos;s APK is not in the blob store</source>
+        <translation>此版本的 APK 不在文件库中</translation>
+    </message>
+    <message>
         <source>Neither version has DEX code.</source>
         <translation>两个版本都没有 DEX 代码。</translation>
     </message>
@@ -1054,7 +1075,7 @@
         <translation>空白或单色屏幕：应用没有渲染出内容。</translation>
     </message>
     <message>
-        <source>The system's crash or “isn't responding” dialog is on screen.</source>
+        <source>The system&apos;s crash or “isn&apos;t responding” dialog is on screen.</source>
         <translation>屏幕上出现了系统的崩溃或“无响应”对话框。</translation>
     </message>
     <message>
@@ -1241,7 +1262,7 @@
         <translation>Android 版本和 API 级别</translation>
     </message>
     <message>
-        <source>The test outcome, in Test Lab's words</source>
+        <source>The test outcome, in Test Lab&apos;s words</source>
         <translation>测试结果（采用 Test Lab 的用语）</translation>
     </message>
     <message>
@@ -1389,7 +1410,7 @@
         <translation>等待后台工作进程… 下面是上一次测试。</translation>
     </message>
     <message>
-        <source>Ask a worker to import a device cloud's results folder (Firebase Test Lab's layout, or a manifest).</source>
+        <source>Ask a worker to import a device cloud&apos;s results folder (Firebase Test Lab&apos;s layout, or a manifest).</source>
         <translation>让后台工作进程导入云测平台的结果文件夹（Firebase Test Lab 的目录结构，或清单文件）。</translation>
     </message>
     <message>
@@ -1751,7 +1772,7 @@
         <translation>在 {devices} 上显示空白屏幕</translation>
     </message>
     <message>
-        <source>the system's crash dialog showed on {devices}</source>
+        <source>the system&apos;s crash dialog showed on {devices}</source>
         <translation>在 {devices} 上出现了系统崩溃对话框</translation>
     </message>
 </context>
@@ -1881,7 +1902,7 @@
         <translation>开发者或公司名称</translation>
     </message>
     <message>
-        <source>Keep the developer's tier</source>
+        <source>Keep the developer&apos;s tier</source>
         <translation>沿用开发者现有星级</translation>
     </message>
     <message>
@@ -1942,12 +1963,20 @@
         <translation>抽查队列</translation>
     </message>
     <message>
+        <source>Recalls</source>
+        <translation>下架</translation>
+    </message>
+    <message>
         <source>Quality</source>
         <translation>质量</translation>
     </message>
     <message>
         <source>Audit trail</source>
         <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>&amp;Lead</source>
+        <translation>组长(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Lead mode…</source>
@@ -1958,8 +1987,20 @@
         <translation>组长模式</translation>
     </message>
     <message>
-        <source>Audit queue and the other parts of a lead's work (Ctrl+Shift+L)</source>
+        <source>Audit queue and the other parts of a lead&apos;s work (Ctrl+Shift+L)</source>
         <translation>抽查队列及组长的其他工作（Ctrl+Shift+L）</translation>
+    </message>
+    <message>
+        <source>&amp;Recall cases…</source>
+        <translation>下架案件(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Recall a live app…</source>
+        <translation>下架在架应用…</translation>
+    </message>
+    <message>
+        <source>Roll back an app…</source>
+        <translation>回滚应用…</translation>
     </message>
     <message>
         <source>Record the blind audit first: this names reviewers.</source>
@@ -2089,7 +2130,7 @@
         <translation>上一个已通过版本未申请此权限。</translation>
     </message>
     <message>
-        <source>Implied by Android because of the app's old target SDK.</source>
+        <source>Implied by Android because of the app&apos;s old target SDK.</source>
         <translation>因应用的目标 SDK 较旧，由 Android 隐式授予。</translation>
     </message>
 </context>
@@ -2207,7 +2248,7 @@
         <translation>抽查结果为“同意”的比例</translation>
     </message>
     <message>
-        <source>Cohen's kappa between the reviewer's and the auditor's verdicts</source>
+        <source>Cohen&apos;s kappa between the reviewer&apos;s and the auditor&apos;s verdicts</source>
         <translation>审核员与抽查人结论之间的 Cohen kappa</translation>
     </message>
     <message>
@@ -2223,7 +2264,7 @@
         <translation>%2 次抽查中 %1 次一致</translation>
     </message>
     <message>
-        <source>Over %1 audits with the auditor's own verdict</source>
+        <source>Over %1 audits with the auditor&apos;s own verdict</source>
         <translation>基于 %1 次带有抽查人自己结论的抽查</translation>
     </message>
     <message>
@@ -2443,7 +2484,7 @@
         <translation>未经用户明确同意发送付费短信或扣费。</translation>
     </message>
     <message>
-        <source>Copies another app's name or icon, signed by someone else.</source>
+        <source>Copies another app&apos;s name or icon, signed by someone else.</source>
         <translation>抄袭其他应用的名称或图标，且由他人签名。</translation>
     </message>
     <message>
@@ -2451,7 +2492,7 @@
         <translation>申请了其功能并不需要的敏感权限。</translation>
     </message>
     <message>
-        <source>The APK's signature does not verify or changed unexpectedly.</source>
+        <source>The APK&apos;s signature does not verify or changed unexpectedly.</source>
         <translation>APK 签名校验失败或发生了意外变更。</translation>
     </message>
     <message>
@@ -2473,81 +2514,6 @@
     <message>
         <source>Explained in the message to the developer.</source>
         <translation>具体见给开发者的说明。</translation>
-    </message>
-</context>
-<context>
-    <name>RecallCasesController</name>
-    <message>
-        <source>Recall cases</source>
-        <translation>下架案件</translation>
-    </message>
-    <message>
-        <source>&amp;Lead</source>
-        <translation>组长(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;Recall cases…</source>
-        <translation>下架案件(&amp;R)…</translation>
-    </message>
-    <message>
-        <source>Recall a live app…</source>
-        <translation>下架线上应用…</translation>
-    </message>
-    <message>
-        <source>Roll back an app…</source>
-        <translation>回滚应用…</translation>
-    </message>
-    <message>
-        <source>Recall cases could not be read: %1</source>
-        <translation>无法读取下架案件：%1</translation>
-    </message>
-    <message>
-        <source>Recall case %1: the app is recalled and withdrawn from the store.</source>
-        <translation>下架案件 %1：应用已召回并从商店下架。</translation>
-    </message>
-    <message>
-        <source>Recall case %1 dismissed: the app stays live.</source>
-        <translation>下架案件 %1 已驳回：应用继续上架。</translation>
-    </message>
-    <message>
-        <source>Recall a live app</source>
-        <translation>下架线上应用</translation>
-    </message>
-    <message>
-        <source>The app is withdrawn from the store at once, with your reason; the recall joins the list of recall cases.</source>
-        <translation>应用会立即从商店撤下并记录你的原因；这次下架会加入下架案例列表。</translation>
-    </message>
-    <message>
-        <source>Recall app</source>
-        <translation>下架应用</translation>
-    </message>
-    <message>
-        <source>Roll back an app</source>
-        <translation>回滚应用</translation>
-    </message>
-    <message>
-        <source>The live version is withdrawn with your reason, and the version approved before it is live again (a broken release).</source>
-        <translation>线上版本会按你的原因撤下，之前通过的版本重新上线（用于有问题的发布）。</translation>
-    </message>
-    <message>
-        <source>Roll back</source>
-        <translation>回滚</translation>
-    </message>
-    <message>
-        <source>%1 is recalled and withdrawn from the store.</source>
-        <translation>%1 已下架，从商店撤下。</translation>
-    </message>
-    <message>
-        <source>%1: version %2 withdrawn; version %3 is live again.</source>
-        <translation>%1：版本 %2 已撤下；版本 %3 重新上线。</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>Recall case %1: %2</source>
-        <translation>下架案件 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -2573,6 +2539,10 @@
         <translation>立案时间</translation>
     </message>
     <message>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
         <source>Package</source>
         <translation>包名</translation>
     </message>
@@ -2581,16 +2551,16 @@
         <translation>版本</translation>
     </message>
     <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
         <source>Opened by</source>
         <translation>立案者</translation>
-    </message>
-    <message>
-        <source>Found</source>
-        <translation>发现</translation>
     </message>
     <message>
         <source>State</source>
@@ -2645,7 +2615,7 @@
         <translation>召回应用</translation>
     </message>
     <message>
-        <source>Why is %1 recalled? The reason is kept with the case and the app's withdrawal.</source>
+        <source>Why is %1 recalled? The reason is kept with the case and the app&apos;s withdrawal.</source>
         <translation>为什么召回 %1？原因会随案件和下架记录一起保存。</translation>
     </message>
     <message>
@@ -2684,6 +2654,77 @@
     </message>
 </context>
 <context>
+    <name>RecallsTab</name>
+    <message>
+        <source>Recall a &amp;live app…</source>
+        <translation>下架在架应用(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Withdraw a live app from the store at once, with your reason</source>
+        <translation>立即将在架应用从商店撤下，并附上你的理由</translation>
+    </message>
+    <message>
+        <source>Roll &amp;back an app…</source>
+        <translation>回滚应用(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Withdraw the live version; the version approved before is live again</source>
+        <translation>撤下当前在架版本；之前通过的版本重新上架</translation>
+    </message>
+    <message>
+        <source>Recall cases could not be read: %1</source>
+        <translation>无法读取下架案件：%1</translation>
+    </message>
+    <message>
+        <source>Recall case %1: the app is recalled and withdrawn from the store.</source>
+        <translation>下架案件 %1：应用已召回并从商店撤下。</translation>
+    </message>
+    <message>
+        <source>Recall case %1 dismissed: the app stays live.</source>
+        <translation>下架案件 %1 已驳回：应用继续在架。</translation>
+    </message>
+    <message>
+        <source>Recall case %1: %2</source>
+        <translation>下架案件 %1：%2</translation>
+    </message>
+    <message>
+        <source>Recall a live app</source>
+        <translation>下架在架应用</translation>
+    </message>
+    <message>
+        <source>The app is withdrawn from the store at once, with your reason; the recall joins the list of recall cases.</source>
+        <translation>应用将立即从商店撤下并记录你的理由；此次下架会加入下架案件列表。</translation>
+    </message>
+    <message>
+        <source>Recall app</source>
+        <translation>下架应用</translation>
+    </message>
+    <message>
+        <source>Roll back an app</source>
+        <translation>回滚应用</translation>
+    </message>
+    <message>
+        <source>The live version is withdrawn with your reason, and the version approved before it is live again (a broken release).</source>
+        <translation>当前在架版本将按你的理由撤下，之前通过的版本重新上架（用于有问题的发布）。</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>回滚</translation>
+    </message>
+    <message>
+        <source>%1 is recalled and withdrawn from the store.</source>
+        <translation>%1 已召回并从商店撤下。</translation>
+    </message>
+    <message>
+        <source>%1: version %2 withdrawn; version %3 is live again.</source>
+        <translation>%1：版本 %2 已撤下；版本 %3 重新上架。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
     <name>ReviewerNotes</name>
     <message>
         <source>Notes from leads could not be read: %1</source>
@@ -2703,13 +2744,28 @@
     </message>
 </context>
 <context>
+    <name>ReviewerRow</name>
+    <message>
+        <source>Reviewer&apos;s user name</source>
+        <translation>审核员用户名</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>This reviewer&apos;s decisions get the share of their kind again</source>
+        <translation>此审核员的决定重新按其类型的比例抽取</translation>
+    </message>
+</context>
+<context>
     <name>SampleDialog</name>
     <message>
         <source>Sample decisions for audits</source>
         <translation>抽取决定以供抽查</translation>
     </message>
     <message>
-        <source>&amp;Share of each reviewer's decisions:</source>
+        <source>&amp;Share of each reviewer&apos;s decisions:</source>
         <translation>每位审核员决定的抽取比例(&amp;S)：</translation>
     </message>
     <message>
@@ -2721,7 +2777,7 @@
         <translation>种子(&amp;E)：</translation>
     </message>
     <message>
-        <source>&amp;All of a new reviewer's first:</source>
+        <source>&amp;All of a new reviewer&apos;s first:</source>
         <translation>新审核员的前几个决定全部抽取(&amp;A)：</translation>
     </message>
     <message>
@@ -2731,6 +2787,77 @@
     <message>
         <source>Sample</source>
         <translation>抽样</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingSettingsDialog</name>
+    <message>
+        <source>Sampling settings</source>
+        <translation>抽样设置</translation>
+    </message>
+    <message>
+        <source>Reading the team&apos;s settings…</source>
+        <translation>正在读取团队设置…</translation>
+    </message>
+    <message>
+        <source>&amp;Share of each reviewer&apos;s decisions:</source>
+        <translation>每位审核员决定的抽取比例(&amp;S)：</translation>
+    </message>
+    <message>
+        <source> decisions</source>
+        <translation> 个决定</translation>
+    </message>
+    <message>
+        <source>&amp;All of a new reviewer&apos;s first:</source>
+        <translation>新审核员的前几个决定全部抽取(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Per kind</source>
+        <translation>按类型</translation>
+    </message>
+    <message>
+        <source>A share of its own for this kind; otherwise the share above</source>
+        <translation>此类型单独的比例；否则使用上面的比例</translation>
+    </message>
+    <message>
+        <source>Per reviewer</source>
+        <translation>按审核员</translation>
+    </message>
+    <message>
+        <source>A&amp;dd reviewer</source>
+        <translation>添加审核员(&amp;D)</translation>
+    </message>
+    <message>
+        <source>A reviewer&apos;s own share comes first, then the share of the decision&apos;s kind, then the share above; every reviewer and kind with decisions gets at least one. The daily sample and Sample now use these settings on every workstation.</source>
+        <translation>先用审核员自己的比例，其次是决定所属类型的比例，最后是上面的比例；每个有决定的审核员和类型至少抽取一个。每日抽样和“立即抽样”在所有工作站上都使用这些设置。</translation>
+    </message>
+    <message>
+        <source>The team&apos;s settings, last changed by %1 on %2.</source>
+        <translation>团队设置，最近由 %1 于 %2 修改。</translation>
+    </message>
+    <message>
+        <source>The team has no sampling settings yet: each workstation uses its own config.toml ([audits]), shown here. Saving makes these the team&apos;s.</source>
+        <translation>团队还没有抽样设置：每个工作站使用自己的 config.toml（[audits]），此处显示的即是。保存后它们成为团队的设置。</translation>
+    </message>
+    <message>
+        <source>The team&apos;s settings in the database are not valid (%1): this workstation&apos;s are shown. Save to replace them.</source>
+        <translation>数据库中的团队设置无效（%1）：此处显示本工作站的设置。保存即可替换。</translation>
+    </message>
+    <message>
+        <source>The team&apos;s settings could not be read.</source>
+        <translation>无法读取团队设置。</translation>
+    </message>
+    <message>
+        <source>Enter the reviewer&apos;s user name, or remove the row.</source>
+        <translation>请输入审核员用户名，或移除此行。</translation>
+    </message>
+    <message>
+        <source>%1 is listed twice.</source>
+        <translation>%1 重复列出。</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
     </message>
 </context>
 <context>
@@ -2838,7 +2965,7 @@
         <translation>尚未扫描：将由后台任务进程扫描。</translation>
     </message>
     <message>
-        <source>Scanning…: the engines' answers appear here as they come.</source>
+        <source>Scanning…: the engines&apos; answers appear here as they come.</source>
         <translation>正在扫描…：各引擎的结论会陆续显示在这里。</translation>
     </message>
     <message>
@@ -3352,7 +3479,7 @@
         <translation>校验审计日志</translation>
     </message>
     <message>
-        <source>Check every event's hash and link: an event changed, removed or reordered is found.</source>
+        <source>Check every event&apos;s hash and link: an event changed, removed or reordered is found.</source>
         <translation>检查每条事件的哈希和链接：被修改、删除或调换顺序的事件都会被发现。</translation>
     </message>
     <message>
@@ -3426,7 +3553,7 @@
         <translation>AndroidManifest.xml 经过加壳或混淆：部分值可能缺失</translation>
     </message>
     <message>
-        <source>manifest attributes carry the namespace {namespace} instead of Android's: read by their resource ids, as Android does</source>
+        <source>manifest attributes carry the namespace {namespace} instead of Android&apos;s: read by their resource ids, as Android does</source>
         <translation>清单属性使用的命名空间是 {namespace}，而不是 Android 的命名空间：已像 Android 一样按资源 ID 读取</translation>
     </message>
     <message>
