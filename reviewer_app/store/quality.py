@@ -22,8 +22,8 @@ times, and the team's counts are the groups' sums.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -118,25 +118,33 @@ class QualityReads(StoreBase):
             )
 
     def _pg_counts(self, start, end, columns, cutoff, utc_offset_minutes) -> QualityCounts:
-        """Two connections on one snapshot (the first exports it, the second takes it up), so the figures add
-        up while decisions arrive and the two halves run at once: every decision counted by group and by day
-        on one; the medians, the audits and the open submissions on the other. A year of decisions is a scan
-        or two on each side, and a server has more than one core."""
+        """Three connections on one snapshot (the first exports it, the others take it up), so the figures
+        add up while decisions arrive and the parts run at once: every decision counted by group and by day;
+        each group's median; the team's median, the audits and the open submissions. A year of decisions is
+        a scan on each, and a server has more than one core."""
         counted, timed, team_timed = self._pg_statements(start, end, columns, utc_offset_minutes)
-        with translate_errors(), self.reader.connect() as conn, ThreadPoolExecutor(1) as pool:
+
+        def rest(conn: Connection) -> tuple[Any, list[AuditCounts], int]:
+            team = conn.execute(team_timed).one()
+            return team, self._audit_counts(conn, start, end, columns), self._open_overdue(conn, cutoff)
+
+        with translate_errors(), self.reader.connect() as conn, ThreadPoolExecutor(2) as pool:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 _read_only(conn)
                 snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-                other = pool.submit(self._pg_other_half, snapshot, (timed, team_timed), start, end, columns, cutoff)
+                medians = pool.submit(self._on_snapshot, snapshot, lambda other: list(other.execute(timed)))
+                others = pool.submit(self._on_snapshot, snapshot, rest)
                 try:
                     counted_rows = list(conn.execute(counted))
                 finally:
-                    timed_rows, team_row, audits, open_overdue = other.result()  # the snapshot lives until then
-        groups, team, days = _pg_figures(len(columns), counted_rows, timed_rows, team_row)
+                    wait([medians, others])  # the snapshot lives until they have taken it up
+        team_row, audits, open_overdue = others.result()
+        groups, team, days = _pg_figures(len(columns), counted_rows, medians.result(), team_row)
         return QualityCounts(groups=groups, team=team, audits=audits, days=days, open_overdue=open_overdue)
 
-    def _pg_other_half(self, snapshot: str, statements, start, end, columns, cutoff) -> tuple[Any, ...]:
+    def _on_snapshot(self, snapshot: str, read: Callable[[Connection], Any]) -> Any:
+        """`read` on a connection of its own, in a read-only transaction on the exported `snapshot`."""
         if not SNAPSHOT_ID.fullmatch(snapshot):
             raise ValueError(f"unexpected snapshot id {snapshot!r}")
         with translate_errors(), self.reader.connect() as conn:
@@ -144,10 +152,7 @@ class QualityReads(StoreBase):
             with conn.begin():
                 conn.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
                 _read_only(conn)
-                timed, team_timed = statements
-                timed_rows, team_row = list(conn.execute(timed)), conn.execute(team_timed).one()
-                audits = self._audit_counts(conn, start, end, columns)
-                return timed_rows, team_row, audits, self._open_overdue(conn, cutoff)
+                return read(conn)
 
     # -- the decisions of a period ---------------------------------------------------------------
 
