@@ -41,7 +41,7 @@ from reviewer_app.ui.jobs import one_line
 from reviewer_app.ui.lead.audit_compare import AuditComparisonView
 from reviewer_app.ui.lead.audit_form import AuditForm
 from reviewer_app.ui.lead.audit_list import AuditList
-from reviewer_app.ui.lead.recall_list import ReasonDialog
+from reviewer_app.ui.lead.recall_list import ReasonDialog, open_dialog
 from reviewer_app.ui.lead.sampling_dialog import SamplingSettingsDialog
 from reviewer_app.ui.submission_view import SubmissionView, scaled_icon
 from reviewer_app.ui.text import local_time_text
@@ -478,15 +478,4 @@ class AuditQueueTab(QWidget):
             self.message_label.setText(text)
 
     def _open(self, dialog: QDialog, accepted: Any) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(accepted)
-
-        def finished() -> None:
-            if self.dialog is dialog:
-                self.dialog = None
-
-        dialog.finished.connect(finished)
-        dialog.open()
+        open_dialog(self, dialog, accepted)

@@ -9,7 +9,8 @@ does the work through the review service.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QBrush, QColor
@@ -53,6 +54,23 @@ def found_text(case: RecallCase) -> str:
 def why_text(case: RecallCase) -> str:
     """Why the case was opened: what the engines found, or (a lead's case) the lead's reason."""
     return found_text(case) or ((case.note or "") if case.source == "lead" else "")
+
+
+def open_dialog(owner: Any, dialog: QDialog, accepted: Callable[[], None]) -> None:
+    """Open `dialog` window-modal (no nested event loop) as `owner.dialog`, closing the one `owner` had open,
+    and forget it once it is finished: one question at a time per tab."""
+    if owner.dialog is not None:
+        owner.dialog.close()
+    owner.dialog = dialog
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.accepted.connect(accepted)
+
+    def finished() -> None:
+        if owner.dialog is dialog:
+            owner.dialog = None
+
+    dialog.finished.connect(finished)
+    dialog.open()
 
 
 class ReasonDialog(QDialog):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from reviewer_app.ui.evidence.widgets import plain_label
 from reviewer_app.ui.jobs import one_line
-from reviewer_app.ui.lead.recall_list import RecallListView
+from reviewer_app.ui.lead.recall_list import RecallListView, open_dialog
 
 ERROR_STYLE = "QLabel { color: #b71c1c; }"
 DONE_STYLE = "QLabel { color: #1e5e2a; }"
@@ -222,18 +222,7 @@ class RecallsTab(QWidget):
                       on_failure=lambda exc: self._failed(package, exc), label="rollback")  # fmt: skip
 
     def _open(self, dialog: PullAppDialog, accepted: Callable[[], None]) -> PullAppDialog:
-        if self.dialog is not None:
-            self.dialog.close()
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(accepted)
-
-        def finished() -> None:
-            if self.dialog is dialog:
-                self.dialog = None
-
-        dialog.finished.connect(finished)
-        dialog.open()  # window-modal, without a nested event loop
+        open_dialog(self, dialog, accepted)
         return dialog
 
     # -- what happened ---------------------------------------------------------------------------
