@@ -182,3 +182,23 @@ def test_a_rollback_from_the_tab_reads_the_list_again(qtbot, make_window, servic
         dialog.ok_button.click()
     assert "version 1.1 withdrawn; version 1.0 is live again" in tab.message_label.text()
     assert service.store.approved_facts("com.example.notes")["version_code"] == 1
+
+
+def test_a_case_opened_while_the_window_is_up_reaches_the_lead_menu_without_opening_lead_mode(
+    qtbot, make_window, service, settings, tmp_path
+):
+    approve(service, settings, APKS / "plain.apk")
+    window = make_window(expect_rows=0)
+    lead_mode = window.lead_mode
+    qtbot.waitUntil(lambda: lead_mode.is_lead and lead_mode.recall_timer.isActive(), timeout=10_000)
+    qtbot.waitUntil(lambda: lead_mode.recalls_tab.open_count == 0 and not lead_mode.recalls_tab.view.cases(),
+                    timeout=10_000)  # fmt: skip
+    assert lead_mode.recalls_action.text() == "&Recall cases…"
+    rescan_with_new_rules(settings, tmp_path)  # a worker elsewhere opens a case
+    lead_mode.recall_timer.setInterval(200)  # (a minute in use)
+    qtbot.waitUntil(lambda: lead_mode.recalls_action.text() == "&Recall cases… (1)", timeout=10_000)
+    assert not lead_mode.lead_window.isVisible()
+    assert [case.source for case in lead_mode.recalls_tab.view.cases()] == ["rescan"]
+    # Leaving the lead role stops the reads.
+    lead_mode.set_role("reviewer")
+    assert not lead_mode.recall_timer.isActive()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
@@ -23,6 +23,7 @@ from reviewer_app.ui.quality import QualityDashboard
 from reviewer_app.ui.trail_viewer import TrailViewer
 
 LEAD_ROLES = ("lead", "admin")
+RECALLS_INTERVAL_MS = 60_000  # how often lead mode reads the recall cases again
 
 
 class LeadWindow(QWidget):
@@ -80,6 +81,11 @@ class LeadMode(QObject):
         self.recalls_tab.sig_log.connect(self.sig_log)
         self.recalls_tab.sig_loaded.connect(self._on_recalls_loaded)
         self.audit_tab.sig_recalled.connect(self.recalls_tab.refresh)
+        # Cases the workers' re-scans open reach the Lead menu's count and the tab within a minute, whether
+        # or not lead mode is open.
+        self.recall_timer = QTimer(self)
+        self.recall_timer.setInterval(RECALLS_INTERVAL_MS)
+        self.recall_timer.timeout.connect(lambda: self.recalls_tab.refresh(quiet=True))
 
         def run(fn: Any, on_done: Any, on_error: Any) -> Any:
             return jobs.run(fn, on_done, on_error)
@@ -132,7 +138,9 @@ class LeadMode(QObject):
         self.button.setVisible(self.is_lead)
         if self.is_lead:
             self.recalls_tab.refresh()  # how many cases are open: the menu and the tab say so
+            self.recall_timer.start()
         else:
+            self.recall_timer.stop()
             self.recalls_tab.close_dialogs()
             self.lead_window.hide()
 
@@ -176,6 +184,7 @@ class LeadMode(QObject):
                 widget.refresh()
 
     def shutdown(self) -> None:
+        self.recall_timer.stop()
         if self.audit_tab.dialog is not None:
             self.audit_tab.dialog.close()
         self.recalls_tab.close_dialogs()

@@ -124,8 +124,9 @@ class RecallsTab(QWidget):
 
     # -- the list --------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Read every case again (the view filters open / all); nothing while a blind audit is open."""
+    def refresh(self, quiet: bool = False) -> None:
+        """Read every case again (the view filters open / all); nothing while a blind audit is open.
+        `quiet`: a failure is said on the tab only, not in the window's log (lead mode's periodic read)."""
         if self.blind:
             return
         self._request += 1
@@ -133,7 +134,8 @@ class RecallsTab(QWidget):
 
         def failed(exc: BaseException) -> None:
             if request == self._request:
-                self._say(self.tr("Recall cases could not be read: %1").replace("%1", one_line(exc)), True)
+                text = self.tr("Recall cases could not be read: %1").replace("%1", one_line(exc))
+                self._say(text, True, log=not quiet)
 
         self.jobs.run(lambda service: service.recall_cases(include_closed=True),
                       on_success=lambda cases: self._on_cases(request, cases), on_failure=failed,
@@ -235,8 +237,9 @@ class RecallsTab(QWidget):
     def _failed(self, package: str, exc: BaseException) -> None:
         self._say(self.tr("%1: %2").replace("%1", package or "?").replace("%2", one_line(exc)), True)
 
-    def _say(self, text: str, error: bool) -> None:
+    def _say(self, text: str, error: bool, log: bool = True) -> None:
         self.message_label.setStyleSheet(ERROR_STYLE if error else DONE_STYLE)
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
-        self.sig_log.emit(text, error)
+        if log:
+            self.sig_log.emit(text, error)
