@@ -268,8 +268,10 @@ def test_a_killed_workers_job_is_taken_again_by_another(pg_team):
     process.start()
     try:
         deadline = time.monotonic() + 60
-        while pg_team.intake.scan_job_counts()["running"] == 0:
-            assert time.monotonic() < deadline, "the first worker never took the job"
+        # the job is "running" a moment before its scan is written: wait for the scan itself, so the kill
+        # lands mid-scan and not between taking the job and starting the scan
+        while not any(s.state == "running" for s in pg_team["alice"].view(ids["plain.apk"]).detail.scans):
+            assert time.monotonic() < deadline, "the first worker never started the scan"
             time.sleep(0.2)
         os.kill(process.pid, signal.SIGKILL)  # mid-scan, holding the job
         process.join(10)
