@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,8 +36,13 @@ class ImportOutcome:
     lines: int
 
 
-def add_apks(service: Any, paths: list[str], developer: str) -> Iterator[tuple[str, bool, str | None, int | None]]:
-    """(file, ok, error, catalog rows added) for each APK, in order: parsed in capped worker processes."""
+def add_apks(
+    service: Any, paths: list[str], developer: str | Callable[[str], str]
+) -> Iterator[tuple[str, bool, str | None, int | None]]:
+    """(file, ok, error, catalog rows added) for each APK, in order: parsed in capped worker processes.
+
+    `developer` names the developer of every file, or says it per file (one pool for a catalog of many
+    developers: starting the capped workers costs more than reading a small APK)."""
     from reviewer_app.apk.pool import FactsPool
 
     settings = service.settings
@@ -46,7 +51,8 @@ def add_apks(service: Any, paths: list[str], developer: str) -> Iterator[tuple[s
             if not facts.ok:
                 yield path, False, facts.error or "unreadable", None
                 continue
-            prints = package_prints(facts.to_json(), developer, path, facts.icon_png, settings.limits)
+            owner = developer(path) if callable(developer) else developer
+            prints = package_prints(facts.to_json(), owner, path, facts.icon_png, settings.limits)
             icon_blob = service.store.blobs.put_bytes(facts.icon_png) if facts.icon_png else None
             added = service.store.add_catalog_apps([prints.catalog_row("add", service.clock(), icon_blob)])
             yield path, True, None, added

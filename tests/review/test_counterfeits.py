@@ -30,11 +30,11 @@ def catalog(tmp_path_factory):
     from reviewer_app.review import ReviewService
 
     service = ReviewService(Settings(data_dir=tmp_path_factory.mktemp("catalog"), reviewer="lena"))
-    for name, entry in ORIGINALS.items():
-        assert all(ok for _p, ok, _e, _a in add_apks(service, [str(CLONES / name)], DEVELOPERS[entry["signer"]]))
-    decoys = sorted((ROOT / "resources" / "demo" / "apks").glob("*.apk")) + corpus_files()
-    for i, path in enumerate(decoys):
-        list(add_apks(service, [str(path)], f"decoy developer {i}"))
+    by_file = {str(CLONES / name): DEVELOPERS[entry["signer"]] for name, entry in ORIGINALS.items()}
+    assert all(ok for _p, ok, _e, _a in add_apks(service, list(by_file), by_file.__getitem__))
+    decoys = [str(p) for p in sorted((ROOT / "resources" / "demo" / "apks").glob("*.apk")) + corpus_files()]
+    numbers = {path: i for i, path in enumerate(decoys)}
+    list(add_apks(service, decoys, lambda path: f"decoy developer {numbers[path]}"))
     search = CloneSearch(service.store)
     search.refresh()
     yield service, search
