@@ -106,6 +106,20 @@
             <numerusform>Offline — %n decisions waiting</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Offline — %n undo(s) waiting</source>
+        <translation>
+            <numerusform>Offline — %n undo waiting</numerusform>
+            <numerusform>Offline — %n undos waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n undo(s) of your decisions wait to be written to the audit trail; they are sent with the decisions.</source>
+        <translation>
+            <numerusform>%n undo of your decisions waits to be written to the audit trail; it is sent with the decisions.</numerusform>
+            <numerusform>%n undos of your decisions wait to be written to the audit trail; they are sent with the decisions.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SubmissionHeader</name>

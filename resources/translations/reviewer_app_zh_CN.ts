@@ -3111,6 +3111,12 @@
             <numerusform>离线 — %n 个决定等待发送</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Offline — %n undo(s) waiting</source>
+        <translation>
+            <numerusform>离线 — %n 个撤销等待发送</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
@@ -3138,6 +3144,12 @@
     <message>
         <source>Connected to the review database.</source>
         <translation>已连接到审核数据库。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n undo(s) of your decisions wait to be written to the audit trail; they are sent with the decisions.</source>
+        <translation>
+            <numerusform>%n 个撤销尚未写入审计记录；将随决定一起发送。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -58,6 +58,7 @@ class Session:
     waiting: tuple[int, ...] = ()  # submissions decided here whose decisions wait in the journal
     held: tuple[Any, ...] = ()  # decisions still in their undo window (HeldDecision)
     role: str = "reviewer"
+    undos: int = 0  # undos journaled here that the audit trail has not heard of yet
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class SyncResult:
     password_refused: str | None = None  # the server's words, when it is the password it refuses
     waiting: tuple[int, ...] = ()  # submissions decided here whose decisions wait in the journal
     held: tuple[Any, ...] = ()  # decisions still in their undo window (HeldDecision)
+    undos: int = 0  # undos journaled here that the audit trail has not heard of yet (sent with the decisions)
 
     @property
     def unsent(self) -> int:
@@ -82,6 +84,7 @@ def _status_result(status: Any, **changes: Any) -> SyncResult:
         "online": bool(status.online),
         "waiting": tuple(status.waiting),
         "held": tuple(status.held),
+        "undos": int(getattr(status, "undos", 0)),
     }
     values.update(changes)
     return SyncResult(**values)
@@ -110,6 +113,7 @@ def open_session(service: Any, *, live: bool = True, url: str | None = None, pas
         tuple(status.waiting),
         tuple(status.held),
         service.role,
+        status.undos,
     )
 
 
@@ -125,7 +129,7 @@ def sync_journal(service: Any, probe: bool = False, held_too: bool = False) -> S
     online = bool(status.online)
     offline_error = getattr(status, "offline_error", None)
     stats = None
-    if status.unsent:
+    if status.unsent or status.undos:  # the flush sends both: what is left, the database did not take
         online = False
     elif probe or not online:
         try:

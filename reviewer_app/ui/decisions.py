@@ -34,7 +34,12 @@ def _status_result(status: Any) -> SyncResult | None:
     if status is None:
         return None
     return SyncResult(
-        status.pending, tuple(status.conflicts), bool(status.online), waiting=status.waiting, held=status.held
+        status.pending,
+        tuple(status.conflicts),
+        bool(status.online),
+        waiting=status.waiting,
+        held=status.held,
+        undos=status.undos,
     )
 
 

@@ -172,10 +172,17 @@ class SessionController(QObject):
             self.sig_log.emit(text, True)
             self.sig_message.emit(text, 15000)
         self.apply(
-            SyncResult(session.pending, session.conflicts, session.online, waiting=session.waiting, held=session.held)
+            SyncResult(
+                session.pending,
+                session.conflicts,
+                session.online,
+                waiting=session.waiting,
+                held=session.held,
+                undos=session.undos,
+            )
         )
         self.sig_connected.emit(session)
-        if session.pending:
+        if session.pending or session.undos:
             self.sync_now()  # before the queue's ids: the worker sends what waits first
         self._update_label()
         self._schedule()
@@ -210,7 +217,9 @@ class SessionController(QObject):
 
         def counted(status: Any) -> None:
             if not self.connected:
-                self.journal = SyncResult(status.pending, tuple(status.conflicts), False, waiting=status.waiting)
+                self.journal = SyncResult(
+                    status.pending, tuple(status.conflicts), False, waiting=status.waiting, undos=status.undos
+                )
                 self._update_label()
 
         self.jobs.run(
@@ -436,19 +445,22 @@ class SessionController(QObject):
         self._update_label()
 
     def _update_label(self) -> None:
-        unsent = self.journal.unsent
-        offline = self.tr("Offline — %n decision(s) waiting", "", unsent)
+        unsent, undos = self.journal.unsent, self.journal.undos
+        if unsent > 0 or not undos:
+            offline = self.tr("Offline — %n decision(s) waiting", "", unsent)
+        else:  # only undos wait: they are what the reviewer needs to know is not on the server yet
+            offline = self.tr("Offline — %n undo(s) waiting", "", undos)
         if not self.connected:
             if self.connecting:
                 text, kind = self.tr("Connecting…"), ""
             elif self.password_dialog is not None:
                 text, kind = self.tr("Waiting for the password"), ""
-            elif unsent > 0:
+            elif unsent > 0 or undos > 0:
                 text, kind = offline, "offline"
             else:
                 text, kind = self.tr("Not connected"), "down"
             tip = self.tr("Not connected to the review database. Press F5 to try again.")
-        elif not self.online_flag or unsent > 0:
+        elif not self.online_flag or unsent > 0 or undos > 0:
             text, kind = offline, "offline"
             tip = self.tr(
                 "The database does not answer. Your decisions are kept on this computer and sent, in order, when it answers again."
@@ -456,6 +468,12 @@ class SessionController(QObject):
         else:
             text, kind = self.tr("Online"), "online"
             tip = self.tr("Connected to the review database.")
+        if undos and kind != "online":
+            tip += "\n" + self.tr(
+                "%n undo(s) of your decisions wait to be written to the audit trail; they are sent with the decisions.",
+                "",
+                undos,
+            )
         self.sig_connection.emit(text, kind, tip)
 
     # -- closing ---------------------------------------------------------------------------------

@@ -233,6 +233,31 @@ def test_a_window_opened_while_the_server_is_down_says_what_waits_and_sends_it_w
     assert stored(pg_team, tmp_path) == [(sid, "alice", "approve")]
 
 
+def test_an_undo_the_audit_trail_has_not_heard_of_is_said_in_the_status_bar_until_it_is_sent(
+    qtbot, make_window, pg_team, tmp_path
+):
+    server = pg_team.pg_server
+    sid = pg_team.file("com.restart.undo", tier=3)
+    alice = pg_team["alice"]
+    alice.claim(sid)
+    try:
+        server.stop("fast")
+        held = alice.decide(sid, "reject", ["privacy"], "Remove READ_CONTACTS", hold=10.0)
+        assert held.ok and alice.undo(held.decision_id).ok  # undone here; its audit event waits
+        alice.close()
+        del pg_team.services["alice"]
+        window = team_window(make_window, pg_team, "alice", wait_loaded=False)
+        qtbot.waitUntil(lambda: window.connection_label.text() == "Offline — 1 undo waiting", timeout=WAIT)
+        assert "1 undo of your decisions waits to be written to the audit trail" in window.connection_label.toolTip()
+        assert window.pending_decisions == 0
+    finally:
+        server.start()
+    qtbot.waitUntil(lambda: window.connected and window.connection_label.text() == "Online", timeout=WAIT)
+    assert "audit trail" not in window.connection_label.toolTip()
+    trail = [e for e in pg_team["adam"].store.audit_events() if e.action == "undo"]
+    assert [(e.actor, e.subject) for e in trail] == [("alice", f"submission:{sid}")]
+
+
 # -- passwords -----------------------------------------------------------------------------------------
 
 
