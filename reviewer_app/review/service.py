@@ -675,12 +675,19 @@ class ReviewService:
     def journal_status(self) -> JournalStatus:
         return _journal_status(self.journal, self.journal_key, self.online, self.offline_error, self.clock())
 
-    def watch(self, on_change: Callable[[set[int] | None], None], stop: threading.Event, interval: float = 1.0) -> None:
+    def watch(
+        self,
+        on_change: Callable[[set[int] | None], None],
+        stop: threading.Event,
+        interval: float = 1.0,
+        on_recalls: Callable[[], None] | None = None,
+    ) -> None:
         """Block until `stop` is set, calling `on_change` when other workstations change the queue
-        (the changed submission ids, or None for "reload"). Run it on a thread of its own."""
+        (the changed submission ids, or None for "reload") and `on_recalls` when the recall cases change.
+        Run it on a thread of its own."""
         from reviewer_app.store.watch import watch_changes
 
-        watch_changes(self.settings.database_url, on_change, stop, interval, self.password)
+        watch_changes(self.settings.database_url, on_change, stop, interval, self.password, on_recalls)
 
     def dismiss_conflict(self, decision_id: str) -> None:
         self.journal.dismiss(decision_id)

@@ -19,13 +19,15 @@ from reviewer_app.ui.jobs import one_line
 
 log = logging.getLogger(__name__)
 
-WatchFn = Callable[[Callable[[Any], None], threading.Event, float], None]
+WatchFn = Callable[..., None]  # watch(on_change, stop, interval, on_recalls=...): a service's `watch`
 
 
 class QueueWatcher(QObject):
-    """Owns the watching thread; `sig_changed` arrives on the GUI thread (ids, or None for "everything")."""
+    """Owns the watching thread; `sig_changed` arrives on the GUI thread (ids, or None for "everything"),
+    `sig_recalls` when the recall cases changed (lead mode reads them again)."""
 
     sig_changed = Signal(object)  # set[int] | None
+    sig_recalls = Signal()
     sig_failed = Signal(str)  # the watch itself broke (it reconnects by itself otherwise): one line
 
     JOIN_SECONDS = 10.0
@@ -72,8 +74,12 @@ class QueueWatcher(QObject):
             if not stop.is_set():
                 self.sig_changed.emit(None if ids is None else set(ids))
 
+        def recalls() -> None:
+            if not stop.is_set():
+                self.sig_recalls.emit()
+
         try:
-            watch(report, stop, self.interval)
+            watch(report, stop, self.interval, on_recalls=recalls)
         except Exception as exc:  # reported, never raised on a thread nobody joins in time
             log.exception("watching the queue for changes failed")
             if not stop.is_set():

@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
             "%1", str(sid)).replace("%2", text), True))  # fmt: skip
         self.watcher.sig_failed.connect(lambda text: self.log(
             self.tr("Live updates stopped: %1. Press F5 to refresh the queue.").replace("%1", text), True))  # fmt: skip
+        self.watcher.sig_recalls.connect(self.lead_mode.recalls_changed)
 
     def _timers(self, settings: Any, renew_ms: int | None, stats_ms: int, refresh_ms: int) -> None:
         lease_ms = int(float(getattr(settings, "lease_minutes", 15.0) or 15.0) * 60_000)

@@ -348,6 +348,43 @@ def test_other_reviewers_claims_and_decisions_reach_every_workstation(pg_team):
     assert claim_latency < 3
 
 
+def test_a_recall_case_opened_or_closed_elsewhere_reaches_every_workstation(pg_team):
+    """Recall cases come on the queue's channel as "recalls" (migration 0018): not as a submission id."""
+    from tests.review.test_rollback import approve
+
+    approve(pg_team, "com.example.notes_1.apk")
+    changes: list[set[int] | None] = []
+    recalls: list[float] = []
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=watch_changes,
+        args=(pg_team.url("lena"), changes.append, stop, 0.2),
+        kwargs={"on_recalls": lambda: recalls.append(time.monotonic())},
+    )
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not (changes and recalls) and time.monotonic() < deadline:  # connected: read both again
+            time.sleep(0.05)
+        assert changes[:1] == [None] and len(recalls) == 1
+        pg_team["bob"].claim(pg_team.file("com.live.other", tier=3))  # the queue's news is not the recalls'
+        started = time.monotonic()
+        while len(changes) < 2 and time.monotonic() - started < 5:
+            time.sleep(0.05)
+        assert len(changes) >= 2 and len(recalls) == 1
+        started = time.monotonic()
+        case = pg_team["lena"].recall_live_app("com.example.notes", "malware found after approval")
+        while len(recalls) < 2 and time.monotonic() - started < 5:
+            time.sleep(0.05)
+        assert len(recalls) == 2, "the recall never reached lena"
+        assert recalls[1] - started < 3
+        assert all(change is None or "recalls" not in change for change in changes)
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert case.state == "recalled" and case.source == "lead"
+
+
 def test_sqlite_changes_are_seen_by_polling(tmp_path):
     team = Team("sqlite", tmp_path, Clock(datetime.now(UTC)))
     try:

@@ -194,6 +194,7 @@ def test_a_case_opened_while_the_window_is_up_reaches_the_lead_menu_without_open
     qtbot.waitUntil(lambda: lead_mode.recalls_tab.open_count == 0 and not lead_mode.recalls_tab.view.cases(),
                     timeout=10_000)  # fmt: skip
     assert lead_mode.recalls_action.text() == "&Recall cases…"
+    window.watcher.stop()  # the live updates miss it (a reconnect): the minute's read still finds it
     rescan_with_new_rules(settings, tmp_path)  # a worker elsewhere opens a case
     lead_mode.recall_timer.setInterval(200)  # (a minute in use)
     qtbot.waitUntil(lambda: lead_mode.recalls_action.text() == "&Recall cases… (1)", timeout=10_000)
@@ -202,3 +203,35 @@ def test_a_case_opened_while_the_window_is_up_reaches_the_lead_menu_without_open
     # Leaving the lead role stops the reads.
     lead_mode.set_role("reviewer")
     assert not lead_mode.recall_timer.isActive()
+
+
+def test_a_recall_by_another_lead_reaches_the_open_tab_within_seconds_on_postgresql(qtbot, make_window, pg_server,
+                                                                                    tmp_path):  # fmt: skip
+    from datetime import UTC, datetime
+
+    from tests.review.conftest import Clock, Team
+    from tests.review.test_device_runs import submit_demo
+    from tests.review.test_scan_jobs import worker_settings
+
+    team = Team("postgresql", tmp_path, Clock(datetime.now(UTC)), pg_server)
+    try:
+        worker = worker_settings(team, FAST)
+        ids = submit_demo(team, "com.example.notes_1.apk", "com.example.weather_30.apk")
+        run_worker(worker, threading.Event(), once=True, poll_seconds=0.1)  # scanned, then approved
+        assert all(team["lena"].decide(sid, "approve").ok for sid in ids)
+        window = make_window(settings=team.settings("lena"))
+        tab = open_recalls(qtbot, window, cases=0)
+        lead_mode = window.lead_mode
+        assert lead_mode.recall_timer.interval() == 60_000  # not what brings it
+        # lena again, from another workstation (the command line): not through this window
+        team["lena"].recall_live_app("com.example.notes", "steals contacts (user reports)")
+        qtbot.waitUntil(lambda: len(tab.view.cases()) == 1, timeout=5_000)
+        (case,) = team["lena"].recall_cases(include_closed=True)
+        assert lead_mode.recalls_action.text() == "&Recall cases…"  # closed at once: nothing open
+        assert case.state == "recalled" and tab.view.cases()[0].state == "recalled"
+        # a case a worker's re-scan opens is counted as it comes (the weather app: the notes are recalled)
+        rescan_with_new_rules(worker, tmp_path)
+        qtbot.waitUntil(lambda: lead_mode.recalls_action.text() == "&Recall cases… (1)", timeout=5_000)
+        assert [c.package for c in tab.view.cases() if c.state == "open"] == ["com.example.weather"]
+    finally:
+        team.close()

@@ -40,7 +40,7 @@ def test_changes_are_gathered_and_handed_on_at_most_once_per_interval(qtbot):
 def test_the_watcher_runs_on_its_own_thread_and_reports_on_the_gui_thread(qtbot):
     watch_threads = []
 
-    def watch(on_change, stop, interval):
+    def watch(on_change, stop, interval, on_recalls=None):
         watch_threads.append(threading.current_thread())
         on_change({7, 8})
         on_change(None)
@@ -60,7 +60,7 @@ def test_the_watcher_runs_on_its_own_thread_and_reports_on_the_gui_thread(qtbot)
 
 
 def test_a_watch_that_breaks_is_reported_not_raised(qtbot):
-    def watch(on_change, stop, interval):
+    def watch(on_change, stop, interval, on_recalls=None):
         raise RuntimeError("listener exploded")
 
     watcher = QueueWatcher()

@@ -24,6 +24,7 @@ from reviewer_app.ui.trail_viewer import TrailViewer
 
 LEAD_ROLES = ("lead", "admin")
 RECALLS_INTERVAL_MS = 60_000  # how often lead mode reads the recall cases again
+RECALLS_GATHER_MS = 1_000  # news of changed recall cases that arrive this close together cost one read
 
 
 class LeadWindow(QWidget):
@@ -81,11 +82,16 @@ class LeadMode(QObject):
         self.recalls_tab.sig_log.connect(self.sig_log)
         self.recalls_tab.sig_loaded.connect(self._on_recalls_loaded)
         self.audit_tab.sig_recalled.connect(self.recalls_tab.refresh)
-        # Cases the workers' re-scans open reach the Lead menu's count and the tab within a minute, whether
-        # or not lead mode is open.
+        # Cases the workers' re-scans open and other leads close reach the Lead menu's count and the tab,
+        # whether or not lead mode is open: within seconds when the database says so (`recalls_changed`,
+        # from the live updates), within a minute otherwise (a notification lost while reconnecting).
         self.recall_timer = QTimer(self)
         self.recall_timer.setInterval(RECALLS_INTERVAL_MS)
         self.recall_timer.timeout.connect(lambda: self.recalls_tab.refresh(quiet=True))
+        self._recalls_due = QTimer(self)
+        self._recalls_due.setSingleShot(True)
+        self._recalls_due.setInterval(RECALLS_GATHER_MS)
+        self._recalls_due.timeout.connect(lambda: self.recalls_tab.refresh(quiet=True))
 
         def run(fn: Any, on_done: Any, on_error: Any) -> Any:
             return jobs.run(fn, on_done, on_error)
@@ -141,8 +147,14 @@ class LeadMode(QObject):
             self.recall_timer.start()
         else:
             self.recall_timer.stop()
+            self._recalls_due.stop()
             self.recalls_tab.close_dialogs()
             self.lead_window.hide()
+
+    def recalls_changed(self) -> None:
+        """Another workstation opened or closed a recall case: read them again soon (once for a burst)."""
+        if self.is_lead and not self._recalls_due.isActive():
+            self._recalls_due.start()
 
     def show(self) -> None:
         if not self.is_lead:
@@ -185,6 +197,7 @@ class LeadMode(QObject):
 
     def shutdown(self) -> None:
         self.recall_timer.stop()
+        self._recalls_due.stop()
         if self.audit_tab.dialog is not None:
             self.audit_tab.dialog.close()
         self.recalls_tab.close_dialogs()
