@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from reviewer_app.domain import DatabaseUrlError
 from reviewer_app.paths import private_dir, private_sqlite_file
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+# A migration's own lines saying which revision it is and which it follows (Alembic's script template).
+_REVISION = re.compile(r"""^revision\s*=\s*["'](\w+)["']""", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"""^down_revision\s*=\s*["'](\w+)["']""", re.MULTILINE)
 
 
 def make_engines(url: str, password: str | None = None) -> tuple[Engine, Engine]:
@@ -78,18 +83,48 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+@functools.cache
 def head_revision() -> str | None:
+    """The newest migration's revision. Read from the migrations' text when they form one line, as they do:
+    importing Alembic takes a third of a second, which every command and window would pay on opening a
+    database that is up to date; Alembic itself answers otherwise (and is imported to migrate)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revisions.update(_REVISION.findall(source))
+        parents.update(_DOWN_REVISION.findall(source))
+    heads = revisions - parents
+    if len(heads) == 1 and len(parents) == len(revisions) - 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: never migrated), read as Alembic keeps it."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        try:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        except SQLAlchemyError:
+            conn.rollback()
+            if inspect(conn).has_table("alembic_version"):
+                raise  # refused, or the connection broke: not a new database
+            return None  # no such table: a new database
+    if len(rows) > 1:  # branches: Alembic's own answer (it refuses to pick one)
+        from alembic.runtime.migration import MigrationContext
+
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    return rows[0] if rows else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
@@ -97,6 +132,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     before = current_revision(engine)
     if revision == "head" and before == head_revision():
         return before, before
+    from alembic import command
+
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -64,6 +64,40 @@ def test_downgrade_to_base_and_up_again(engines):
     assert database.current_revision(reader) == database.head_revision()
 
 
+def test_the_head_read_from_the_migrations_is_alembics_and_a_revision_is_read_as_alembic_keeps_it(engines):
+    from alembic.script import ScriptDirectory
+
+    reader, writer = engines
+    assert database.head_revision() == ScriptDirectory.from_config(database._alembic_config()).get_current_head()
+    database.upgrade(writer, "0016")
+    assert database.current_revision(reader) == "0016"
+    with reader.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == "0016"
+    database.upgrade(writer)
+    assert database.current_revision(reader) == database.head_revision()
+
+
+def test_opening_a_database_that_is_up_to_date_does_not_load_alembic(tmp_path):
+    """Alembic takes a third of a second to import: every command and window would pay it on opening."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    _, writer = database.make_engines(url)
+    database.upgrade(writer)
+    writer.dispose()
+    script = (
+        "import sys\n"
+        "from reviewer_app.store import Store\n"
+        f"store = Store({url!r}, {str(tmp_path / 'blobs')!r})\n"
+        "store.close()\n"
+        "print(sorted(m for m in sys.modules if m == 'alembic' or m.startswith('alembic.')))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
 def test_decisions_are_append_only_and_move_their_submission_even_with_raw_sql(tmp_path):
     _, writer = database.make_engines(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     database.upgrade(writer)
