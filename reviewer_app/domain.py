@@ -618,6 +618,10 @@ def iso_utc(value: datetime | None) -> str | None:
 # -- errors --------------------------------------------------------------------------------------
 
 
+class DeviceImportError(ValueError):
+    """A device results folder that cannot be filed for this submission; the message is one line."""
+
+
 class StoreError(Exception):
     """Base of the errors a caller is expected to show to a person."""
 

@@ -22,7 +22,15 @@ from reviewer_app.devices.folder import read_results
 from reviewer_app.devices.images import ImageLimits, read_screenshot
 from reviewer_app.devices.results import ResultsError, read_capped
 from reviewer_app.devices.run import MANIFEST_NAME, ImportedRun
-from reviewer_app.domain import OPEN_STATUSES, DeviceResult, DeviceRun, DeviceScreenshot, JobRecord, RedFlag
+from reviewer_app.domain import (
+    OPEN_STATUSES,
+    DeviceImportError,
+    DeviceResult,
+    DeviceRun,
+    DeviceScreenshot,
+    JobRecord,
+    RedFlag,
+)
 from reviewer_app.review.flags import SERIOUS
 
 log = logging.getLogger(__name__)
@@ -38,10 +46,6 @@ RED_FLAG_CODES = {
     "blank_screen": "device_blank_screen",
     "crash_dialog": "device_crash_dialog",
 }
-
-
-class DeviceImportError(ValueError):
-    """A results folder that cannot be filed for this submission; the message is one line."""
 
 
 def device_flags(run: DeviceRun | None) -> list[RedFlag]:

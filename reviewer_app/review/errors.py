@@ -3,8 +3,7 @@
 from reviewer_app.credentials import CredentialStoreError
 from reviewer_app.devices.adb import AdbError
 from reviewer_app.devices.results import ResultsError
-from reviewer_app.domain import StoreError
-from reviewer_app.review.devices import DeviceImportError
+from reviewer_app.domain import DeviceImportError, StoreError
 from reviewer_app.review.service import ReviewError
 
 # StoreError covers every database failure (the store translates them), bad URLs and role errors.
