@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -16,10 +17,10 @@ VERIFY_FIELDS = {"ok", "events", "first_bad_event"}  # CLI.md, exactly
 EVENT_FIELDS = {"id", "at", "actor", "action", "subject", "details", "prev_hash", "hash"}
 
 
-@pytest.fixture
-def workspace(tmp_path) -> Path:
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> Path:
     """alice claimed and rejected a submission, bob claimed another: three events."""
-    data = tmp_path / "data"
+    data = tmp_path_factory.mktemp("audit") / "data"
     apks = [str(path) for path in sorted(DEMO_APKS.glob("*.apk"))[:2]]
     run("submit", *apks, "--kind", "new", "--developer", "dev", "--json", data_dir=data, reviewer="adam", check_rc=0)
     run("claim", "--json", data_dir=data, reviewer="alice", check_rc=0)
@@ -27,6 +28,12 @@ def workspace(tmp_path) -> Path:
         reviewer="alice", check_rc=0)  # fmt: skip
     run("claim", "--json", data_dir=data, reviewer="bob", check_rc=0)
     return data
+
+
+@pytest.fixture
+def workspace(filled, tmp_path) -> Path:
+    """A copy of its own for each test (some tamper with it)."""
+    return Path(shutil.copytree(filled, tmp_path / "data"))
 
 
 def lines(stdout: str) -> list[dict]:
