@@ -148,6 +148,23 @@ def test_the_selection_is_kept_when_the_same_case_is_still_there(view):
     assert view.selected_case().case_id == 1
 
 
+def test_reading_the_cases_again_keeps_the_leads_place_in_a_long_list(view):
+    """Lead mode reads the cases whenever the database says something changed: the list stays where the lead
+    scrolled it, on the case they look at."""
+    many = [case(i) for i in range(1, 61)]
+    view.show_cases(many)
+    bar = view.table.verticalScrollBar()
+    assert bar.maximum() > 0
+    view.select_case(3)  # near the top
+    bar.setValue(bar.maximum())  # and the lead reads the oldest
+    view.show_cases(list(many))  # the same cases again
+    assert bar.value() == bar.maximum() and view.selected_case().case_id == 3
+    top = view.table.itemAt(0, 0).text(COL_PACKAGE)
+    view.show_cases([case(61), *many])  # one more on top: the same cases stay in view
+    assert view.table.itemAt(0, 0).text(COL_PACKAGE) == top and view.selected_case().case_id == 3
+    assert listed_ids(view)[:2] == [61, 1]
+
+
 def test_recall_asks_for_a_reason_and_refuses_an_empty_one(view, qtbot):
     view.show_cases(CASES)
     view.select_case(1)

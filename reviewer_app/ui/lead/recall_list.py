@@ -139,6 +139,7 @@ class RecallListView(QWidget):
         super().__init__(parent)
         self.setObjectName("recallListView")
         self._cases: tuple[RecallCase, ...] = ()
+        self._filled = False  # shown once: until then even no cases are news (the empty list says so)
         self.reason_dialog: ReasonDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -230,8 +231,13 @@ class RecallListView(QWidget):
     # -- data ------------------------------------------------------------------------------------
 
     def show_cases(self, cases: Sequence[RecallCase]) -> None:
-        """Show these cases (newest first, as given); the selected case stays selected if it is still listed."""
-        self._cases = tuple(cases)
+        """Show these cases (newest first, as given); the selected case stays selected if it is still listed.
+        The same cases again (lead mode reads them whenever the database says something changed) leave
+        the list as the lead has it: where it is scrolled to, what they look at."""
+        cases = tuple(cases)
+        if self._filled and cases == self._cases:
+            return
+        self._cases = cases
         self._refill()
 
     def cases(self) -> tuple[RecallCase, ...]:
@@ -270,7 +276,10 @@ class RecallListView(QWidget):
         return False
 
     def _refill(self) -> None:
+        self._filled = True
         selected = self.selected_case()
+        top = self.table.itemAt(0, 0)  # the case at the top of the view: it stays there, new cases or not
+        top_id = top.data(COL_OPENED, CaseIdRole) if top is not None else None
         self.table.blockSignals(True)
         self.table.clear()
         shown = [case for case in self._cases if case.state == "open" or not self.open_only()]
@@ -286,7 +295,15 @@ class RecallListView(QWidget):
         self.table.setVisible(bool(shown))
         if selected is None or not self.select_case(selected.case_id):
             self.table.clearSelection()
+        self._scroll_to_case(top_id)  # selecting may have scrolled to the case: the lead's place wins
         self._on_selection_changed()
+
+    def _scroll_to_case(self, case_id: int | None) -> None:
+        for i in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(i)
+            if item is not None and item.data(COL_OPENED, CaseIdRole) == case_id:
+                self.table.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtTop)
+                return
 
     def _case_item(self, case: RecallCase) -> QTreeWidgetItem:
         texts = [""] * 8
