@@ -252,12 +252,7 @@ class RecallListView(QWidget):
     def listed_cases(self) -> list[RecallCase]:
         """The cases the table lists, top to bottom."""
         by_id = {case.case_id: case for case in self._cases}
-        listed = []
-        for i in range(self.table.topLevelItemCount()):
-            item = self.table.topLevelItem(i)
-            if item is not None:
-                listed.append(by_id[item.data(COL_OPENED, CaseIdRole)])
-        return listed
+        return [by_id[item.data(COL_OPENED, CaseIdRole)] for item in self._items()]
 
     def selected_case(self) -> RecallCase | None:
         items = self.table.selectedItems()
@@ -267,13 +262,19 @@ class RecallListView(QWidget):
         return next((case for case in self._cases if case.case_id == case_id), None)
 
     def select_case(self, case_id: int) -> bool:
-        for i in range(self.table.topLevelItemCount()):
-            item = self.table.topLevelItem(i)
-            if item is not None and item.data(COL_OPENED, CaseIdRole) == case_id:
-                self.table.setCurrentItem(item)
-                item.setSelected(True)
-                return True
-        return False
+        item = self._item_of(case_id)
+        if item is None:
+            return False
+        self.table.setCurrentItem(item)
+        item.setSelected(True)
+        return True
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        items = (self.table.topLevelItem(i) for i in range(self.table.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    def _item_of(self, case_id: int | None) -> QTreeWidgetItem | None:
+        return next((item for item in self._items() if item.data(COL_OPENED, CaseIdRole) == case_id), None)
 
     def _refill(self) -> None:
         self._filled = True
@@ -295,15 +296,9 @@ class RecallListView(QWidget):
         self.table.setVisible(bool(shown))
         if selected is None or not self.select_case(selected.case_id):
             self.table.clearSelection()
-        self._scroll_to_case(top_id)  # selecting may have scrolled to the case: the lead's place wins
+        if (top := self._item_of(top_id)) is not None:  # selecting may have scrolled: the lead's place wins
+            self.table.scrollToItem(top, QAbstractItemView.ScrollHint.PositionAtTop)
         self._on_selection_changed()
-
-    def _scroll_to_case(self, case_id: int | None) -> None:
-        for i in range(self.table.topLevelItemCount()):
-            item = self.table.topLevelItem(i)
-            if item is not None and item.data(COL_OPENED, CaseIdRole) == case_id:
-                self.table.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtTop)
-                return
 
     def _case_item(self, case: RecallCase) -> QTreeWidgetItem:
         texts = [""] * 8
