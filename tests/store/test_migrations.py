@@ -13,19 +13,6 @@ from reviewer_app.store import database
 from reviewer_app.store.schema import Base
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engines(request, tmp_path):
-    if request.param == "postgresql":
-        pg_server = request.getfixturevalue("pg_server")
-        url = pg_server.url(database=pg_server.create_database())
-    else:
-        url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    reader, writer = database.make_engines(url)
-    yield reader, writer
-    reader.dispose()
-    writer.dispose()
-
-
 def test_upgrade_from_empty_creates_every_table(engines):
     reader, writer = engines
     assert database.current_revision(reader) is None

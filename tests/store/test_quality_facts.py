@@ -16,17 +16,9 @@ from reviewer_app.store.schema import Audit, Decision, Developer, QualityAudit, 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def writer(request, tmp_path):
-    if request.param == "postgresql":
-        pg_server = request.getfixturevalue("pg_server")
-        url = pg_server.url(database=pg_server.create_database())
-    else:
-        url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    reader, writer = database.make_engines(url)
-    yield writer
-    reader.dispose()
-    writer.dispose()
+@pytest.fixture
+def writer(engines):
+    return engines[1]
 
 
 def file(conn, sid: int, kind: str, submitted: datetime, hours: int = 24) -> None:
